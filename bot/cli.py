@@ -1,0 +1,140 @@
+"""The `storybot` command line: ingest, actors, articles, brief, and (later) run."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import asdict
+
+from summarizer.settings import Settings, SettingsError
+
+log = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse arguments, build the settings once, run one command; returns the exit status."""
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        settings = Settings.load()
+    except SettingsError as exc:
+        print(f"storybot: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    return args.func(settings, args)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="storybot", description="Follow one news story; brief on actors and dates.")
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="store articles from files, folders, feeds or URLs")
+    p.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; rejections still print")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("actors", help="canonical actors, most mentioned first")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_actors)
+
+    p = sub.add_parser("articles", help="stored articles, newest first")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_articles)
+
+    p = sub.add_parser("brief", help="a briefing on an actor, a date or a topic")
+    p.add_argument("query", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_brief)
+    return parser
+
+
+def _store(settings: Settings):
+    from summarizer.db import Store
+
+    return Store(settings.resolved_database_url)
+
+
+def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    from summarizer.ingest import Ingestor
+
+    store = _store(settings)
+    try:
+        report = _run_ingest(Ingestor(store, settings), args.targets, quiet=args.quiet)
+    finally:
+        store.close()
+    for rejected in report.rejected:
+        print(f"rejected {rejected.origin}: {rejected.reason}", file=sys.stderr)
+    if not args.quiet:
+        print(report.summary())
+    return 1 if report.rejected else 0
+
+
+def _run_ingest(ingestor, targets: list[str], *, quiet: bool):
+    """Read the inputs, then analyse and store them under a progress bar on stderr."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from summarizer.sources import iter_inputs
+
+    items = list(iter_inputs(targets, max_bytes=ingestor.settings.max_article_bytes))
+    console = Console(stderr=True)
+    if quiet or len(items) < 2 or not console.is_terminal:
+        return ingestor.ingest_items(items)
+    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("ingest", total=len(items))
+        return ingestor.ingest_items(items, progress=lambda _origin: bar.advance(task))
+
+
+def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:
+    from summarizer import repository
+
+    store = _store(settings)
+    try:
+        with store.session() as session:
+            rows = repository.actor_rows(session)
+    finally:
+        store.close()
+    rows = [r for r in rows if r.mentions]
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
+        return 0
+    for r in rows:
+        extra = f"  aka {', '.join(r.aliases)}" if r.aliases else ""
+        print(f"{r.mentions:5d} mentions {r.articles:4d} articles  {r.name} ({r.kind}){extra}")
+    return 0
+
+
+def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
+    from summarizer import repository
+
+    store = _store(settings)
+    try:
+        with store.session() as session:
+            rows = repository.article_rows(session)
+    finally:
+        store.close()
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False, default=str))
+        return 0
+    for r in rows:
+        date = f"{r.published}" if r.published else "undated"
+        how = f" ({r.published_how})" if r.published_how else ""
+        print(f"#{r.id:<4d} {date}{how}  {r.outlet or 'unknown outlet'}: {r.title or r.origin}  [{r.sentences} sentences]")
+    return 0
+
+
+def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
+    print("briefings arrive with issue 3", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

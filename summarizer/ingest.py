@@ -1,0 +1,208 @@
+"""The ingestion service: read inputs, analyse each article once, store it atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from summarizer import repository
+from summarizer.actors import ActorConfig, resolve
+from summarizer.analysis import Analysis, analyse_doc, load_pipeline
+from summarizer.db import Store
+from summarizer.embeddings import Encoder, TransformerEncoder
+from summarizer.settings import Settings
+from summarizer.sources import RawArticle, Rejected, iter_inputs
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], None]  # called once per input handled, with its origin
+
+
+@dataclass(frozen=True)
+class Stored:
+    origin: str
+    article_id: int
+    sentences: int
+
+
+@dataclass
+class IngestReport:
+    """What one ingestion run did, and where its time went."""
+
+    stored: list[Stored] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
+
+    @property
+    def sentences(self) -> int:
+        return sum(s.sentences for s in self.stored)
+
+    def summary(self) -> str:
+        return f"{len(self.stored)} new, {len(self.duplicates)} duplicates, {len(self.rejected)} rejected"
+
+
+def content_hash(text: str) -> str:
+    """Hash the text with whitespace folded, so re-wrapped copies count as the same article."""
+    return hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode()).hexdigest()
+
+
+class Ingestor:
+    """Turns inputs into stored, analysed articles. Models load on the first new article."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        *,
+        nlp: Language | None = None,
+        encoder: Encoder | None = None,
+        actor_config: ActorConfig | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self._nlp = nlp
+        self.encoder = encoder or TransformerEncoder(
+            settings.embedding_model, batch_size=settings.embedding_batch_size, threads=settings.torch_threads
+        )
+        self.actor_config = actor_config or ActorConfig.load(settings.actors_path)
+        self._index = None
+
+    @property
+    def nlp(self) -> Language:
+        if self._nlp is None:
+            self._nlp = load_pipeline(self.settings.spacy_model)
+        return self._nlp
+
+    def ingest(self, targets: Iterable[str], progress: Progress | None = None) -> IngestReport:
+        """Ingest files, folders, feeds and URLs; see `ingest_items`."""
+        started = time.perf_counter()
+        items = list(iter_inputs(targets, max_bytes=self.settings.max_article_bytes))
+        report = IngestReport()
+        report.seconds["read"] += time.perf_counter() - started
+        return self.ingest_items(items, progress, report)
+
+    def ingest_items(
+        self,
+        items: Sequence[RawArticle | Rejected],
+        progress: Progress | None = None,
+        report: IngestReport | None = None,
+    ) -> IngestReport:
+        """Store each new article in its own transaction; a bad one is rejected, the rest go on."""
+        report = report or IngestReport()
+        fresh: list[tuple[RawArticle, str]] = []
+        seen: set[str] = set()
+        for item in items:
+            if isinstance(item, Rejected):
+                report.rejected.append(item)
+                _tick(progress, item.origin)
+                continue
+            digest = content_hash(item.text)
+            if digest in seen or (item.url and item.url in seen) or self._is_stored(digest, item.url):
+                report.duplicates.append(item.origin)
+                _tick(progress, item.origin)
+                continue
+            seen.update(x for x in (digest, item.url) if x)
+            fresh.append((item, digest))
+        batch = max(1, self.settings.ingest_batch)
+        for start in range(0, len(fresh), batch):
+            self._ingest_batch(fresh[start : start + batch], report, progress)
+        return report
+
+    def _is_stored(self, digest: str, url: str | None) -> bool:
+        with self.store.session() as session:
+            return repository.find_duplicate(session, digest, url) is not None
+
+    def _ingest_batch(self, batch: list[tuple[RawArticle, str]], report: IngestReport, progress: Progress | None) -> None:
+        analyses = self._analyse([raw for raw, _ in batch], report)
+        started = time.perf_counter()
+        texts = [s.text for a in analyses if isinstance(a, Analysis) for s in a.sentences]
+        vectors = self.encoder.encode(texts)
+        report.seconds["embeddings"] += time.perf_counter() - started
+        offset = 0
+        for (raw, digest), analysis in zip(batch, analyses, strict=True):
+            if isinstance(analysis, Rejected):
+                report.rejected.append(analysis)
+            else:
+                count = len(analysis.sentences)
+                self._store(raw, digest, analysis, vectors[offset : offset + count], report)
+                offset += count
+            _tick(progress, raw.origin)
+
+    def _analyse(self, raws: list[RawArticle], report: IngestReport) -> list[Analysis | Rejected]:
+        """Parse the batch with nlp.pipe; an article that breaks the pipeline is rejected alone."""
+        started = time.perf_counter()
+        try:
+            docs = list(self.nlp.pipe([r.text for r in raws]))
+        except Exception:  # noqa: BLE001 - isolate the culprit below
+            log.warning("batch parse failed; parsing one by one", exc_info=True)
+            docs = [self._parse_one(r) for r in raws]
+        report.seconds["spacy"] += time.perf_counter() - started
+        out: list[Analysis | Rejected] = []
+        for raw, doc in zip(raws, docs, strict=True):
+            if isinstance(doc, Rejected):
+                out.append(doc)
+                continue
+            started = time.perf_counter()
+            dates_before = report.seconds["dates"]
+            try:
+                analysis = analyse_doc(doc, raw.published, report.seconds)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+                log.debug("analysis failed for %s", raw.origin, exc_info=True)
+                out.append(Rejected(raw.origin, f"analysis failed: {exc}"))
+            else:
+                out.append(analysis if analysis.sentences else Rejected(raw.origin, "no sentences found"))
+            # "analysis" is sentences, entities and titles; event dates are counted apart.
+            report.seconds["analysis"] += time.perf_counter() - started - (report.seconds["dates"] - dates_before)
+        return out
+
+    def _parse_one(self, raw: RawArticle):
+        try:
+            return self.nlp(raw.text)
+        except Exception as exc:  # noqa: BLE001
+            return Rejected(raw.origin, f"could not parse: {exc}")
+
+    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport) -> None:
+        started = time.perf_counter()
+        resolving = 0.0
+        try:
+            with self.store.session() as session:
+                index = self._actor_index(session)
+                t0 = time.perf_counter()
+                resolution = resolve(analysis, index, self.actor_config)
+                resolving = time.perf_counter() - t0
+                article_id, sentence_ids = repository.add_article(
+                    session, raw, digest, analysis, vectors, datetime.now(UTC)
+                )
+                repository.apply_resolution(session, resolution, index, sentence_ids, article_id)
+        except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
+            log.debug("could not store %s", raw.origin, exc_info=True)
+            self._index = None  # it may hold keys of the rolled-back article's actors
+            report.rejected.append(Rejected(raw.origin, f"could not store: {exc.__class__.__name__}: {exc}"))
+        else:
+            index.apply(resolution)
+            report.stored.append(Stored(raw.origin, article_id, len(analysis.sentences)))
+        report.seconds["actors"] += resolving
+        report.seconds["store"] += time.perf_counter() - started - resolving
+
+    def _actor_index(self, session):
+        """The actor index, loaded (and actors.toml synced) once per ingestor."""
+        if self._index is None:
+            repository.sync_config(session, self.actor_config, repository.load_actor_index(session))
+            self._index = repository.load_actor_index(session)
+        return self._index
+
+
+def _tick(progress: Progress | None, origin: str) -> None:
+    if progress is not None:
+        progress(origin)

@@ -1,0 +1,112 @@
+"""The story store's tables, as SQLAlchemy 2 typed models."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Article(Base):
+    """One stored article; its text is kept whole, its analysis in the tables below."""
+
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str | None] = mapped_column(String(500))
+    outlet: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    published: Mapped[date | None] = mapped_column(Date, index=True)
+    # How the publication date was found: front matter, feed, page metadata, dateline in text, inferred.
+    published_how: Mapped[str | None] = mapped_column(String(40))
+    date_clue: Mapped[str | None] = mapped_column(Text)
+    origin: Mapped[str] = mapped_column(String(2000))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+    sentences: Mapped[list[Sentence]] = relationship(
+        back_populates="article", cascade="all, delete-orphan", order_by="Sentence.position"
+    )
+
+
+class Sentence(Base):
+    """One sentence of an article, with its event date and its embedding, computed at ingestion."""
+
+    __tablename__ = "sentences"
+    __table_args__ = (
+        UniqueConstraint("article_id", "position"),
+        # Date briefings: sentences whose event span overlaps the asked range.
+        Index("ix_sentences_event", "event_start", "event_end"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    event_start: Mapped[date | None] = mapped_column(Date)
+    event_end: Mapped[date | None] = mapped_column(Date)
+    date_expression: Mapped[str | None] = mapped_column(String(200))
+    # float32 little-endian, L2-normalised; the vector "index" is a matrix built from these in memory.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+    article: Mapped[Article] = relationship(back_populates="sentences")
+
+
+class Actor(Base):
+    """A canonical person, organisation or place."""
+
+    __tablename__ = "actors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))  # person | organisation | place
+    # "config" when actors.toml names it, "learned" when ingestion found it.
+    origin: Mapped[str] = mapped_column(String(20), default="learned")
+
+    aliases: Mapped[list[Alias]] = relationship(back_populates="actor", cascade="all, delete-orphan")
+
+
+class Alias(Base):
+    """A normalised key that resolves to an actor: a name variant or a title."""
+
+    __tablename__ = "actor_aliases"
+    __table_args__ = (UniqueConstraint("actor_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    surface: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10), default="name")  # name | title
+
+    actor: Mapped[Actor] = relationship(back_populates="aliases")
+
+
+class Mention(Base):
+    """An actor named (or titled) in a sentence."""
+
+    __tablename__ = "mentions"
+    # One row per actor and sentence; its index (actor first) serves actor briefings.
+    __table_args__ = (UniqueConstraint("actor_id", "sentence_id", name="uq_mentions_actor_sentence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"))
+    sentence_id: Mapped[int] = mapped_column(ForeignKey("sentences.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    surface: Mapped[str] = mapped_column(String(200))
+    # How it was found: the NER label, "alias" (a known name NER missed) or "title".
+    label: Mapped[str] = mapped_column(String(20))

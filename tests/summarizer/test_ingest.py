@@ -1,0 +1,243 @@
+"""Ingestion end to end on the seeds: real spaCy pipeline, fake encoder, temp SQLite."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from summarizer import repository
+from summarizer.db import Store
+from summarizer.ingest import Ingestor
+from summarizer.models import Actor, Article, Mention, Sentence
+from summarizer.settings import Settings
+from tests.fakes import FakeEncoder
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings.load().replace(database_url=f"sqlite:///{tmp_path / 'store.db'}")
+
+
+@pytest.fixture
+def ingestor(settings, nlp):
+    store = Store(settings.resolved_database_url)
+    yield Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder())
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory, nlp):
+    """The five seeds, ingested once for the read-only tests of this module."""
+    settings = Settings.load().replace(database_url=f"sqlite:///{tmp_path_factory.mktemp('seeded') / 's.db'}")
+    store = Store(settings.resolved_database_url)
+    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(SEEDS)])
+    yield store, report
+    store.close()
+
+
+def actor_named(session, name: str) -> Actor:
+    return session.scalars(select(Actor).where(Actor.name == name)).one()
+
+
+def sentences_of(session, name: str) -> list[str]:
+    actor = actor_named(session, name)
+    return list(
+        session.scalars(select(Sentence.text).join(Mention, Mention.sentence_id == Sentence.id).where(Mention.actor_id == actor.id))
+    )
+
+
+def test_the_seeds_are_stored_with_their_front_matter(seeded):
+    store, report = seeded
+    assert report.summary() == "5 new, 0 duplicates, 0 rejected"
+    with store.session() as session:
+        rows = {Path(r.origin).name: r for r in repository.article_rows(session)}
+    assert rows["003_6defdbd854758660.txt"].published == date(2023, 3, 17)
+    assert rows["003_6defdbd854758660.txt"].published_how == "front matter"
+    assert rows["004_46119d9713d60ee1.txt"].published == date(2025, 5, 7)
+    assert rows["004_46119d9713d60ee1.txt"].published_how == "inferred"
+    assert "Wednesday" in rows["004_46119d9713d60ee1.txt"].date_clue
+    assert all(r.sentences >= 10 for r in rows.values())
+
+
+@pytest.mark.parametrize(
+    "actor, surfaces",
+    [
+        ("Volodymyr Zelensky", {"Zelensky", "Zelenskyy", "Zelenskiy"}),
+        ("Xi Jinping", {"Xi", "Xi Jinping"}),
+        ("Vladimir Putin", {"Putin", "Vladimir Putin"}),
+        ("Dmitry Peskov", {"Peskov", "Dmitry Peskov"}),
+        ("Mao Ning", {"Mao Ning"}),
+        ("John Kirby", {"John Kirby"}),
+        ("Jake Sullivan", {"Jake Sullivan", "Sullivan"}),
+    ],
+)
+def test_seed_actors_resolve_every_spelling_and_surname_to_one_actor(seeded, actor, surfaces):
+    store, _ = seeded
+    with store.session() as session:
+        found = actor_named(session, actor)
+        assert found.kind == "person"
+        seen = set(session.scalars(select(Mention.surface).where(Mention.actor_id == found.id)))
+    assert surfaces <= seen
+    # No second actor hides under another spelling.
+    with store.session() as session:
+        others = [a.name for a in session.scalars(select(Actor)) if a.name != actor and a.name.split()[-1] in {s.split()[-1] for s in surfaces}]
+    assert others == []
+
+
+def test_the_three_zelensky_spellings_come_from_three_articles(seeded):
+    store, _ = seeded
+    with store.session() as session:
+        zelensky = actor_named(session, "Volodymyr Zelensky")
+        articles = session.scalar(select(func.count(func.distinct(Mention.article_id))).where(Mention.actor_id == zelensky.id))
+    assert articles == 5
+
+
+def test_titles_resolve_inside_an_article(seeded):
+    store, _ = seeded
+    with store.session() as session:
+        xi = actor_named(session, "Xi Jinping")
+        titled = set(session.scalars(select(Sentence.text).join(Mention, Mention.sentence_id == Sentence.id).where(Mention.actor_id == xi.id, Mention.label == "title")))
+    assert any("the Chinese leader visited Putin" in s for s in titled)
+    with store.session() as session:
+        zelensky = sentences_of(session, "Volodymyr Zelensky")
+    assert any(s.startswith("But the Ukrainian leader said he hasn't communicated with Xi") for s in zelensky)
+
+
+def test_actor_listing_counts_mentions_and_articles(seeded):
+    store, _ = seeded
+    with store.session() as session:
+        rows = repository.actor_rows(session)
+    by_name = {r.name: r for r in rows}
+    assert rows[0].mentions >= rows[1].mentions >= rows[-1].mentions
+    assert by_name["Xi Jinping"].articles == 5
+    assert "Zelenskyy" in by_name["Volodymyr Zelensky"].aliases
+    assert "Kiev" in by_name["Kyiv"].aliases
+
+
+@pytest.mark.parametrize(
+    "seed, starts, span",
+    [
+        ("003", "China has announced that President Xi Jinping will visit Russia from Monday to Wednesday", (date(2023, 3, 20), date(2023, 3, 22))),
+        ("003", "Putin invited Xi to visit Russia in late December", (date(2022, 12, 21), date(2022, 12, 31))),
+        ("004", "Chinese President Xi Jinping arrived in Moscow on Wednesday", (date(2025, 5, 7), date(2025, 5, 7))),
+        ("004", "Despite the ongoing attacks, Xi is set to hold formal talks with Putin on Thursday", (date(2025, 5, 8), date(2025, 5, 8))),
+        ("001", "\"I want to speak with him,\" Volodymyr Zelenskyy told The Associated Press on Tuesday", (date(2023, 3, 28), date(2023, 3, 28))),
+    ],
+)
+def test_sentence_event_dates_resolve_against_the_publication_date(seeded, seed, starts, span):
+    store, _ = seeded
+    with store.session() as session:
+        row = session.execute(
+            select(Sentence.event_start, Sentence.event_end)
+            .join(Article)
+            .where(Article.origin.like(f"%{seed}_%"), Sentence.text.startswith(starts))
+        ).one()
+    assert tuple(row) == span
+
+
+def test_sentences_survive_abbreviations_and_quotes(seeded):
+    store, _ = seeded
+    with store.session() as session:
+        texts = list(session.scalars(select(Sentence.text)))
+    assert "Washington has been wary of Mr. Xi’s recent diplomacy, accusing him of being a cover for Mr. Putin." in texts
+    assert any(t.startswith("So far, China does not appear to have supplied Russia with lethal weapons, U.S. and Ukrainian officials said") for t in texts)
+    # A quotation spread over sentences stays with its attribution.
+    assert any(t.startswith("“I want to talk to him.") and t.endswith("Zelensky said.") for t in texts)
+    assert not any(t[:1].islower() for t in texts)
+    assert not any(t.startswith(('"\n', "”")) for t in texts)
+
+
+def test_embeddings_are_stored_for_every_sentence(seeded):
+    store, _ = seeded
+    with store.session() as session:
+        missing = session.scalar(select(func.count()).select_from(Sentence).where(Sentence.embedding.is_(None)))
+        blob = session.scalars(select(Sentence.embedding).limit(1)).one()
+    assert missing == 0
+    assert len(blob) == 384 * 4
+
+
+def test_ingesting_twice_stores_once(ingestor):
+    first = ingestor.ingest([str(SEEDS)])
+    again = ingestor.ingest([str(SEEDS), "/work/shared/seeds" if Path("/work/shared/seeds").exists() else str(SEEDS)])
+    assert first.summary() == "5 new, 0 duplicates, 0 rejected"
+    assert len(again.stored) == 0 and len(again.duplicates) == 10
+    with ingestor.store.session() as session:
+        assert session.scalar(select(func.count(Article.id))) == 5
+
+
+def test_the_same_url_with_new_text_is_a_duplicate(ingestor, tmp_path):
+    (tmp_path / "a.json").write_text('{"url": "https://example.org/a", "text": "Xi Jinping met Vladimir Putin in Moscow."}')
+    (tmp_path / "b.json").write_text('{"url": "https://example.org/a", "text": "An updated version of the story."}')
+    report = ingestor.ingest([str(tmp_path / "a.json"), str(tmp_path / "b.json")])
+    assert (len(report.stored), report.duplicates) == (1, [str(tmp_path / "b.json")])
+
+
+def test_bad_inputs_are_rejected_by_name_and_the_rest_stored(ingestor, tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("Kremlin spokesman Dmitry Peskov said on Wednesday that Russia welcomed the talks.")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02binary")
+    (tmp_path / "empty.txt").write_text("   \n")
+    (tmp_path / "latin1.txt").write_bytes("caf\xe9 au lait".encode("latin-1"))
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\nSome text.")
+    (tmp_path / "bad.json").write_text('{"text": "no closing brace"')
+    (tmp_path / "big.txt").write_text("Word " * 250_000)
+    targets = [str(p) for p in sorted(tmp_path.iterdir())] + ["http://127.0.0.1:9/unreachable"]
+    report = ingestor.ingest(targets)
+    reasons = {Path(r.origin).name: r.reason for r in report.rejected}
+    assert [Path(s.origin).name for s in report.stored] == ["good.txt"]
+    assert reasons["binary.txt"] == "binary file"
+    assert reasons["empty.txt"] == "empty"
+    assert reasons["latin1.txt"].startswith("not UTF-8 text")
+    assert reasons["bad.md"].startswith("malformed front matter")
+    assert reasons["bad.json"].startswith("malformed JSON")
+    assert reasons["big.txt"].startswith("text over 1 MB")
+    assert reasons["unreachable"].startswith("unreachable")
+
+
+def test_a_failure_while_storing_leaves_nothing_half_written(ingestor, tmp_path, monkeypatch):
+    (tmp_path / "one.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
+    (tmp_path / "two.txt").write_text("Mao Ning said China maintains communication with Ukraine.")
+    real = repository.apply_resolution
+
+    def flaky(session, resolution, index, sentence_ids=(), article_id=None):
+        real(session, resolution, index, sentence_ids, article_id)
+        if any(m[1] == "Mao Ning" for m in resolution.mentions.values()):
+            raise RuntimeError("disk full")
+
+    monkeypatch.setattr(repository, "apply_resolution", flaky)
+    report = ingestor.ingest([str(tmp_path)])
+    assert [Path(r.origin).name for r in report.rejected] == ["two.txt"]
+    assert "disk full" in report.rejected[0].reason
+    with ingestor.store.session() as session:
+        assert session.scalar(select(func.count(Article.id))) == 1
+        assert session.scalar(select(func.count(Sentence.id))) == 1
+        assert session.scalars(select(Actor).where(Actor.name == "Mao Ning")).first() is None
+    # The in-memory actor index forgot the rolled-back actor: a retry stores it cleanly.
+    monkeypatch.setattr(repository, "apply_resolution", real)
+    retry = ingestor.ingest([str(tmp_path / "two.txt")])
+    assert len(retry.stored) == 1
+    with ingestor.store.session() as session:
+        assert session.scalars(select(Actor).where(Actor.name == "Mao Ning")).one()
+
+
+def test_config_aliases_resolve(tmp_path, nlp):
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    shutil.copy(ROOT / "config" / "storybot.toml", config_dir)
+    (config_dir / "actors.toml").write_text('[[actor]]\nname = "Wagner Group"\nkind = "organisation"\naliases = ["Wagner", "PMC Wagner"]\n')
+    settings = Settings.load(config_dir=config_dir).replace(database_url=f"sqlite:///{tmp_path / 'c.db'}")
+    store = Store(settings.resolved_database_url)
+    Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(SEEDS / "000_8bcbb9e4108478c6.txt")])
+    with store.session() as session:
+        wagner = actor_named(session, "Wagner Group")
+        surfaces = set(session.scalars(select(Mention.surface).where(Mention.actor_id == wagner.id)))
+    store.close()
+    assert {"Wagner Group", "Wagner"} <= surfaces
