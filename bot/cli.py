@@ -27,7 +27,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"storybot: bad configuration: {exc}", file=sys.stderr)
         return 2
-    return args.func(settings, args)
+    try:
+        return args.func(settings, args)
+    except BrokenPipeError:  # `storybot actors | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,10 +53,32 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_articles)
 
     p = sub.add_parser("brief", help="a briefing on an actor, a date or a topic")
-    p.add_argument("query", nargs="+")
+    p.add_argument("query", nargs="+", help='e.g. xi, "21 March 2023", 2023-03-20..2023-03-22, "peace plan"')
+    p.add_argument("--long", action="store_true", help="more than the six short points")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_brief)
+
+    p = sub.add_parser("timeline", help="an actor's dated events, oldest first")
+    p.add_argument("actor", nargs="+")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_timeline)
+
+    p = sub.add_parser("digest", help="the top developments among articles stored since a time")
+    p.add_argument("--since", type=_datetime, help="ISO date or datetime (default: everything)")
+    p.add_argument("--long", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_digest)
     return parser
+
+
+def _datetime(value: str):
+    from datetime import UTC, datetime
+
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"not an ISO date or datetime: {value!r}") from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _store(settings: Settings):
@@ -131,9 +157,45 @@ def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _briefings(settings: Settings, action):
+    """Run one call on a briefing service over the configured store."""
+    from summarizer.briefings import BriefingService
+
+    store = _store(settings)
+    try:
+        return action(BriefingService(store, settings))
+    finally:
+        store.close()
+
+
+def _print_briefing(briefing, as_json: bool) -> None:
+    from bot.render import to_text
+
+    text = to_text(briefing)
+    print(json.dumps(briefing.to_dict(text), indent=2, ensure_ascii=False) if as_json else text)
+
+
 def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
-    print("briefings arrive with issue 3", file=sys.stderr)
-    return 2
+    briefing = _briefings(settings, lambda s: s.brief(" ".join(args.query), long=args.long))
+    _print_briefing(briefing, args.json)
+    return 0
+
+
+def cmd_timeline(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.render import timeline_text
+
+    briefing = _briefings(settings, lambda s: s.timeline(" ".join(args.actor)))
+    if args.json:
+        print(json.dumps(briefing.to_dict(timeline_text(briefing)), indent=2, ensure_ascii=False))
+    else:
+        print(timeline_text(briefing))
+    return 0
+
+
+def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
+    briefing = _briefings(settings, lambda s: s.digest(args.since, long=args.long))
+    _print_briefing(briefing, args.json)
+    return 0
 
 
 if __name__ == "__main__":

@@ -65,8 +65,8 @@ def name_key(text: str) -> str:
 
     "Zelenskyy", "Zelenskiy" and "Zelensky" share a key, as do "Bakhmut" and "Bahmut".
     """
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"['’]s\b", "", text.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = text.replace(".", "")
     words = re.findall(r"[a-z0-9]+", text)
     return " ".join(_fold_word(w) for w in words)
@@ -205,18 +205,26 @@ class _ArticleResolver:
         key = name_key(hit.text)
         surname = key.split()[-1]
         ref: ActorRef | None = self.local.get(key) or self.index.lookup(key, kind="person")
-        if ref is None:
-            single = self.index.lookup(surname)
+        first = key.split()[0]
+        for short in (surname, first):
+            if ref is not None:
+                break
+            single = self.index.lookup(short)
             if single is not None and single in self.index.learned and len(self.index.names[single].split()) == 1:
-                # A surname seen alone before ("Peskov") meets its full name: same actor, full name.
+                # A name seen alone before ("Peskov") meets its full name: same actor, full name.
                 self.out.renames[single] = hit.text
                 ref = single
         if ref is None:
             ref = self._new(hit.text, "person")
         self._alias(ref, key, hit.text)
-        self._alias(ref, surname, hit.text.split()[-1])
+        if not (isinstance(ref, int) and self.index.lookup(first) == ref):
+            # The surname stands for the person elsewhere, unless the short form is known
+            # to be the first word (family name first: "Xi").
+            self._alias(ref, surname, hit.text.split()[-1])
         self._local(key, ref)
         self._local(surname, ref)
+        # Inside one article the first name stands for the person too: "Xi" after "Xi Jinping".
+        self._local(first, ref)
         return ref
 
     def _other(self, hit: EntityHit, person: bool) -> ActorRef | None:

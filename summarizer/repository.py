@@ -58,7 +58,10 @@ def _config_resolution(config: ActorConfig, index: ActorIndex) -> tuple[Resoluti
             out.renames[ref] = spec.name
         owned.append(ref)
         keys = [(key, spec.name)] + [(name_key(a), a) for a in spec.aliases]
-        if spec.kind == "person" and len(key.split()) > 1:
+        # The surname stands for a person across articles, unless the config names the short
+        # form itself (family name first: "Xi" for Xi Jinping).
+        first = key.split()[0]
+        if spec.kind == "person" and len(key.split()) > 1 and all(k != first for k, _ in keys[1:]):
             keys.append((key.split()[-1], spec.name.split()[-1]))
         for alias_key, surface in keys:
             out.aliases.append((ref, alias_key, surface, "name"))
@@ -173,6 +176,10 @@ def actor_rows(session: Session) -> list[ActorRow]:
     aliases: dict[int, list[tuple[str, str]]] = {}
     for actor_id, surface, kind in session.execute(select(Alias.actor_id, Alias.surface, Alias.kind)):
         aliases.setdefault(actor_id, []).append((surface, kind))
+    # Spellings met in the text share a key with an alias, so only the mentions remember them.
+    spellings = select(Mention.actor_id, Mention.surface).where(Mention.label != "title").distinct()
+    for actor_id, surface in session.execute(spellings):
+        aliases.setdefault(actor_id, []).append((surface, "name"))
     rows = []
     for actor in session.scalars(select(Actor)):
         mentions, articles = counts.get(actor.id, (0, 0))

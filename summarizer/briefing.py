@@ -1,0 +1,88 @@
+"""What a briefing is: frozen data that the CLI prints and the bot renders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Literal
+
+Kind = Literal["actor", "date", "topic", "digest", "none"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A stored article cited by number in one briefing."""
+
+    number: int
+    article_id: int
+    title: str | None
+    outlet: str | None
+    published: date | None
+    url: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.number,
+            "article_id": self.article_id,
+            "title": self.title,
+            "outlet": self.outlet,
+            "published": self.published.isoformat() if self.published else None,
+            "url": self.url,
+        }
+
+
+@dataclass(frozen=True)
+class Item:
+    """One point: stored sentences verbatim, their date and every article that reported them."""
+
+    text: str
+    date: date | None
+    end: date | None  # last day when the event spans several
+    sources: tuple[Source, ...]
+    # "event": dated by what the text says happened; "published": by its article's date.
+    basis: Literal["event", "published"] = "event"
+    sentence_ids: tuple[int, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "date": self.date.isoformat() if self.date else None,
+            "end": self.end.isoformat() if self.end and self.end != self.date else None,
+            "basis": self.basis,
+            "sources": [s.to_dict() for s in self.sources],
+        }
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """The answer to one query."""
+
+    query: str
+    kind: Kind
+    subject: str
+    items: tuple[Item, ...] = ()
+    # Said in place of items, or beside them: "no coverage ...", "did you mean ...".
+    note: str = ""
+    suggestions: tuple[str, ...] = ()
+    span: tuple[date, date] | None = None  # the asked dates, for date briefings
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        """Every cited article once, by citation number."""
+        seen: dict[int, Source] = {}
+        for item in self.items:
+            for source in item.sources:
+                seen.setdefault(source.number, source)
+        return tuple(sorted(seen.values(), key=lambda s: s.number))
+
+    def to_dict(self, text: str) -> dict[str, Any]:
+        return {
+            "query": self.query,
+            "kind": self.kind,
+            "subject": self.subject,
+            "items": [i.to_dict() for i in self.items],
+            "note": self.note or None,
+            "suggestions": list(self.suggestions),
+            "text": text,
+        }

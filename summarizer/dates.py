@@ -1,0 +1,612 @@
+"""Resolve temporal expressions in news text and in user queries to calendar spans.
+
+News text says "on Wednesday" or "last week" and means a date relative to the article's
+publication; the grammar here resolves such expressions by hand, because dateparser
+neither does ranges nor chooses a weekday by the sentence's tense. dateparser is only
+the fallback for fully written dates in unusual formats ("17.03.2023").
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span, Token
+
+Tense = Literal["past", "future", "unknown"]
+
+MAX_EVENT_DAYS = 92  # a season at most: a year is not the event date of a sentence
+SWITCH_PAST_DAYS = 300  # a yearless date this far back ...
+SWITCH_FUTURE_DAYS = 62  # ... is read forward when its next occurrence is this close
+
+WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name[i].lower() for i in range(7))}
+MONTHS = {calendar.month_name[i].lower(): i for i in range(1, 13)}
+MONTHS.update({calendar.month_abbr[i].lower(): i for i in range(1, 13)})
+MONTHS["sept"] = 9
+SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month
+NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+           "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "mid": (11, 20),
+         "middle of": (11, 20), "late": (21, 31), "end of": (21, 31)}
+
+_WD = "(?:" + "|".join(WEEKDAYS) + ")"
+_MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_DAYNUM = r"(?:\d{1,2})(?:st|nd|rd|th)?"
+_YEAR_TOKEN = re.compile(r"\b(1[89]\d\d|20\d\d|2100)\b")
+
+# --- the span type ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DateSpan:
+    """A run of calendar days, inclusive at both ends."""
+
+    start: date
+    end: date
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"span ends before it starts: {self.start}..{self.end}")
+
+    @classmethod
+    def day(cls, d: date) -> DateSpan:
+        return cls(d, d)
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def __contains__(self, d: object) -> bool:
+        if isinstance(d, datetime):
+            d = d.date()
+        return isinstance(d, date) and self.start <= d <= self.end
+
+    def overlaps(self, other: DateSpan) -> bool:
+        return self.start <= other.end and other.start <= self.end
+
+    def __str__(self) -> str:
+        if self.start == self.end:
+            return self.start.isoformat()
+        return f"{self.start.isoformat()}..{self.end.isoformat()}"
+
+    @classmethod
+    def parse(cls, text: str) -> DateSpan:
+        """Invert `str()`: "2023-03-20" or "2023-03-20..2023-03-22"."""
+        first, sep, last = text.strip().partition("..")
+        start = date.fromisoformat(first.strip())
+        return cls(start, date.fromisoformat(last.strip()) if sep else start)
+
+
+# --- calendar helpers ------------------------------------------------------------------
+
+
+def _month(year: int, month: int) -> DateSpan:
+    return DateSpan(date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1]))
+
+
+def _year(year: int) -> DateSpan:
+    return DateSpan(date(year, 1, 1), date(year, 12, 31))
+
+
+def _week(d: date) -> DateSpan:
+    monday = d - timedelta(days=d.weekday())
+    return DateSpan(monday, monday + timedelta(days=6))
+
+
+def _shift_month(year: int, month: int, k: int) -> tuple[int, int]:
+    y, m = divmod(year * 12 + month - 1 + k, 12)
+    return y, m + 1
+
+
+def _season(name: str, year: int) -> DateSpan:
+    """Northern meteorological season starting in `year` (winter runs into the next year)."""
+    first = SEASONS[name]
+    last_year, last_month = _shift_month(year, first, 2)
+    return DateSpan(date(year, first, 1), _month(last_year, last_month).end)
+
+
+def _weekday_near(weekday: int, anchor: date, tense: Tense) -> date:
+    """The weekday on or after the anchor for the future, else on or before it."""
+    if tense == "future":
+        return anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    return anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+
+
+def _clip(start: date, end: date) -> DateSpan | None:
+    return DateSpan(start, end) if start <= end else None
+
+
+# --- calendar expressions: "21 March", "late December", "2023-03-17", "2022" -----------
+
+
+@dataclass(frozen=True)
+class _Cal:
+    """A calendar expression with the parts it names; a missing year is chosen later."""
+
+    year: int | None
+    month: int | None
+    day: int | None = None
+    part: str | None = None  # early / mid / late, for a month without a day
+
+    def span(self, year: int) -> DateSpan | None:
+        try:
+            if self.month is None:
+                return _year(year)
+            if self.day is not None:
+                return DateSpan.day(date(year, self.month, self.day))
+        except ValueError:
+            return None  # 30 February, or 29 February in a common year
+        whole = _month(year, self.month)
+        if self.part is None:
+            return whole
+        first, last = PARTS[self.part]
+        return DateSpan(whole.start.replace(day=first), whole.start.replace(day=min(last, whole.end.day)))
+
+
+_CAL_PATTERNS = (
+    re.compile(r"(?P<year>\d{4})-(?P<mnum>\d{1,2})-(?P<day>\d{1,2})"),
+    re.compile(rf"(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>{_MON})(?:\s+(?P<year>\d{{4}}))?"),
+    re.compile(rf"(?P<month>{_MON})\s+(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)?(?:\s+(?P<year>\d{{4}}))?"),
+    re.compile(rf"(?:(?P<part>{'|'.join(PARTS)})[\s-]*)?(?:the\s+)?(?P<month>{_MON})(?:\s+(?:of\s+)?(?P<year>\d{{4}}))?"),
+    re.compile(r"(?:the\s+)?(?:year\s+)?(?P<year>\d{4})"),
+)
+
+
+def _parse_cal(t: str) -> _Cal | None:
+    """Read a normalized calendar expression, or None."""
+    t = re.sub(rf"^{_WD}\s+(?=(?:the\s+)?\d|{_MON}\b)", "", t)  # "friday march 17 2023"
+    for pattern in _CAL_PATTERNS:
+        m = pattern.fullmatch(t)
+        if m is None:
+            continue
+        g = m.groupdict()
+        year = int(g["year"]) if g.get("year") else None
+        if year is not None and not 1900 <= year <= 2100:
+            return None
+        month = int(g["mnum"]) if g.get("mnum") else MONTHS.get(g.get("month") or "")
+        day = int(g["day"]) if g.get("day") else None
+        if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
+            return None
+        part = g.get("part")
+        return _Cal(year, month, day, part.replace("-", " ") if part else None)
+    return None
+
+
+def _place(cal: _Cal, anchor: date, tense: Tense, switch: bool = True) -> DateSpan | None:
+    """Choose the year of a yearless expression by tense; a written year wins."""
+    if cal.year is not None:
+        return cal.span(cal.year)
+    spans = [s for y in range(anchor.year - 8, anchor.year + 9) if (s := cal.span(y)) is not None]
+    past = max((s for s in spans if s.start <= anchor), key=lambda s: s.start, default=None)
+    future = min((s for s in spans if s.end >= anchor), key=lambda s: s.start, default=None)
+    if tense == "future":
+        return future
+    if switch and past and future and (anchor - past.start).days > SWITCH_PAST_DAYS \
+            and (future.start - anchor).days <= SWITCH_FUTURE_DAYS:
+        return future  # "March 21" written on 14 March means this March, whatever the verb
+    return past
+
+
+# --- normalizing -----------------------------------------------------------------------
+
+_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "–": "-", "—": "-", "\u00a0": " "})
+_LEAD = re.compile(r"^(?:on|in|at|by|during|over|since|of|around|about|as early as|as of|the)\s+")
+
+
+def _normalize(text: str) -> str:
+    """Lower-case, plain apostrophes, no possessive, no commas or trailing dots."""
+    t = text.translate(_TRANSLATE).lower()
+    t = re.sub(r"'s\b", "", t)  # "friday's" -> "friday", "this year's" -> "this year"
+    t = re.sub(r"(?<=[a-z])\.", " ", t)  # "mar. 17" -> "mar 17"
+    t = re.sub(r"[\"'(),;:!?]", " ", t)
+    return " ".join(t.split()).strip(" .")
+
+
+def _strip_lead(t: str) -> str:
+    while (m := _LEAD.match(t)) is not None:
+        t = t[m.end():]
+    return t
+
+
+# --- relative expressions --------------------------------------------------------------
+
+_DAY_OFFSETS = {
+    "today": 0, "tonight": 0, "this morning": 0, "this afternoon": 0, "this evening": 0,
+    "yesterday": -1, "last night": -1, "a day earlier": -1, "a day before": -1, "day before": -1,
+    "previous day": -1, "day before yesterday": -2, "tomorrow": 1, "day after tomorrow": 2,
+}
+_DAY_WORD = re.compile(r"(yesterday|today|tomorrow)(?: (?:morning|afternoon|evening|night))?")
+_AGO = re.compile(r"(?P<n>\d+|" + "|".join(NUMBERS) + r") (?P<unit>day|week|month|year)s? ago")
+_PERIOD = re.compile(
+    r"(?P<mod>last|previous|this|next|coming|upcoming|earlier this|later this) "
+    rf"(?P<unit>week|weekend|month|year|{'|'.join(SEASONS)}|{_WD}|{_MON})"
+)
+_SEASON = re.compile(rf"(?P<name>{'|'.join(SEASONS)})(?: (?:of )?(?P<year>\d{{4}}))?")
+_WEEKDAY = re.compile(
+    rf"(?:(?:early|late|mid|earlier|later) (?:on )?)?(?P<wd>{_WD})(?: (?:morning|afternoon|evening|night))?"
+)
+_STEP = {"last": -1, "previous": -1, "this": 0, "next": 1, "coming": 1, "upcoming": 1}
+
+
+def _relative_day(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    if (m := _DAY_WORD.fullmatch(t)) is not None:
+        t = m.group(1)
+    offset = _DAY_OFFSETS.get(t)
+    return None if offset is None else DateSpan.day(anchor + timedelta(days=offset))
+
+
+def _ago(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    m = _AGO.fullmatch(t)
+    if m is None:
+        return None
+    n, unit = int(NUMBERS.get(m["n"], m["n"])), m["unit"]
+    if unit == "day":
+        return DateSpan.day(anchor - timedelta(days=n))
+    if unit == "week":
+        return _week(anchor - timedelta(weeks=n))
+    if unit == "month":
+        return _month(*_shift_month(anchor.year, anchor.month, -n))
+    return _year(anchor.year - n)
+
+
+def _unit_span(unit: str, anchor: date, step: int) -> DateSpan:
+    """The week, weekend, month or year `step` units from the anchor's own."""
+    if unit in ("week", "weekend"):
+        week = _week(anchor + timedelta(weeks=step))
+        return DateSpan(week.start + timedelta(days=5), week.end) if unit == "weekend" else week
+    if unit == "month":
+        return _month(*_shift_month(anchor.year, anchor.month, step))
+    return _year(anchor.year + step)
+
+
+def _period(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    """"last week", "earlier this month", "next summer", "last Friday", "last December"."""
+    m = _PERIOD.fullmatch(t)
+    if m is None:
+        return None
+    mod, unit = m["mod"], m["unit"]
+    if unit in WEEKDAYS:
+        return DateSpan.day(_weekday_step(WEEKDAYS[unit], anchor, _STEP.get(mod, 0), tense))
+    if unit in SEASONS or unit in MONTHS:
+        return _named_step(unit, anchor, _STEP.get(mod, 0))
+    this = _unit_span(unit, anchor, 0)
+    if mod == "earlier this":
+        return _clip(this.start, anchor)
+    if mod == "later this":
+        return _clip(anchor, this.end)
+    return _unit_span(unit, anchor, _STEP[mod])
+
+
+def _weekday_step(weekday: int, anchor: date, step: int, tense: Tense) -> date:
+    """"last Friday" is strictly before the anchor, "next Friday" strictly after."""
+    if step < 0:
+        return anchor - timedelta(days=(anchor.weekday() - weekday - 1) % 7 + 1)
+    if step > 0:
+        return anchor + timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
+    return _weekday_near(weekday, anchor, tense)
+
+
+def _named_step(name: str, anchor: date, step: int) -> DateSpan:
+    """The last, this or next occurrence of a season or a month name."""
+    if name in SEASONS:
+        spans = [_season(name, y) for y in range(anchor.year - 2, anchor.year + 2)]
+    else:
+        spans = [_month(y, MONTHS[name]) for y in range(anchor.year - 2, anchor.year + 2)]
+    if step < 0:
+        return max((s for s in spans if s.end < anchor), key=lambda s: s.start)
+    if step > 0:
+        return min((s for s in spans if s.start > anchor), key=lambda s: s.start)
+    return min(spans, key=lambda s: 0 if anchor in s else min(abs((s.start - anchor).days), abs((s.end - anchor).days)))
+
+
+def _bare_season(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    m = _SEASON.fullmatch(t)
+    if m is None:
+        return None
+    if m["year"]:
+        return _season(m["name"], int(m["year"]))
+    spans = [_season(m["name"], y) for y in range(anchor.year - 2, anchor.year + 2)]
+    if tense == "future":
+        return min((s for s in spans if s.end >= anchor), key=lambda s: s.start)
+    return max((s for s in spans if s.start <= anchor), key=lambda s: s.start)
+
+
+def _weekday(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    m = _WEEKDAY.fullmatch(t)
+    return DateSpan.day(_weekday_near(WEEKDAYS[m["wd"]], anchor, tense)) if m else None
+
+
+def _bare_weekend(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    """"the weekend": the one just past (or under way), or the coming one in the future."""
+    if t != "weekend":
+        return None
+    this = _unit_span("weekend", anchor, 0)
+    return this if tense == "future" or this.start <= anchor else _unit_span("weekend", anchor, -1)
+
+
+def _calendar(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    cal = _parse_cal(t)
+    return _place(cal, anchor, tense) if cal is not None else None
+
+
+def _dateparser_day(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    """A fully written day in a format the grammar lacks ("17.03.2023"), by dateparser."""
+    years = {int(y) for y in _YEAR_TOKEN.findall(t)}
+    if not years:
+        return None  # without a written year dateparser reads "80 years" as a day
+    import dateparser
+
+    settings = {
+        "RELATIVE_BASE": datetime.combine(anchor, datetime.min.time()),
+        "PREFER_DATES_FROM": "future" if tense == "future" else "past",
+        "STRICT_PARSING": True,
+        "REQUIRE_PARTS": ["day", "month", "year"],
+        "DATE_ORDER": "DMY",
+    }
+    try:
+        found = dateparser.parse(t, languages=["en"], settings=settings)
+    except (ValueError, OverflowError):
+        return None
+    return DateSpan.day(found.date()) if found is not None and found.year in years else None
+
+
+# --- ranges ----------------------------------------------------------------------------
+
+_COMPACT_DM = re.compile(rf"(?P<d1>\d{{1,2}})\s*-\s*(?P<d2>\d{{1,2}})\s+(?P<rest>{_MON}(?:\s+\d{{4}})?)")
+_COMPACT_WD = re.compile(rf"(?P<a>{_WD})\s*-\s*(?P<b>{_WD})")
+_COMPACT_MD = re.compile(rf"(?P<mon>{_MON})\s+(?P<d1>\d{{1,2}})\s*-\s*(?P<d2>\d{{1,2}})(?P<year>\s+\d{{4}})?")
+_RANGE = re.compile(
+    r"(?:from\s+)?(?P<a>.+?)(?:\s+(?:to|through|thru|until|till)\s+|\s*\.\.\s*|\s+-\s+)(?P<b>.+)"
+)
+_BETWEEN = re.compile(r"between\s+(?P<a>.+?)\s+and\s+(?P<b>.+)")
+_RELATIVE_WORD = re.compile(r"\b(?:yesterday|today|tomorrow|tonight|last|this|next|ago)\b")
+
+
+def _split_range(t: str) -> tuple[str, str] | None:
+    """Split "20-22 march 2023" or "monday to wednesday" into its two ends, each complete."""
+    if (m := _COMPACT_DM.fullmatch(t)) is not None:
+        return f"{m['d1']} {m['rest']}", f"{m['d2']} {m['rest']}"
+    if (m := _COMPACT_MD.fullmatch(t)) is not None:
+        year = m["year"] or ""
+        return f"{m['mon']} {m['d1']}{year}", f"{m['mon']} {m['d2']}{year}"
+    if (m := _COMPACT_WD.fullmatch(t)) is not None:
+        return m["a"], m["b"]
+    m = _BETWEEN.fullmatch(t) or _RANGE.fullmatch(t)
+    if m is None:
+        return None
+    a, b = m["a"].strip(), m["b"].strip()
+    if re.fullmatch(_DAYNUM, a) and (rest := re.match(rf"{_DAYNUM}\s+(.+)", b)):
+        a = f"{a} {rest[1]}"  # "20 - 22 march 2023"
+    if re.fullmatch(_DAYNUM, b) and (mon := re.search(_MON + r"\b", a)):
+        year = _YEAR_TOKEN.search(a)
+        b = f"{mon[0]} {b}" + (f" {year[0]}" if year else "")  # "march 20 to 22"
+    year = _YEAR_TOKEN.search(b)
+    if year and not _YEAR_TOKEN.search(a) and re.search(_MON + r"\b", a):
+        a = f"{a} {year[0]}"  # "20 march - 22 march 2023"
+    return a, b
+
+
+def _range(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    ends = _split_range(t)
+    if ends is None:
+        return None
+    first = _resolve(ends[0], anchor, tense)
+    if first is None:
+        return None
+    if _RELATIVE_WORD.search(ends[1]):
+        last = _resolve(ends[1], anchor, tense)
+    else:
+        last = _resolve(ends[1], first.start, "future")  # the end follows the start
+    return _clip(first.start, last.end) if last is not None else None
+
+
+# --- public: one expression ------------------------------------------------------------
+
+_RULES = (
+    _range, _relative_day, _ago, _period, _bare_season, _bare_weekend, _weekday, _calendar, _dateparser_day,
+)
+
+
+def resolve_expression(text: str, anchor: date, tense: Tense = "unknown") -> DateSpan | None:
+    """Resolve one temporal expression against a publication date.
+
+    Args:
+        text: the expression as written ("on Wednesday", "late December", "March 21").
+        anchor: the article's publication date.
+        tense: the tense of the governing verb; "unknown" reads as past, the news default.
+
+    Returns:
+        The day or span meant, or None for durations and vague periods ("recent weeks").
+    """
+    return _resolve(_normalize(text), anchor, tense)
+
+
+def _resolve(t: str, anchor: date, tense: Tense) -> DateSpan | None:
+    t = _strip_lead(t)
+    if not t:
+        return None
+    for rule in _RULES:
+        span = rule(t, anchor, tense)
+        if span is not None:
+            return span
+    return None
+
+
+# --- tense from the parse --------------------------------------------------------------
+
+_OWN_PAST = re.compile(r"\b(?:last|ago|yesterday|previous|earlier|past)\b", re.I)
+_OWN_FUTURE = re.compile(r"\b(?:next|upcoming|coming|tomorrow|later)\b", re.I)
+_FUTURE_AUX = {"will", "'ll", "’ll", "shall", "wo", "would"}  # "would": future of a report
+_FUTURE_HEADS = {"set", "expect", "slate", "schedule", "due", "plan", "intend", "go", "poise"}
+_FUTURE_HEAD_FORMS = {"expected", "slated", "scheduled", "planned", "plans", "intends", "going", "poised"}
+_PAST_AUX = {"have", "has", "had", "'ve", "’ve", "was", "were", "did"}
+_CLAUSE_LINKS = {"xcomp", "advcl", "ccomp", "acl", "relcl", "pcomp", "conj", "prep"}
+
+
+def sentence_tense(span: Span) -> Tense:
+    """Decide from the parse whether a date expression points back or forward.
+
+    The expression's own words ("last", "next", "ago") win; then the governing verb:
+    future under "will", "is set to", "expected to", "scheduled for" and kin, past for a
+    past tag (VBD, or VBN with "have"), else "unknown".
+    """
+    if _OWN_PAST.search(span.text):
+        return "past"
+    if _OWN_FUTURE.search(span.text):
+        return "future"
+    verb = _governing_verb(span.root)
+    return _verb_tense(verb, 0) if verb is not None else "unknown"
+
+
+def _governing_verb(token: Token) -> Token | None:
+    """The nearest verb at or above `token` in the dependency tree."""
+    while token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass"):
+        if token.head.i == token.i:
+            return None
+        token = token.head
+    return token
+
+
+def _aux_words(token: Token) -> set[str]:
+    return {c.lower_ for c in token.children if c.dep_ in ("aux", "auxpass")}
+
+
+def _is_future_head(token: Token) -> bool:
+    """"is set to", "expected to", "scheduled for", "plans to", "is due to", "is going to"."""
+    lemma = token.lemma_.lower()
+    if (lemma not in _FUTURE_HEADS and token.lower_ not in _FUTURE_HEAD_FORMS) or token.tag_ == "VBD":
+        return False  # the forms catch lemmatizer slips: "slated" -> "slat"
+    if lemma == "go" and token.tag_ != "VBG":
+        return False
+    aux = _aux_words(token) | ({token.head.lower_} if token.pos_ == "ADJ" else set())
+    if aux & _PAST_AUX:
+        return False
+    return any(c.dep_ == "xcomp" or (c.dep_ == "prep" and c.lower_ in ("for", "to")) for c in token.children)
+
+
+def _verb_tense(verb: Token, hops: int) -> Tense:
+    aux = _aux_words(verb)
+    if aux & _FUTURE_AUX or _is_future_head(verb):
+        return "future"
+    if verb.tag_ == "VBD" or (aux & _PAST_AUX and verb.tag_ in ("VBN", "VBG")):
+        return "past"
+    nonfinite = verb.tag_ in ("VB", "VBG", "VBN") and not aux - {"to"}
+    if nonfinite and verb.dep_ in _CLAUSE_LINKS and hops < 6:
+        head = verb.head
+        if _is_future_head(head):
+            return "future"
+        above = _governing_verb(head)
+        if above is not None and above.i != verb.i:
+            return _verb_tense(above, hops + 1)
+    return "unknown"
+
+
+# --- public: the event date of a sentence ----------------------------------------------
+
+_WD_CAP = "(?:" + "|".join(calendar.day_name) + ")"
+_MON_CAP = "(?:" + "|".join(calendar.month_name[1:]) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+_MD_CAP = rf"(?:{_MON_CAP}\s+{_DAYNUM}(?:,?\s+\d{{4}})?|{_DAYNUM}\s+{_MON_CAP}(?:,?\s+\d{{4}})?)"
+_POINT_CAP = rf"(?:{_MD_CAP}|{_WD_CAP})"
+_SENTENCE_DATES = re.compile(
+    rf"\b(?:{_POINT_CAP}(?:\s+(?:to|through|until)\s+|\s*[-–]\s*){_POINT_CAP}"
+    rf"|between\s+{_POINT_CAP}\s+and\s+{_POINT_CAP}"
+    rf"|\d{{1,2}}\s*[-–]\s*{_MD_CAP}"
+    rf"|{_POINT_CAP}"
+    r"|(?i:yesterday|today|tomorrow|tonight|last\s+night|a\s+day\s+earlier"
+    r"|(?:earlier|later)\s+this\s+(?:week|month)"
+    r"|(?:last|this|next)\s+(?:week(?:end)?|month|spring|summer|autumn|fall|winter)))\b"
+)
+_NAMED_LABELS = {"EVENT", "WORK_OF_ART", "LAW", "ORG", "FAC", "PRODUCT", "PERSON"}
+_NAMED_DAYS = {"black", "good", "cyber", "super", "bloody", "ash", "easter", "holy", "palm", "maundy"}
+
+
+def event_span(sent: Span, published: date) -> tuple[DateSpan, str] | None:
+    """The most specific date a sentence gives for its event, with the words that gave it.
+
+    Candidates are the sentence's DATE/TIME entities plus a regex pass for weekdays and
+    "Month D" forms the small model misses; each resolves with its own tense. The shortest
+    span wins (ties: first in the sentence); spans over MAX_EVENT_DAYS do not count, and an
+    expression inside a longer one that resolves ("Monday" in "Monday to Wednesday") yields.
+    """
+    found: list[tuple[Span, DateSpan]] = []
+    for cand in _candidates(sent):
+        span = resolve_expression(cand.text, published, sentence_tense(cand))
+        if span is not None and span.days <= MAX_EVENT_DAYS:
+            found.append((cand, span))
+    kept = [(c, s) for c, s in found if not any(_inside(c, other) for other, _ in found)]
+    if not kept:
+        return None
+    cand, span = min(kept, key=lambda p: (p[1].days, p[0].start_char))
+    return span, cand.text
+
+
+def _candidates(sent: Span) -> list[Span]:
+    """DATE/TIME entities and regex matches, one per character range, in sentence order."""
+    doc = sent.doc
+    found = {(e.start_char, e.end_char): e for e in sent.ents if e.label_ in ("DATE", "TIME")}
+    for m in _SENTENCE_DATES.finditer(sent.text):
+        start, end = sent.start_char + m.start(), sent.start_char + m.end()
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None and (span.start_char, span.end_char) not in found and not _named(span, sent):
+            found[(span.start_char, span.end_char)] = span
+    return [found[k] for k in sorted(found)]
+
+
+def _named(span: Span, sent: Span) -> bool:
+    """Part of a name or title: an ORG or EVENT entity, "Black Friday", "USA Today"."""
+    if any(t.ent_type_ in _NAMED_LABELS for t in span):
+        return True
+    before = span.doc[span.start - 1] if span.start > sent.start else None
+    return before is not None and before.is_title and before.lower_ in _NAMED_DAYS
+
+
+def _inside(inner: Span, outer: Span) -> bool:
+    return (outer.start_char <= inner.start_char and inner.end_char <= outer.end_char
+            and (outer.start_char, outer.end_char) != (inner.start_char, inner.end_char))
+
+
+# --- public: user queries --------------------------------------------------------------
+
+_QUERY_RELATIVE = re.compile(rf"\b(?:yesterday|today|tomorrow|last|this|next|earlier|ago|{_WD})\b")
+
+
+def parse_date_query(q: str, today: date, latest: date | None = None) -> DateSpan | None:
+    """Read a query that names a date or span, or return None when it is not one.
+
+    Args:
+        q: what the user typed ("21 March 2023", "2023-03-20..2023-03-22", "last week").
+        today: the date relative words count from.
+        latest: the newest date in the store; a yearless "March 21" is the last one on or
+            before it (on or before `today` when None).
+    """
+    t = _strip_lead(_normalize(q))
+    if not t:
+        return None
+    if not re.search(r"\d", t):
+        # Only relative words: "may" or "march" alone are too ambiguous to be dates.
+        return _resolve(t, today, "past") if _QUERY_RELATIVE.search(t) else None
+    ref = latest or today
+    ends = _split_range(t)
+    if ends is None:
+        return _query_point(t, ref)
+    first = _query_point(ends[0], ref)
+    if first is None:
+        return None
+    last = _query_point(ends[1], ref, after=first.start)
+    return _clip(first.start, last.end) if last is not None else None
+
+
+def _query_point(t: str, ref: date, after: date | None = None) -> DateSpan | None:
+    """One end of a query: a yearless day is the last on or before `ref` (or after `after`)."""
+    cal = _parse_cal(t)
+    if cal is None:
+        return _dateparser_day(t, ref, "past")
+    if cal.year is None and (cal.day is None or cal.month is None):
+        return None  # a month name alone, "late march"
+    if after is not None:
+        return _place(cal, after, "future")
+    return _place(cal, ref, "past", switch=False)

@@ -1,0 +1,88 @@
+"""Decide what a query asks about: an actor, a date or span, or a topic."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from summarizer.actors import name_key
+from summarizer.corpus import ActorName
+from summarizer.dates import DateSpan, parse_date_query
+
+RESOLVE_SCORE = 85  # a near miss this close to one name is that name ("zelenksy")
+SUGGEST_SCORE = 60  # close enough to offer as "did you mean"
+ACTOR_KINDS = {"person", "organisation"}  # places are topics: "bakhmut" is what happened there
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: Literal["actor", "date", "topic", "none"]
+    subject: str
+    actor: ActorName | None = None
+    span: DateSpan | None = None
+    suggestions: tuple[str, ...] = ()
+    corrected_from: str | None = None  # the query, when a near miss was resolved
+
+
+def plan(
+    query: str,
+    names: Sequence[tuple[str, ActorName]],
+    mentions: Mapping[int, int],
+    today: date,
+    latest: date | None,
+) -> Plan:
+    """Classify `query`: a date first, then an actor (exact, then near miss), else a topic.
+
+    Args:
+        query: what the user typed after /brief.
+        names: every (name key, actor) in the store.
+        mentions: actor id -> mention count, to prefer the better-known of two namesakes.
+        today: the date relative expressions ("yesterday") count from.
+        latest: the newest date in the store, for dates written without a year.
+    """
+    text = " ".join(query.split())
+    if not text:
+        return Plan("none", "")
+    span = parse_date_query(text, today, latest)
+    if span is not None:
+        return Plan("date", describe_span(span), span=span)
+    key = name_key(text)
+    actors = [a for k, a in names if k == key and a.kind in ACTOR_KINDS]
+    if actors:
+        actor = max(actors, key=lambda a: mentions.get(a.id, 0))
+        return Plan("actor", actor.name, actor=actor)
+    near = near_names(key, names, mentions)
+    if near and near[0][1] >= RESOLVE_SCORE and (len(near) == 1 or near[1][0].id == near[0][0].id or near[0][1] - near[1][1] >= 5):
+        return Plan("actor", near[0][0].name, actor=near[0][0], corrected_from=text)
+    suggestions = tuple(dict.fromkeys(a.name for a, score in near if score >= SUGGEST_SCORE))[:3]
+    return Plan("topic", text, suggestions=suggestions)
+
+
+def near_names(key: str, names: Sequence[tuple[str, ActorName]], mentions: Mapping[int, int]) -> list[tuple[ActorName, float]]:
+    """Actors whose names are spelled close to `key`, best first (one entry per actor)."""
+    if not key:
+        return []
+    from rapidfuzz import fuzz
+
+    best: dict[int, tuple[ActorName, float]] = {}
+    for k, actor in names:
+        if actor.kind not in ACTOR_KINDS:
+            continue
+        score = fuzz.ratio(key, k)
+        if score > best.get(actor.id, (actor, -1.0))[1]:
+            best[actor.id] = (actor, score)
+    ranked = sorted(best.values(), key=lambda p: (-p[1], -mentions.get(p[0].id, 0)))
+    return ranked[:5]
+
+
+def describe_span(span: DateSpan) -> str:
+    """A span as people write it: "21 March 2023", "March 2023", "20–22 March 2023"."""
+    if span.start == span.end:
+        return f"{span.start.day} {span.start:%B %Y}"
+    if span.start.day == 1 and (span.end.replace(day=1) == span.start) and span.days >= 28:
+        return f"{span.start:%B %Y}"
+    if span.start.year == span.end.year and span.start.month == span.end.month:
+        return f"{span.start.day}–{span.end.day} {span.start:%B %Y}"
+    return f"{span.start.day} {span.start:%B %Y} – {span.end.day} {span.end:%B %Y}"

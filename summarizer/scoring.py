@@ -1,0 +1,73 @@
+"""Per-sentence signals for ranking: how much a sentence is about its subject, how well it reads.
+
+Plain string arithmetic over stored text, so a query needs no parser or model.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A sentence opening like this leans on the one before it for its subject.
+NEEDS_CONTEXT = re.compile(
+    r"^[\"“‘']?(?:but |and |so |yet |also )?(?:he|she|they|it|his|her|their|its|this|these|those|that|i|we|our|my)\b",
+    re.IGNORECASE,
+)
+ATTRIBUTION = re.compile(r"\b(?:said|says|told|added|wrote|asked|according to)\b", re.IGNORECASE)
+
+
+def needs_context(text: str) -> bool:
+    """Whether the sentence starts with a pronoun or a connective that refers back."""
+    return bool(NEEDS_CONTEXT.match(text))
+
+
+def focus(text: str, surface: str, label: str, actors_named: int) -> float:
+    """How much a sentence is about the actor named `surface` in it, in [0, 1].
+
+    Named early and with few other actors: about them; named in passing late in a
+    crowded sentence: not.
+    """
+    at = text.find(surface) if surface else -1
+    early = 1.0 - min((at / max(len(text), 1)) / 0.6, 1.0) if at >= 0 else 0.5
+    crowd = 1.0 / max(actors_named, 1)
+    score = 0.6 * early + 0.4 * crowd
+    return score * (0.8 if label == "title" else 1.0)
+
+
+def quality(text: str) -> float:
+    """How well a sentence stands alone as a briefing point, in [0, 1]."""
+    n = len(text)
+    score = 1.0
+    if n < 50:
+        score *= max(n / 50, 0.2)
+    elif n > 300:
+        score *= max(300 / n, 0.3)
+    if text.rstrip(" ”\"'").endswith("?"):
+        score *= 0.5
+    if text[:1] in "“\"‘'" and not ATTRIBUTION.search(text):
+        score *= 0.6  # an unattributed quotation: who said it?
+    if needs_context(text):
+        score *= 0.6
+    return score
+
+
+def lexical_overlap(query_words: set[str], text: str) -> float:
+    """Share of the query's content words that the sentence contains (folded), in [0, 1]."""
+    if not query_words:
+        return 0.0
+    words = set(fold_words(text))
+    return sum(1 for w in query_words if w in words) / len(query_words)
+
+
+STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the to was were will with what who "
+    "about into over than then there this those these".split()
+)
+
+
+def fold_words(text: str) -> list[str]:
+    """Lower-case word stems, crudely: enough to match "weapons" with "weapon"."""
+    return [w[:-1] if len(w) > 4 and w.endswith("s") else w for w in re.findall(r"[a-z0-9]+", text.lower())]
+
+
+def content_words(query: str) -> set[str]:
+    return {w for w in fold_words(query) if w not in STOPWORDS}

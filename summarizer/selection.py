@@ -1,0 +1,145 @@
+"""Choose a briefing's items from scored candidate sentences: pure numpy, no store, no model.
+
+The steps, each a small function: group near-duplicates (the same fact from several
+outlets becomes one item), split the dates into episodes, give every episode a
+voice, then fill the rest by maximal marginal relevance within the length budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Budget:
+    max_items: int = 6
+    max_chars: int = 1200
+
+
+@dataclass(frozen=True)
+class Tuning:
+    dup_threshold: float = 0.80  # cosine above which two sentences report the same thing
+    mmr_lambda: float = 0.7  # relevance vs novelty when filling
+    episode_gap_days: int = 30  # a gap this long splits coverage into episodes
+    pool: int = 300  # candidates considered after scoring
+    corroboration: float = 0.05  # bonus per extra article reporting the same thing
+
+
+@dataclass(frozen=True)
+class Group:
+    """One future item: candidate indices, the best first."""
+
+    members: tuple[int, ...]
+    score: float
+
+    @property
+    def lead(self) -> int:
+        return self.members[0]
+
+
+def centrality(vectors: np.ndarray) -> np.ndarray:
+    """How typical each sentence is of the whole set: cosine to the centroid, in [0, 1].
+
+    Mean similarity to every other sentence without the n-by-n matrix.
+    """
+    if len(vectors) == 0:
+        return np.zeros(0, dtype=np.float32)
+    centroid = vectors.mean(axis=0)
+    norm = np.linalg.norm(centroid)
+    if norm == 0:
+        return np.zeros(len(vectors), dtype=np.float32)
+    return np.clip(vectors @ (centroid / norm), 0.0, 1.0)
+
+
+def group_duplicates(
+    order: Sequence[int], vectors: np.ndarray, articles: Sequence[int], texts: Sequence[str], tuning: Tuning
+) -> list[list[int]]:
+    """Greedy grouping in score order: a sentence joins the first group whose lead it repeats."""
+    groups: list[list[int]] = []
+    leads: list[int] = []
+    for i in order:
+        if leads:
+            sims = vectors[leads] @ vectors[i]
+            best = int(np.argmax(sims))
+            if sims[best] >= tuning.dup_threshold or texts[leads[best]] == texts[i]:
+                groups[best].append(i)
+                continue
+        groups.append([i])
+        leads.append(i)
+    # Only other articles corroborate; a repeat inside one article is dropped, not cited twice.
+    return [_one_per_article(g, articles) for g in groups]
+
+
+def _one_per_article(group: list[int], articles: Sequence[int]) -> list[int]:
+    seen: set[int] = set()
+    out = []
+    for i in group:
+        if articles[i] not in seen:
+            seen.add(articles[i])
+            out.append(i)
+    return out
+
+
+def episodes(dates: Sequence[date | None], gap_days: int) -> list[int]:
+    """Label each date with its episode: dates closer than `gap_days` share one."""
+    known = sorted({d for d in dates if d is not None})
+    label: dict[date, int] = {}
+    current = 0
+    for previous, day in zip([None, *known], known):
+        if previous is not None and (day - previous).days > gap_days:
+            current += 1
+        label[day] = current
+    return [label[d] if d is not None else -1 for d in dates]
+
+
+def select(
+    scores: np.ndarray,
+    vectors: np.ndarray,
+    articles: Sequence[int],
+    texts: Sequence[str],
+    dates: Sequence[date | None],
+    budget: Budget,
+    tuning: Tuning = Tuning(),
+) -> list[Group]:
+    """Pick at most `budget.max_items` groups within `budget.max_chars`, covering every episode."""
+    if len(scores) == 0:
+        return []
+    order = [int(i) for i in np.argsort(-scores, kind="stable")[: tuning.pool]]
+    groups = [
+        Group(tuple(g), float(scores[g[0]]) + tuning.corroboration * (len(g) - 1))
+        for g in group_duplicates(order, vectors, articles, texts, tuning)
+    ]
+    groups.sort(key=lambda g: -g.score)
+    labels = episodes([dates[g.lead] for g in groups], tuning.episode_gap_days)
+    chosen: list[Group] = []
+    used = 0
+
+    def fits(g: Group) -> bool:
+        return len(chosen) < budget.max_items and used + len(texts[g.lead]) <= budget.max_chars
+
+    # Coverage first: the best group of each episode, best episodes first.
+    for episode in dict.fromkeys(labels):
+        best = next(g for g, lab in zip(groups, labels) if lab == episode)
+        if fits(best):
+            chosen.append(best)
+            used += len(texts[best.lead])
+    # Then relevance tempered by novelty.
+    rest = [g for g in groups if g not in chosen]
+    while rest:
+        leads = np.array([g.lead for g in chosen], dtype=int)
+        best_value, best = -np.inf, None
+        for g in rest:
+            redundancy = float(np.max(vectors[leads] @ vectors[g.lead])) if len(leads) else 0.0
+            value = tuning.mmr_lambda * g.score - (1 - tuning.mmr_lambda) * redundancy
+            if value > best_value and fits(g):
+                best_value, best = value, g
+        if best is None:
+            break
+        chosen.append(best)
+        used += len(texts[best.lead])
+        rest.remove(best)
+    return chosen

@@ -1,0 +1,410 @@
+"""Temporal expressions: the pure grammar first, then real seed sentences through spaCy."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from summarizer.dates import DateSpan, event_span, parse_date_query, resolve_expression, sentence_tense
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+FRI = date(2023, 3, 17)  # seed 003: Friday
+WED = date(2023, 3, 29)  # seeds 000 and 001: Wednesday
+TODAY = date(2025, 6, 1)  # a Sunday
+
+
+def span(text: str) -> DateSpan:
+    return DateSpan.parse(text)
+
+
+# --- DateSpan --------------------------------------------------------------------------
+
+
+def test_datespan_days_contains_and_overlaps():
+    s = span("2023-03-20..2023-03-22")
+    assert s.days == 3
+    assert date(2023, 3, 20) in s and date(2023, 3, 22) in s
+    assert date(2023, 3, 23) not in s and date(2023, 3, 19) not in s
+    assert datetime(2023, 3, 21, 15, 0) in s
+    assert "2023-03-21" not in s
+    assert s.overlaps(span("2023-03-22..2023-03-30")) and span("2023-03-10..2023-03-20").overlaps(s)
+    assert not s.overlaps(span("2023-03-23")) and not span("2023-03-19").overlaps(s)
+
+
+@pytest.mark.parametrize("text", ["2023-03-20", "2023-03-20..2023-03-22", "2022-12-21..2022-12-31"])
+def test_datespan_str_and_parse_invert_each_other(text):
+    s = DateSpan.parse(text)
+    assert str(s) == text
+    assert DateSpan.parse(str(s)) == s
+
+
+def test_datespan_one_day_and_rejects():
+    assert DateSpan.parse(" 2023-03-20 ") == DateSpan(date(2023, 3, 20), date(2023, 3, 20))
+    assert span("2023-03-20").days == 1
+    with pytest.raises(ValueError):
+        DateSpan(date(2023, 3, 22), date(2023, 3, 20))
+    with pytest.raises(ValueError):
+        DateSpan.parse("2023-03-22..2023-03-20")
+    with pytest.raises(ValueError):
+        DateSpan.parse("March 20")
+
+
+# --- resolve_expression ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text, anchor, tense, expected",
+    [
+        # weekdays: past and unknown look back (the anchor itself included), future forward
+        ("on Wednesday", WED, "past", "2023-03-29"),
+        ("Tuesday", WED, "past", "2023-03-28"),
+        ("Tuesday", WED, "unknown", "2023-03-28"),
+        ("Tuesday", WED, "future", "2023-04-04"),
+        ("early Wednesday", WED, "past", "2023-03-29"),
+        ("late Tuesday", WED, "past", "2023-03-28"),
+        ("Wednesday morning", FRI, "past", "2023-03-15"),
+        ("Friday's", date(2025, 5, 7), "future", "2025-05-09"),
+        ("Friday’s", date(2025, 5, 7), "unknown", "2025-05-02"),
+        ("on Thursday", date(2025, 5, 7), "future", "2025-05-08"),
+        ("Thursday", FRI, "past", "2023-03-16"),
+        ("last Friday", FRI, "unknown", "2023-03-10"),
+        ("next Friday", FRI, "unknown", "2023-03-24"),
+        ("next Monday", FRI, "unknown", "2023-03-20"),
+        # ranges
+        ("from Monday to Wednesday", FRI, "future", "2023-03-20..2023-03-22"),
+        ("Monday to Wednesday", FRI, "future", "2023-03-20..2023-03-22"),
+        ("Monday through Wednesday", FRI, "future", "2023-03-20..2023-03-22"),
+        ("Monday-Wednesday", FRI, "future", "2023-03-20..2023-03-22"),
+        ("Monday to Wednesday", FRI, "past", "2023-03-13..2023-03-15"),
+        ("September 9 to September 10", date(2023, 3, 14), "future", "2023-09-09..2023-09-10"),
+        ("20-22 March", FRI, "future", "2023-03-20..2023-03-22"),
+        ("March 20-22", FRI, "future", "2023-03-20..2023-03-22"),
+        ("March 20 to 22", FRI, "future", "2023-03-20..2023-03-22"),
+        ("between March 3 and March 5", FRI, "past", "2023-03-03..2023-03-05"),
+        ("December 30 to January 2", date(2023, 1, 10), "past", "2022-12-30..2023-01-02"),
+        # days relative to the anchor
+        ("yesterday", WED, "past", "2023-03-28"),
+        ("today", WED, "unknown", "2023-03-29"),
+        ("tomorrow", WED, "future", "2023-03-30"),
+        ("last night", WED, "past", "2023-03-28"),
+        ("a day earlier", WED, "past", "2023-03-28"),
+        ("two days ago", FRI, "past", "2023-03-15"),
+        # weeks, months, years, seasons
+        ("last week", WED, "past", "2023-03-20..2023-03-26"),
+        ("Last week", date(2023, 3, 14), "past", "2023-03-06..2023-03-12"),
+        ("this week", WED, "unknown", "2023-03-27..2023-04-02"),
+        ("earlier this week", WED, "past", "2023-03-27..2023-03-29"),
+        ("later this week", WED, "future", "2023-03-29..2023-04-02"),
+        ("next week", date(2023, 3, 14), "future", "2023-03-20..2023-03-26"),
+        ("as early as next week", date(2023, 3, 14), "future", "2023-03-20..2023-03-26"),
+        ("over the weekend", FRI, "past", "2023-03-11..2023-03-12"),
+        ("last month", WED, "past", "2023-02-01..2023-02-28"),
+        ("this month", WED, "unknown", "2023-03-01..2023-03-31"),
+        ("earlier this month", WED, "past", "2023-03-01..2023-03-29"),
+        ("next month", date(2023, 12, 5), "future", "2024-01-01..2024-01-31"),
+        ("last year", WED, "past", "2022-01-01..2022-12-31"),
+        ("this year's", WED, "unknown", "2023-01-01..2023-12-31"),
+        ("last summer", WED, "past", "2022-06-01..2022-08-31"),
+        ("last summer", date(2023, 10, 2), "past", "2023-06-01..2023-08-31"),
+        ("this winter", date(2023, 1, 15), "unknown", "2022-12-01..2023-02-28"),
+        ("next spring", WED, "future", "2024-03-01..2024-05-31"),
+        # month names
+        ("in January", WED, "past", "2023-01-01..2023-01-31"),
+        ("in January", WED, "future", "2024-01-01..2024-01-31"),
+        ("late December", FRI, "past", "2022-12-21..2022-12-31"),
+        ("early March", WED, "past", "2023-03-01..2023-03-10"),
+        ("mid-February", WED, "past", "2023-02-11..2023-02-20"),
+        ("late February", date(2024, 3, 5), "past", "2024-02-21..2024-02-29"),
+        ("last December", date(2023, 12, 20), "past", "2022-12-01..2022-12-31"),
+        # day and month without a year: the tense picks the year ...
+        ("March 21", date(2023, 3, 25), "past", "2023-03-21"),
+        ("21 March", date(2023, 3, 25), "future", "2024-03-21"),
+        ("the 21st of March", date(2023, 3, 25), "unknown", "2023-03-21"),
+        ("December 30", date(2023, 1, 10), "unknown", "2022-12-30"),
+        ("on March 21", date(2023, 3, 14), "future", "2023-03-21"),
+        # ... but a past date a year back yields to one due within two months
+        ("March 21", date(2023, 3, 14), "unknown", "2023-03-21"),
+        ("May 9", date(2025, 5, 7), "past", "2025-05-09"),
+        ("May 9", date(2025, 1, 7), "past", "2024-05-09"),
+        # full dates and years
+        ("17 March 2023", WED, "future", "2023-03-17"),
+        ("2023-03-17", date(2025, 1, 1), "future", "2023-03-17"),
+        ("March 17, 2023", WED, "unknown", "2023-03-17"),
+        ("Friday, March 17, 2023", WED, "unknown", "2023-03-17"),
+        ("Mar. 17th, 2023", WED, "unknown", "2023-03-17"),
+        ("17.03.2023", WED, "unknown", "2023-03-17"),  # by dateparser
+        ("2022", WED, "past", "2022-01-01..2022-12-31"),
+        ("in 2022", WED, "future", "2022-01-01..2022-12-31"),
+        ("March 2023", date(2025, 1, 1), "past", "2023-03-01..2023-03-31"),
+    ],
+)
+def test_resolve_expression(text, anchor, tense, expected):
+    assert resolve_expression(text, anchor, tense) == span(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "more than a year",
+        "for more than six months",
+        "recent months",
+        "recent weeks",
+        "in recent years",
+        "many decades",
+        "daily",
+        "the end of the day",
+        "80 years",
+        "weeks",
+        "days",
+        "all this year",
+        "more than one year",
+        "the week",
+        "just hours",
+        "Days later",
+        "the third consecutive day",
+        "five-year",
+        "one-year",
+        "",
+        "   ",
+        "February 30",
+        "2023-02-30",
+        "30 February 2023",
+        "Xi Jinping",
+    ],
+)
+def test_resolve_expression_rejects_durations_and_vague_periods(text):
+    for tense in ("past", "future", "unknown"):
+        assert resolve_expression(text, WED, tense) is None
+
+
+def test_unknown_tense_reads_as_past():
+    for text in ("Monday", "in January", "March 1", "summer"):
+        assert resolve_expression(text, WED, "unknown") == resolve_expression(text, WED, "past")
+        assert resolve_expression(text, WED, "future") != resolve_expression(text, WED, "past")
+
+
+def test_importing_the_module_leaves_spacy_and_dateparser_unloaded():
+    code = "import sys, summarizer.dates; print('spacy' in sys.modules, 'dateparser' in sys.modules)"
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root)
+    assert out.stdout.split() == ["False", "False"]
+
+
+# --- parse_date_query ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("2023-03-17", "2023-03-17"),
+        ("17 March 2023", "2023-03-17"),
+        ("21 march 2023", "2023-03-21"),
+        ("March 17, 2023", "2023-03-17"),
+        ("  MARCH   17,  2023 ", "2023-03-17"),
+        ("17/03/2023", "2023-03-17"),
+        ("March 2023", "2023-03-01..2023-03-31"),
+        ("may 2025", "2025-05-01..2025-05-31"),
+        ("2023", "2023-01-01..2023-12-31"),
+        ("2023-03-20..2023-03-22", "2023-03-20..2023-03-22"),
+        ("2023-03-20 .. 2023-03-22", "2023-03-20..2023-03-22"),
+        ("2023-03-20 to 2023-03-22", "2023-03-20..2023-03-22"),
+        ("20-22 March 2023", "2023-03-20..2023-03-22"),
+        ("20 March - 22 March 2023", "2023-03-20..2023-03-22"),
+        ("20 March – 22 March 2023", "2023-03-20..2023-03-22"),
+        ("March 2023 to April 2023", "2023-03-01..2023-04-30"),
+        ("yesterday", "2025-05-31"),
+        ("Today", "2025-06-01"),
+        ("last week", "2025-05-19..2025-05-25"),
+        ("this week", "2025-05-26..2025-06-01"),
+        ("last month", "2025-05-01..2025-05-31"),
+        ("may 9", "2025-05-09"),
+        ("March 21", "2025-03-21"),
+        ("December 30", "2024-12-30"),
+    ],
+)
+def test_parse_date_query(query, expected):
+    assert parse_date_query(query, TODAY) == span(expected)
+
+
+@pytest.mark.parametrize(
+    "query, latest, expected",
+    [
+        ("March 21", date(2023, 3, 29), "2023-03-21"),
+        ("March 30", date(2023, 3, 29), "2022-03-30"),
+        ("21 march", date(2025, 5, 7), "2025-03-21"),
+        ("20-22 March", date(2023, 3, 29), "2023-03-20..2023-03-22"),
+        ("December 30 to January 2", date(2023, 3, 29), "2022-12-30..2023-01-02"),
+        ("last week", date(2023, 3, 29), "2025-05-19..2025-05-25"),  # relative words count from today
+        ("17 March 2023", date(2025, 5, 7), "2023-03-17"),
+    ],
+)
+def test_parse_date_query_without_a_year_counts_back_from_latest(query, latest, expected):
+    assert parse_date_query(query, TODAY, latest) == span(expected)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "xi", "mao ning", "bakhmut", "peace plan", "nuclear weapons", "may", "march", "May",
+        "late march", "", "   ", "xi 2023", "covid 19", "g20", "20", "2023-02-30", "30 February 2023",
+        "2023-03-22..2023-03-20", "this war",
+    ],
+)
+def test_parse_date_query_returns_none_for_non_dates(query):
+    assert parse_date_query(query, TODAY) is None
+    assert parse_date_query(query, TODAY, date(2023, 3, 29)) is None
+
+
+# --- with the real pipeline ------------------------------------------------------------
+
+
+def _seed(prefix: str) -> tuple[str, date]:
+    """A seed article's body (no front matter, no dateline) and its publication date."""
+    path = next(SEEDS.glob(f"{prefix}_*.txt"))
+    text = path.read_text(encoding="utf-8")
+    meta, _, body = text.partition("\n---\n") if text.startswith("---") else ("", "", text)
+    published = date.fromisoformat(re.search(r"^published:\s*(\S+)", meta, re.M).group(1))
+    return re.sub(r"^\s*date \d{4}-\d{2}-\d{2}\s*", "", body), published
+
+
+@pytest.fixture(scope="module")
+def seed_docs(nlp):
+    return {prefix: (nlp(body), published) for prefix in ("000", "001", "002", "003", "004") for body, published in [_seed(prefix)]}
+
+
+def _sentence(seed_docs, prefix: str, needle: str):
+    doc, published = seed_docs[prefix]
+    found = [s for s in doc.sents if needle in s.text]
+    assert len(found) == 1, f"{needle!r} in {len(found)} sentences of seed {prefix}"
+    return found[0], published
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "prefix, needle, expected, expression",
+    [
+        ("003", "will visit Russia from Monday to Wednesday", "2023-03-20..2023-03-22", "Monday to Wednesday"),
+        ("003", "Putin invited Xi to visit Russia in late December", "2022-12-21..2022-12-31", "late December"),
+        ("003", "called his Ukrainian counterpart, Dmytro Kuleba, on Thursday", "2023-03-16", "Thursday"),
+        ("004", "Xi Jinping arrived in Moscow on Wednesday", "2025-05-07", "Wednesday"),
+        ("004", "Xi is set to hold formal talks with Putin on Thursday", "2025-05-08", "Thursday"),
+        ("004", "most prominent global figure at Friday’s military parade", "2025-05-09", "Friday"),
+        ("004", "military delegations to the May 9 parade", "2025-05-09", "May 9"),
+        ("001", "Zelenskyy told The Associated Press on Tuesday", "2023-03-28", "Tuesday"),
+        ("001", "Xi's Russia visit last week raised the prospect", "2023-03-20..2023-03-26", "last week"),
+        ("001", "during his daily conference call with reporters Wednesday", "2023-03-29", "Wednesday"),
+        ("002", "Xi would travel to the Russian capital on March 21", "2023-03-21", "March 21"),
+        ("002", "as early as next week", "2023-03-20..2023-03-26", "next week"),
+        ("002", "scheduled for September 9 to September 10", "2023-03-13", "Monday"),
+        ("000", "Grossi said earlier this week that he would go", "2023-03-27..2023-03-29", "earlier this week"),
+        ("000", "since the Russian army began its offensive in the area last summer", "2022-06-01..2022-08-31", "last summer"),
+        ("000", "The Russian offensive on Bahmut intensified in January", "2023-01-01..2023-01-31", "January"),
+        ("003", "which passed the one-year mark last month", "2023-02-01..2023-02-28", "last month"),
+    ],
+)
+def test_event_span_on_seed_sentences(seed_docs, prefix, needle, expected, expression):
+    sent, published = _sentence(seed_docs, prefix, needle)
+    found = event_span(sent, published)
+    assert found is not None
+    assert found[0] == span(expected)
+    assert found[1] == expression
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "prefix, needle",
+    [
+        ("000", "for more than six months"),
+        ("000", "But for more than a year, we have not been in touch"),
+        ("000", "whose relations with Russia have grown rapidly in recent years"),
+        ("000", "At the end of the day, China is more interested"),
+        ("000", "this year’s World Economic Forum in Davos"),  # a year is no event date
+        ("001", "But during all this year, more than one year"),
+        ("001", "across many decades"),
+        ("001", "we've been saying that for weeks"),
+        ("003", "Xi has refused to condemn Moscow’s invasion"),
+        ("004", "Russia maintains it targets only military sites"),
+    ],
+)
+def test_event_span_is_none_without_a_specific_date(seed_docs, prefix, needle):
+    sent, published = _sentence(seed_docs, prefix, needle)
+    assert event_span(sent, published) is None
+
+
+@pytest.mark.slow
+def test_event_span_prefers_the_most_specific_expression(seed_docs):
+    # "on Tuesday" (one day) beats "last week" (seven) and "the week" (none).
+    sent, published = _sentence(seed_docs, "001", "the week after Xi visited Russian President Vladimir Putin last week")
+    assert event_span(sent, published) == (span("2023-03-28"), "Tuesday")
+    # "March 21" beats "Last week" in the same sentence.
+    sent, published = _sentence(seed_docs, "002", "Last week, the Kremlin refused to comment")
+    assert event_span(sent, published) == (span("2023-03-21"), "March 21")
+    # Ties go to the first: "early Wednesday" before "a day earlier".
+    sent, published = _sentence(seed_docs, "000", "its gunners shot down a Russian Su-24")
+    assert event_span(sent, published) == (span("2023-03-29"), "early Wednesday")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Chinese President Xi Jinping arrived in Moscow on Wednesday.", "2025-05-07"),
+        ("Xi will arrive in Moscow on Wednesday.", "2025-05-07"),
+        ("Xi visited Moscow on Monday.", "2025-05-05"),
+        ("Xi has visited Moscow on Monday.", "2025-05-05"),
+        ("Xi will visit Moscow on Monday.", "2025-05-12"),
+        ("Xi is expected to visit Moscow on Monday.", "2025-05-12"),
+        ("Xi is due to visit Moscow on Monday.", "2025-05-12"),
+        ("Xi plans to visit Moscow on Monday.", "2025-05-12"),
+        ("Xi is going to visit Moscow on Monday.", "2025-05-12"),
+        ("Xi will arrive on Monday and meet Putin on Tuesday.", "2025-05-12"),
+        ("Xi visits Moscow on Monday.", "2025-05-05"),  # present: unknown, read as past
+        ("The summit, scheduled for May 9, will be held in Moscow.", "2025-05-09"),
+        ("Officials met between March 3 and March 5 in Geneva.", "2025-03-03..2025-03-05"),
+        ("Xi will travel on Monday-Wednesday next week.", "2025-05-12..2025-05-14"),
+        ("Xi met Putin on Tuesday, May 6.", "2025-05-06"),
+        ("The talks ended over the weekend.", "2025-05-03..2025-05-04"),
+        ("He spoke to reporters on 21 March 2022.", "2022-03-21"),
+    ],
+)
+def test_event_span_on_constructed_sentences(nlp, text, expected):
+    sent = next(nlp(text).sents)
+    found = event_span(sent, date(2025, 5, 7))
+    assert found is not None and found[0] == span(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("text", ["Shoppers crowded the stores on Black Friday.", "USA Today reported the story.", "Xi met Putin."])
+def test_event_span_ignores_names_and_dateless_sentences(nlp, text):
+    assert event_span(next(nlp(text).sents), date(2025, 5, 7)) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text, expression, expected",
+    [
+        ("China has announced that President Xi Jinping will visit Russia from Monday to Wednesday.", "Monday to Wednesday", "future"),
+        ("Despite the ongoing attacks, Xi is set to hold formal talks with Putin on Thursday.", "Thursday", "future"),
+        ("Xi is set to be the most prominent global figure at Friday’s military parade.", "Friday", "future"),
+        ("Xi is slated to attend the parade on Friday.", "Friday", "future"),
+        ("Putin invited Xi to visit Russia in late December.", "late December", "past"),
+        ("Xi arrived in Moscow on Wednesday.", "Wednesday", "past"),
+        ("Xi has arrived in Moscow on Wednesday.", "Wednesday", "past"),
+        ("Xi arrives in Moscow on Wednesday.", "Wednesday", "unknown"),
+        ("Reports said Xi would travel to the Russian capital on March 21.", "March 21", "future"),
+        # the expression's own words win over the verb
+        ("Xi met Putin in Moscow last week.", "last week", "past"),
+        ("Xi will visit Moscow next week.", "next week", "future"),
+        ("Xi meets Putin next week.", "next week", "future"),
+    ],
+)
+def test_sentence_tense(nlp, text, expression, expected):
+    doc = nlp(text)
+    start = doc.text.index(expression)
+    target = doc.char_span(start, start + len(expression), alignment_mode="expand")
+    assert sentence_tense(target) == expected
