@@ -19,7 +19,7 @@ from summarizer.dates import DateSpan
 from summarizer.db import Store
 from summarizer.embeddings import Encoder, TransformerEncoder
 from summarizer.queries import Plan, describe_span, plan
-from summarizer.scoring import content_words, focus, lexical_overlap, needs_context, quality
+from summarizer.scoring import content_words, focus, lexical_overlap, needs_context, quality, speaks
 from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.settings import Settings
@@ -104,7 +104,7 @@ class BriefingService:
             order = sorted(range(len(c)), key=lambda i: (c.event_start[i], c.ids[i]))
             texts = self._standalone_texts(session, c)
             usable = [i for i in order if texts[i]]
-            groups = group_duplicates(usable, c.vectors, c.articles, texts, SELECTION)
+            groups = group_duplicates(usable, c.vectors, c.articles, texts, SELECTION, c.dates())
             chosen = [Group(tuple(g), 1.0) for g in groups][: self.tuning.timeline_limit]
             return Briefing(query, "actor", p.actor.name, self._items(session, c, chosen, texts, "event"))
 
@@ -125,7 +125,7 @@ class BriefingService:
             followed = self._followed_sentences(session, follow, set(c.ids))
             scores += np.array([0.5 if sid in followed else 0.0 for sid in c.ids])
             scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-            chosen = select(scores, c.vectors, c.articles, texts, c.dates(), budget, SELECTION)
+            chosen = select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, c.dates())
             chosen = [g for g in chosen if scores[g.lead] > 0]
             items = self._items(session, c, chosen, texts, "event")
             if follow:
@@ -145,8 +145,7 @@ class BriefingService:
         return self._topic(session, query, p, budget)
 
     def _plan(self, session: Session, query: str) -> Plan:
-        dates = corpus.stored_dates(session)
-        return plan(query, corpus.actor_keys(session), corpus.mention_counts(session), self.today(), dates[-1] if dates else None)
+        return plan(query, corpus.actor_keys(session), corpus.mention_counts(session), self.today(), corpus.stored_dates(session))
 
     def _actor(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
         c = corpus.actor_candidates(session, p.actor.id)
@@ -154,14 +153,16 @@ class BriefingService:
         texts = self._standalone_texts(session, c)
         scores = np.array(
             [
-                0.45 * focus(c.texts[i], c.surfaces[i], c.labels[i], crowd.get(c.ids[i], 1))
+                0.4 * focus(c.texts[i], c.surfaces[i], c.labels[i], crowd.get(c.ids[i], 1))
                 + 0.2 * quality(c.texts[i])
+                + 0.1 * _dated(c.event_start[i], c.event_end[i])
+                + 0.1 * speaks(c.texts[i], c.surfaces[i])
                 for i in range(len(c))
             ]
         )
-        scores = scores + 0.35 * centrality(c.vectors)
+        scores = scores + 0.3 * centrality(c.vectors)
         scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-        groups = [g for g in select(scores, c.vectors, c.articles, texts, c.dates(), budget, SELECTION) if scores[g.lead] > 0]
+        groups = [g for g in select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, c.dates()) if scores[g.lead] > 0]
         note = f"(read “{p.corrected_from}” as {p.actor.name})" if p.corrected_from else ""
         return Briefing(query, "actor", p.actor.name, self._items(session, c, groups, texts, "event"), note=note)
 
@@ -177,7 +178,7 @@ class BriefingService:
             specific = np.array([_overlap(span, s, e) for s, e in zip(events.event_start, events.event_end)])
             scores = 0.5 * specific + 0.3 * centrality(events.vectors) + 0.2 * np.array([quality(t) for t in events.texts])
             scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-            groups = [g for g in select(scores, events.vectors, events.articles, texts, events.dates(), event_budget, SELECTION) if scores[g.lead] > 0]
+            groups = [g for g in select(scores, events.vectors, events.articles, texts, events.dates(), event_budget, SELECTION, events.dates()) if scores[g.lead] > 0]
             items += self._items(session, events, groups, texts, "event")
             used = {sid for it in items for sid in it.sentence_ids}
         if len(published):
@@ -194,7 +195,7 @@ class BriefingService:
                 redundant = np.max(published.vectors @ chosen_vectors.T, axis=1) >= SELECTION.dup_threshold
                 scores[redundant] = -1.0
             dates = [published.published[i] for i in range(len(published))]
-            groups = [g for g in select(scores, published.vectors, published.articles, texts, dates, rest, SELECTION) if scores[g.lead] > 0]
+            groups = [g for g in select(scores, published.vectors, published.articles, texts, dates, rest, SELECTION, dates) if scores[g.lead] > 0]
             items += self._items(session, published, groups, texts, "published", date_by_publication=True)
         if not items:
             return self._none(session, query, p, "No coverage of {subject} is stored.")
@@ -220,7 +221,7 @@ class BriefingService:
         texts = self._standalone_texts(session, c)
         scores = 0.6 * relevance + 0.25 * centrality(c.vectors) + 0.15 * np.array([quality(t) for t in c.texts])
         scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-        groups = [g for g in select(scores, c.vectors, c.articles, texts, c.dates(), budget, SELECTION) if scores[g.lead] > 0]
+        groups = [g for g in select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, c.dates()) if scores[g.lead] > 0]
         if not groups:
             return self._none(session, query, p, "No coverage of “{q}” is stored.")
         return Briefing(query, "topic", p.subject, self._items(session, c, groups, texts, "event"))
@@ -303,6 +304,11 @@ class BriefingService:
             if suggestions:
                 note += " Did you mean: " + ", ".join(suggestions) + "?" if p.suggestions else " Stored actors include " + ", ".join(suggestions) + "."
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
+
+
+def _dated(start: date | None, end: date | None) -> float:
+    """1 for a sentence about a specific day or few days: a concrete happening."""
+    return 1.0 if start and end and (end - start).days < 7 else 0.0
 
 
 def _overlap(span: DateSpan, start: date, end: date) -> float:

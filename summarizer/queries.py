@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +12,8 @@ from summarizer.actors import name_key
 from summarizer.corpus import ActorName
 from summarizer.dates import DateSpan, parse_date_query
 
+MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+YEAR = re.compile(r"\b\d{4}\b")
 RESOLVE_SCORE = 85  # a near miss this close to one name is that name ("zelenksy")
 SUGGEST_SCORE = 60  # close enough to offer as "did you mean"
 ACTOR_KINDS = {"person", "organisation"}  # places are topics: "bakhmut" is what happened there
@@ -31,7 +34,7 @@ def plan(
     names: Sequence[tuple[str, ActorName]],
     mentions: Mapping[int, int],
     today: date,
-    latest: date | None,
+    stored: Sequence[date] = (),
 ) -> Plan:
     """Classify `query`: a date first, then an actor (exact, then near miss), else a topic.
 
@@ -40,13 +43,16 @@ def plan(
         names: every (name key, actor) in the store.
         mentions: actor id -> mention count, to prefer the better-known of two namesakes.
         today: the date relative expressions ("yesterday") count from.
-        latest: the newest date in the store, for dates written without a year.
+        stored: the dates the store covers, oldest first: a date written without a year
+            ("March 21") is the most recent such date among them.
     """
     text = " ".join(query.split())
     if not text:
         return Plan("none", "")
-    span = parse_date_query(text, today, latest)
+    span = parse_date_query(text, today, stored[-1] if stored else None)
     if span is not None:
+        if MONTH.search(text) and not YEAR.search(text):
+            span = _covered_year(span, stored)
         return Plan("date", describe_span(span), span=span)
     key = name_key(text)
     actors = [a for k, a in names if k == key and a.kind in ACTOR_KINDS]
@@ -75,6 +81,25 @@ def near_names(key: str, names: Sequence[tuple[str, ActorName]], mentions: Mappi
             best[actor.id] = (actor, score)
     ranked = sorted(best.values(), key=lambda p: (-p[1], -mentions.get(p[0].id, 0)))
     return ranked[:5]
+
+
+def _covered_year(span: DateSpan, stored: Sequence[date]) -> DateSpan:
+    """Move a yearless span back, a year at a time, to the latest year the store covers it."""
+    if not stored:
+        return span
+    candidate = span
+    while candidate.end.year >= stored[0].year:
+        if any(candidate.start <= d <= candidate.end for d in stored):
+            return candidate
+        try:
+            candidate = DateSpan(_last_year(candidate.start), _last_year(candidate.end))
+        except ValueError:
+            break
+    return span
+
+
+def _last_year(d: date) -> date:
+    return d.replace(year=d.year - 1) if not (d.month == 2 and d.day == 29) else d.replace(year=d.year - 1, day=28)
 
 
 def describe_span(span: DateSpan) -> str:

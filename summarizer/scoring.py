@@ -13,6 +13,8 @@ NEEDS_CONTEXT = re.compile(
     re.IGNORECASE,
 )
 ATTRIBUTION = re.compile(r"\b(?:said|says|told|added|wrote|asked|according to)\b", re.IGNORECASE)
+PRONOUN_SPEAKER = re.compile(r"[,”\"]\s+(?:he|she|they)\s+(?:said|told|added|wrote)\b", re.IGNORECASE)
+SPEECH = r"(?:said|says|told|added|wrote|speculated|suggested|warned|stressed|emphasized|announced|invited|called)"
 
 
 def needs_context(text: str) -> bool:
@@ -28,15 +30,26 @@ def focus(text: str, surface: str, label: str, actors_named: int) -> float:
     """
     at = text.find(surface) if surface else -1
     early = 1.0 - min((at / max(len(text), 1)) / 0.6, 1.0) if at >= 0 else 0.5
-    crowd = 1.0 / max(actors_named, 1)
+    # Meeting other leaders is news: a second name costs little, a crowd more.
+    crowd = 1.0 / max(actors_named, 1) ** 0.5
     score = 0.6 * early + 0.4 * crowd
     return score * (0.8 if label == "title" else 1.0)
+
+
+def speaks(text: str, surface: str) -> bool:
+    """Whether the named actor is the one saying or doing the reported act ("Xi said", "said Xi")."""
+    if not surface:
+        return False
+    name = re.escape(surface)
+    return bool(re.search(rf"{name}\W{{1,3}}(?:\w+\W+)?{SPEECH}\b|{SPEECH}\W+{name}\b", text))
 
 
 def quality(text: str) -> float:
     """How well a sentence stands alone as a briefing point, in [0, 1]."""
     n = len(text)
     score = 1.0
+    if not text.rstrip(" ”\"'’)").endswith((".", "!", "?")):
+        return 0.1  # a heading or caption, not a sentence
     if n < 50:
         score *= max(n / 50, 0.2)
     elif n > 300:
@@ -45,8 +58,8 @@ def quality(text: str) -> float:
         score *= 0.5
     if text[:1] in "“\"‘'" and not ATTRIBUTION.search(text):
         score *= 0.6  # an unattributed quotation: who said it?
-    if needs_context(text):
-        score *= 0.6
+    if needs_context(text) or PRONOUN_SPEAKER.search(text):
+        score *= 0.6  # "..., he said": the reader needs the sentence before
     return score
 
 

@@ -27,6 +27,7 @@ class Tuning:
     episode_gap_days: int = 30  # a gap this long splits coverage into episodes
     pool: int = 300  # candidates considered after scoring
     corroboration: float = 0.05  # bonus per extra article reporting the same thing
+    same_days: int = 7  # reports further apart than this are different events
 
 
 @dataclass(frozen=True)
@@ -56,22 +57,54 @@ def centrality(vectors: np.ndarray) -> np.ndarray:
 
 
 def group_duplicates(
-    order: Sequence[int], vectors: np.ndarray, articles: Sequence[int], texts: Sequence[str], tuning: Tuning
+    order: Sequence[int],
+    vectors: np.ndarray,
+    articles: Sequence[int],
+    texts: Sequence[str],
+    tuning: Tuning,
+    dates: Sequence[date | None] | None = None,
 ) -> list[list[int]]:
-    """Greedy grouping in score order: a sentence joins the first group whose lead it repeats."""
+    """Greedy grouping in score order: a sentence joins the first group whose lead it repeats.
+
+    Two sentences dated more than `tuning.same_days` apart never report the same thing,
+    however alike they read ("Xi will visit Moscow" in 2023, "Xi arrived in Moscow" in 2025).
+    """
     groups: list[list[int]] = []
     leads: list[int] = []
     for i in order:
-        if leads:
-            sims = vectors[leads] @ vectors[i]
-            best = int(np.argmax(sims))
-            if sims[best] >= tuning.dup_threshold or texts[leads[best]] == texts[i]:
-                groups[best].append(i)
-                continue
-        groups.append([i])
-        leads.append(i)
+        target = _repeated_group(i, leads, vectors, texts, dates, tuning)
+        if target is None:
+            groups.append([i])
+            leads.append(i)
+        else:
+            groups[target].append(i)
     # Only other articles corroborate; a repeat inside one article is dropped, not cited twice.
     return [_one_per_article(g, articles) for g in groups]
+
+
+def _repeated_group(
+    i: int,
+    leads: list[int],
+    vectors: np.ndarray,
+    texts: Sequence[str],
+    dates: Sequence[date | None] | None,
+    tuning: Tuning,
+) -> int | None:
+    """The group whose lead sentence `i` repeats, most similar first, or None."""
+    if not leads:
+        return None
+    sims = vectors[leads] @ vectors[i]
+    for g in np.argsort(-sims):
+        lead = leads[g]
+        if sims[g] < tuning.dup_threshold and texts[lead] != texts[i]:
+            return None
+        if dates is None or _close(dates[lead], dates[i], tuning.same_days):
+            return int(g)
+    return None
+
+
+def _close(a: date | None, b: date | None, days: int) -> bool:
+    return a is None or b is None or abs((a - b).days) <= days
 
 
 def _one_per_article(group: list[int], articles: Sequence[int]) -> list[int]:
@@ -104,14 +137,18 @@ def select(
     dates: Sequence[date | None],
     budget: Budget,
     tuning: Tuning = Tuning(),
+    item_dates: Sequence[date | None] | None = None,
 ) -> list[Group]:
-    """Pick at most `budget.max_items` groups within `budget.max_chars`, covering every episode."""
+    """Pick at most `budget.max_items` groups within `budget.max_chars`, covering every episode.
+
+    `dates` mark the episodes: publication dates give the story's episodes of coverage.
+    """
     if len(scores) == 0:
         return []
     order = [int(i) for i in np.argsort(-scores, kind="stable")[: tuning.pool]]
     groups = [
         Group(tuple(g), float(scores[g[0]]) + tuning.corroboration * (len(g) - 1))
-        for g in group_duplicates(order, vectors, articles, texts, tuning)
+        for g in group_duplicates(order, vectors, articles, texts, tuning, item_dates)
     ]
     groups.sort(key=lambda g: -g.score)
     labels = episodes([dates[g.lead] for g in groups], tuning.episode_gap_days)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +23,46 @@ def nlp():
     from summarizer.analysis import load_pipeline
 
     return load_pipeline("en_core_web_sm")
+
+
+@pytest.fixture(scope="session")
+def real_encoder():
+    """The genuine MiniLM encoder, loaded once for the whole run."""
+    from summarizer.embeddings import TransformerEncoder
+
+    encoder = TransformerEncoder("sentence-transformers/all-MiniLM-L6-v2")
+    encoder.load()
+    return encoder
+
+
+@pytest.fixture(scope="session")
+def real_seeded_store(tmp_path_factory, nlp, real_encoder):
+    """A store holding the five seeds, analysed with the real spaCy pipeline and MiniLM."""
+    from summarizer.db import Store
+    from summarizer.ingest import Ingestor
+    from summarizer.settings import Settings
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('real-seeds') / 'store.db'}"
+    settings = Settings.load().replace(database_url=url)
+    store = Store(url)
+    report = Ingestor(store, settings, nlp=nlp, encoder=real_encoder).ingest([str(ROOT / "seeds")])
+    assert len(report.stored) == 5, report.rejected
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def seeded_store(tmp_path_factory, nlp):
+    """A store holding the five seeds, analysed with the real spaCy pipeline and the fake encoder."""
+    from summarizer.db import Store
+    from summarizer.ingest import Ingestor
+    from summarizer.settings import Settings
+    from tests.fakes import FakeEncoder
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'store.db'}"
+    settings = Settings.load().replace(database_url=url)
+    store = Store(url)
+    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(ROOT / "seeds")])
+    assert len(report.stored) == 5, report.rejected
+    yield store
+    store.close()

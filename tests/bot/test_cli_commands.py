@@ -1,0 +1,65 @@
+"""The storybot command line, run in-process on a temp store."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import cli
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def fake_models(monkeypatch, nlp):
+    """Real spaCy (shared), fake encoder: the CLI under test, not the weights."""
+    from summarizer import briefings, ingest
+    from tests.fakes import FakeEncoder
+
+    monkeypatch.setattr(ingest, "load_pipeline", lambda name: nlp)
+    monkeypatch.setattr(ingest, "TransformerEncoder", lambda *a, **k: FakeEncoder())
+    monkeypatch.setattr(briefings, "TransformerEncoder", lambda *a, **k: FakeEncoder())
+
+
+@pytest.mark.slow
+def test_ingest_reports_new_duplicates_and_rejections(fake_models, tmp_path, capsys):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    assert cli.main(["ingest", str(ROOT / "seeds"), str(bad)]) == 1
+    out, err = capsys.readouterr()
+    assert out.strip() == "5 new, 0 duplicates, 1 rejected"
+    assert err.strip().startswith(f"rejected {bad}: malformed JSON")
+    assert cli.main(["ingest", str(ROOT / "seeds")]) == 0
+    assert capsys.readouterr().out.strip() == "0 new, 5 duplicates, 0 rejected"
+
+
+@pytest.mark.slow
+def test_actors_articles_brief_and_timeline_print(fake_models, capsys):
+    assert cli.main(["ingest", "--quiet", str(ROOT / "seeds")]) == 0
+    capsys.readouterr()
+    assert cli.main(["actors", "--json"]) == 0
+    actors = json.loads(capsys.readouterr().out)
+    assert actors[0]["mentions"] >= actors[-1]["mentions"]
+    assert {"Xi Jinping", "Volodymyr Zelensky", "Dmitry Peskov"} <= {a["name"] for a in actors}
+    assert cli.main(["articles", "--json"]) == 0
+    articles = json.loads(capsys.readouterr().out)
+    assert len(articles) == 5 and articles[0]["published"] == "2025-05-07"
+    assert cli.main(["brief", "xi", "--json"]) == 0
+    brief = json.loads(capsys.readouterr().out)
+    assert set(brief) >= {"query", "kind", "subject", "items", "text"}
+    assert brief["kind"] == "actor" and brief["subject"] == "Xi Jinping"
+    assert all(set(i) >= {"text", "date", "sources"} for i in brief["items"])
+    assert all(set(s) >= {"id", "title", "outlet", "published", "url"} for i in brief["items"] for s in i["sources"])
+    assert brief["text"].startswith("Xi Jinping:")
+    assert cli.main(["brief", "21", "March", "2023"]) == 0
+    assert "What happened then" in capsys.readouterr().out
+    assert cli.main(["timeline", "putin"]) == 0
+    assert capsys.readouterr().out.startswith("Vladimir Putin: timeline")
+
+
+def test_a_bad_setting_is_one_line_and_status_2(monkeypatch, capsys):
+    monkeypatch.setenv("STORYBOT_INGEST_BATCH", "many")
+    assert cli.main(["actors"]) == 2
+    assert capsys.readouterr().err.strip() == "storybot: bad configuration: setting ingest_batch: expected int, got 'many'"

@@ -1,0 +1,64 @@
+"""Selection on hand-made vectors: duplicates merge, episodes are covered, budgets hold."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from summarizer.selection import Budget, Tuning, centrality, episodes, group_duplicates, select
+
+
+def unit(*xs: float) -> np.ndarray:
+    v = np.array(xs + (0.0,) * (4 - len(xs)), dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_centrality_ranks_the_typical_sentence_first():
+    vectors = np.stack([unit(1, 0.1), unit(1, 0), unit(0.9, 0.2), unit(0, 0, 1)])
+    c = centrality(vectors)
+    assert c.argmax() in {0, 1, 2} and c.argmin() == 3
+
+
+def test_the_same_report_from_two_outlets_is_one_group_but_not_twice_from_one():
+    vectors = np.stack([unit(1, 0), unit(0.99, 0.05), unit(0.98, 0.1), unit(0, 1)])
+    groups = group_duplicates([0, 1, 2, 3], vectors, articles=[10, 11, 10, 12], texts=["a", "b", "c", "d"], tuning=Tuning())
+    assert groups == [[0, 1], [3]]  # 2 repeats article 10's own sentence: dropped, not cited twice
+
+
+def test_alike_sentences_two_years_apart_are_different_events():
+    vectors = np.stack([unit(1, 0), unit(0.99, 0.05)])
+    dates = [date(2023, 3, 20), date(2025, 5, 7)]
+    groups = group_duplicates([0, 1], vectors, [1, 2], ["a", "b"], Tuning(), dates)
+    assert groups == [[0], [1]]
+
+
+def test_episodes_split_at_long_gaps():
+    labels = episodes([date(2023, 3, 14), date(2023, 3, 29), date(2025, 5, 7), None], gap_days=30)
+    assert labels == [0, 0, 1, -1]
+
+
+def test_every_episode_gets_an_item_even_when_another_scores_higher():
+    n = 8
+    rng = np.random.default_rng(1)
+    vectors = np.stack([unit(*rng.random(4)) for _ in range(n)])
+    scores = np.array([0.9, 0.89, 0.88, 0.87, 0.86, 0.85, 0.84, 0.1])
+    dates = [date(2023, 3, 20)] * 7 + [date(2025, 5, 7)]
+    texts = [f"sentence {i} " * 3 for i in range(n)]
+    chosen = select(scores, vectors, list(range(n)), texts, dates, Budget(max_items=3, max_chars=10_000), Tuning(dup_threshold=0.999))
+    assert 7 in {g.lead for g in chosen}
+    assert len(chosen) == 3
+
+
+def test_the_character_budget_holds():
+    vectors = np.stack([unit(1, i / 10) for i in range(5)])
+    texts = ["x" * 500, "y" * 500, "z" * 100, "w" * 100, "v" * 900]
+    chosen = select(np.array([0.9, 0.8, 0.7, 0.6, 0.95]), vectors, [1, 2, 3, 4, 5], texts, [None] * 5, Budget(6, 1200), Tuning(dup_threshold=0.9999))
+    assert sum(len(texts[g.lead]) for g in chosen) <= 1200
+    assert 4 in {g.lead for g in chosen}  # the best fits first
+
+
+def test_novelty_prefers_a_different_point_over_a_near_repeat():
+    vectors = np.stack([unit(1, 0), unit(1, 0.35), unit(0, 1)])
+    chosen = select(np.array([1.0, 0.95, 0.8]), vectors, [1, 2, 3], ["a" * 60, "b" * 60, "c" * 60], [None] * 3, Budget(2, 1000), Tuning(dup_threshold=0.99, mmr_lambda=0.5))
+    assert {g.lead for g in chosen} == {0, 2}
