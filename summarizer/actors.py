@@ -204,7 +204,8 @@ class _ArticleResolver:
     def _full_name(self, hit: EntityHit) -> ActorRef:
         key = name_key(hit.text)
         surname = key.split()[-1]
-        ref: ActorRef | None = self.local.get(key) or self.index.lookup(key, kind="person")
+        # The same name under another kind is the same actor the model mislabelled once.
+        ref: ActorRef | None = self.local.get(key) or self.index.lookup(key, kind="person") or self.index.lookup(key)
         first = key.split()[0]
         for short in (surname, first):
             if ref is not None:

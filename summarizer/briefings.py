@@ -19,7 +19,7 @@ from summarizer.dates import DateSpan
 from summarizer.db import Store
 from summarizer.embeddings import Encoder, TransformerEncoder
 from summarizer.queries import Plan, describe_span, plan
-from summarizer.scoring import content_words, focus, lexical_overlap, needs_context, quality, speaks
+from summarizer.scoring import content_words, focus, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.settings import Settings
@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 SHORT = Budget(max_items=6, max_chars=1200)
 LONG = Budget(max_items=15, max_chars=3600)
 MAX_PAIRED = 400  # a pronoun sentence joined with the one before it stays under this
+POOL = 300  # candidates kept after the cheap signals; only these get vectors and pairing
 SELECTION = SelectionTuning()
 
 
@@ -68,6 +69,11 @@ class BriefingService:
         if load:
             load()
 
+    def clear_cache(self) -> None:
+        """Forget cached briefings (storing an article already makes them stale)."""
+        with self._lock:
+            self._cache.clear()
+
     def brief(self, query: str, *, long: bool = False) -> Briefing:
         """Brief on an actor, a date or span, or a topic, across every stored article.
 
@@ -99,19 +105,21 @@ class BriefingService:
             if p.kind != "actor":
                 return self._none(session, query, p, "No actor called “{q}” is stored.")
             c = corpus.actor_candidates(session, p.actor.id)
-            dated = [i for i in range(len(c)) if c.event_start[i] is not None]
-            c = corpus.subset(c, dated)
+            c = corpus.subset(c, [i for i in range(len(c)) if c.event_start[i] is not None])
+            # The most specific, best-written events when there are more than fit.
+            prelim = np.array([q + _dated(s, e) for q, s, e in zip(c.quality, c.event_start, c.event_end)])
+            c, _ = self._pool(session, c, prelim, self.tuning.timeline_limit * 3)
             order = sorted(range(len(c)), key=lambda i: (c.event_start[i], c.ids[i]))
             texts = self._standalone_texts(session, c)
             usable = [i for i in order if texts[i]]
             groups = group_duplicates(usable, c.vectors, c.articles, texts, SELECTION, c.dates())
             chosen = [Group(tuple(g), 1.0) for g in groups][: self.tuning.timeline_limit]
-            return Briefing(query, "actor", p.actor.name, self._items(session, c, chosen, texts, "event"))
+            return Briefing(query, "actor", p.actor.name, self._items(session, c, chosen, texts))
 
     def digest(self, since: datetime | None, *, follow: Sequence[str] = (), long: bool = False) -> Briefing:
         """The top developments among articles stored after `since` (all articles when None).
 
-        Followed actors (names or keys) lead: their sentences score higher.
+        Followed actors (names or keys) lead: their sentences score higher and come first.
         """
         budget = LONG if long else SHORT
         with self.store.session() as session:
@@ -119,15 +127,12 @@ class BriefingService:
             subject = f"since {since:%Y-%m-%d %H:%M}" if since else "everything stored"
             if not len(c):
                 return Briefing("digest", "none", subject, note="Nothing new since the last digest.")
-            texts = self._standalone_texts(session, c)
-            lead = np.array([1.0 - min(p / 8, 1.0) for p in c.positions])
-            scores = 0.4 * centrality(c.vectors) + 0.35 * lead + 0.25 * np.array([quality(t) for t in c.texts])
             followed = self._followed_sentences(session, follow, set(c.ids))
-            scores += np.array([0.5 if sid in followed else 0.0 for sid in c.ids])
-            scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-            chosen = select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, c.dates())
-            chosen = [g for g in chosen if scores[g.lead] > 0]
-            items = self._items(session, c, chosen, texts, "event")
+            prelim = np.array(
+                [0.35 * _lead(pos) + 0.25 * q + (0.5 if sid in followed else 0.0) for pos, q, sid in zip(c.positions, c.quality, c.ids)]
+            )
+            c, prelim = self._pool(session, c, prelim)
+            items = self._choose(session, c, prelim + 0.4 * centrality(c.vectors), budget)
             if follow:
                 items = tuple(sorted(items, key=lambda it: not any(s in followed for s in it.sentence_ids)))
             return Briefing("digest", "digest", subject, items)
@@ -149,60 +154,47 @@ class BriefingService:
 
     def _actor(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
         c = corpus.actor_candidates(session, p.actor.id)
-        crowd = corpus.actors_per_sentence(session, p.actor.id)
-        texts = self._standalone_texts(session, c)
-        scores = np.array(
-            [
-                0.4 * focus(c.texts[i], c.surfaces[i], c.labels[i], crowd.get(c.ids[i], 1))
-                + 0.2 * quality(c.texts[i])
-                + 0.1 * _dated(c.event_start[i], c.event_end[i])
-                + 0.1 * speaks(c.texts[i], c.surfaces[i])
-                for i in range(len(c))
-            ]
+        prelim = (
+            0.4 * focus(np.array(c.prominence), np.array(c.named))
+            + 0.2 * np.array(c.quality)
+            + 0.1 * np.array([_dated(s, e) for s, e in zip(c.event_start, c.event_end)])
+            + 0.1 * np.array(c.speaker, dtype=float)
         )
-        scores = scores + 0.3 * centrality(c.vectors)
-        scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-        groups = [g for g in select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, c.dates()) if scores[g.lead] > 0]
+        c, prelim = self._pool(session, c, prelim)
+        items = self._choose(session, c, prelim + 0.3 * centrality(c.vectors), budget)
         note = f"(read “{p.corrected_from}” as {p.actor.name})" if p.corrected_from else ""
-        return Briefing(query, "actor", p.actor.name, self._items(session, c, groups, texts, "event"), note=note)
+        return Briefing(query, "actor", p.actor.name, items, note=note)
 
     def _date(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
+        """What happened in the span (event dates), then what was published in it."""
         span = p.span
         events = corpus.event_candidates(session, span.start, span.end, max_days=max(7, span.days))
         published = corpus.published_candidates(session, span.start, span.end)
-        event_budget = Budget(max(budget.max_items - 2, 1), budget.max_chars * 2 // 3) if len(published) else budget
-        items: list[Item] = []
-        used: set[int] = set()
+        items: tuple[Item, ...] = ()
         if len(events):
-            texts = self._standalone_texts(session, events)
-            specific = np.array([_overlap(span, s, e) for s, e in zip(events.event_start, events.event_end)])
-            scores = 0.5 * specific + 0.3 * centrality(events.vectors) + 0.2 * np.array([quality(t) for t in events.texts])
-            scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-            groups = [g for g in select(scores, events.vectors, events.articles, texts, events.dates(), event_budget, SELECTION, events.dates()) if scores[g.lead] > 0]
-            items += self._items(session, events, groups, texts, "event")
-            used = {sid for it in items for sid in it.sentence_ids}
+            event_budget = Budget(max(budget.max_items - 2, 1), budget.max_chars * 2 // 3) if len(published) else budget
+            prelim = np.array(
+                [0.5 * _overlap(span, s, e) + 0.2 * q for s, e, q in zip(events.event_start, events.event_end, events.quality)]
+            )
+            events, prelim = self._pool(session, events, prelim)
+            items = self._choose(session, events, prelim + 0.3 * centrality(events.vectors), event_budget)
         if len(published):
-            rest_chars = budget.max_chars - sum(len(it.text) for it in items)
-            rest = Budget(budget.max_items - len(items), rest_chars)
-            keep = [i for i, sid in enumerate(published.ids) if sid not in used]
-            published = corpus.subset(published, keep)
-            texts = self._standalone_texts(session, published)
-            lead = np.array([1.0 - min(pos / 8, 1.0) for pos in published.positions])
-            scores = 0.4 * lead + 0.4 * centrality(published.vectors) + 0.2 * np.array([quality(t) for t in published.texts])
-            scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-            if len(items):
-                chosen_vectors = np.stack(self._item_vectors(session, items))
-                redundant = np.max(published.vectors @ chosen_vectors.T, axis=1) >= SELECTION.dup_threshold
-                scores[redundant] = -1.0
-            dates = [published.published[i] for i in range(len(published))]
-            groups = [g for g in select(scores, published.vectors, published.articles, texts, dates, rest, SELECTION, dates) if scores[g.lead] > 0]
-            items += self._items(session, published, groups, texts, "published", date_by_publication=True)
+            shown = {sid for it in items for sid in it.sentence_ids}
+            published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
+            rest = Budget(budget.max_items - len(items), budget.max_chars - sum(len(it.text) for it in items))
+            prelim = np.array([0.4 * _lead(pos) + 0.2 * q for pos, q in zip(published.positions, published.quality)])
+            published, prelim = self._pool(session, published, prelim)
+            scores = prelim + 0.4 * centrality(published.vectors)
+            if items:  # what the events already say is not said again
+                said = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items]).vectors
+                scores[np.max(published.vectors @ said.T, axis=1) >= SELECTION.dup_threshold] = -1.0
+            items += self._choose(session, published, scores, rest, by_publication=True)
         if not items:
             return self._none(session, query, p, "No coverage of {subject} is stored.")
-        items = _renumber(sorted(items, key=_item_order))
-        return Briefing(query, "date", p.subject, tuple(items), span=(span.start, span.end))
+        return Briefing(query, "date", p.subject, tuple(_renumber(sorted(items, key=_item_order))), span=(span.start, span.end))
 
     def _topic(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
+        """Sentences near the query in meaning (MiniLM), above a relevance floor."""
         self._vectors.refresh(session)
         words = content_words(query)
         if not words or not len(self._vectors.ids):
@@ -215,18 +207,30 @@ class BriefingService:
             [sim_by_id[sid] + self.tuning.lexical_bonus * lexical_overlap(words, t) for sid, t in zip(c.ids, c.texts)]
         )
         keep = [i for i in range(len(c)) if relevance[i] >= self.tuning.topic_floor]
-        if not keep:
-            return self._none(session, query, p, "No coverage of “{q}” is stored.")
         c, relevance = corpus.subset(c, keep), relevance[keep]
-        texts = self._standalone_texts(session, c)
-        scores = 0.6 * relevance + 0.25 * centrality(c.vectors) + 0.15 * np.array([quality(t) for t in c.texts])
-        scores[[i for i, t in enumerate(texts) if not t]] = -1.0
-        groups = [g for g in select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, c.dates()) if scores[g.lead] > 0]
-        if not groups:
+        scores = 0.6 * relevance + 0.15 * np.array(c.quality)
+        items = self._choose(session, c, scores + 0.25 * centrality(c.vectors), budget) if keep else ()
+        if not items:
             return self._none(session, query, p, "No coverage of “{q}” is stored.")
-        return Briefing(query, "topic", p.subject, self._items(session, c, groups, texts, "event"))
+        return Briefing(query, "topic", p.subject, items)
 
     # -- shared steps ---------------------------------------------------------------------------
+
+    def _pool(self, session: Session, c: Candidates, prelim: np.ndarray, size: int = POOL) -> tuple[Candidates, np.ndarray]:
+        """Keep the `size` best candidates by the cheap signals, and load only their vectors."""
+        order = [int(i) for i in np.argsort(-prelim, kind="stable")[:size] if prelim[i] > 0]
+        return corpus.load_vectors(session, corpus.subset(c, order)), prelim[order]
+
+    def _choose(
+        self, session: Session, c: Candidates, scores: np.ndarray, budget: Budget, *, by_publication: bool = False
+    ) -> tuple[Item, ...]:
+        """Select groups within the budget and turn them into items; unshowable rows never lead."""
+        texts = self._standalone_texts(session, c)
+        scores = scores.copy()
+        scores[[i for i, t in enumerate(texts) if not t]] = -1.0
+        dates = c.published if by_publication else c.dates()
+        groups = select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, dates)
+        return self._items(session, c, [g for g in groups if scores[g.lead] > 0], texts, by_publication=by_publication)
 
     def _standalone_texts(self, session: Session, c: Candidates) -> list[str]:
         """Each sentence as it can be shown alone: joined with its predecessor when it starts
@@ -248,15 +252,15 @@ class BriefingService:
         c: Candidates,
         groups: Sequence[Group],
         texts: Sequence[str],
-        basis: str,
         *,
-        date_by_publication: bool = False,
+        by_publication: bool = False,
     ) -> tuple[Item, ...]:
+        """Items from groups: the lead's text and date, every member's article as a source."""
         meta = corpus.article_meta(session, {c.articles[i] for g in groups for i in g.members})
         items = []
         for g in groups:
             lead = g.lead
-            event = None if date_by_publication else c.event_start[lead]
+            event = None if by_publication else c.event_start[lead]
             day = event or c.published[lead]
             end = c.event_end[lead] if event else None
             members = sorted(g.members, key=lambda i: (meta[c.articles[i]].published or date.max, c.articles[i]))
@@ -272,10 +276,6 @@ class BriefingService:
                 )
             )
         return tuple(_renumber(sorted(items, key=_item_order)))
-
-    def _item_vectors(self, session: Session, items: Sequence[Item]) -> list[np.ndarray]:
-        found = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items])
-        return list(found.vectors)
 
     def _followed_sentences(self, session: Session, follow: Sequence[str], ids: set[int]) -> set[int]:
         if not follow:
@@ -304,6 +304,11 @@ class BriefingService:
             if suggestions:
                 note += " Did you mean: " + ", ".join(suggestions) + "?" if p.suggestions else " Stored actors include " + ", ".join(suggestions) + "."
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
+
+
+def _lead(position: int) -> float:
+    """1 for an article's opening sentence, falling to 0 by the ninth: news puts the news first."""
+    return 1.0 - min(position / 8, 1.0)
 
 
 def _dated(start: date | None, end: date | None) -> float:

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy.orm import Session
 
 from summarizer.embeddings import from_bytes
 from summarizer.models import Actor, Alias, Article, Mention, Sentence
@@ -30,8 +30,12 @@ class Candidates:
     event_start: list[date | None] = field(default_factory=list)
     event_end: list[date | None] = field(default_factory=list)
     published: list[date | None] = field(default_factory=list)
+    quality: list[float] = field(default_factory=list)  # stored ranking signals (summarizer/scoring.py)
+    named: list[int] = field(default_factory=list)
     surfaces: list[str] = field(default_factory=list)  # how the subject is named there, if it is
     labels: list[str] = field(default_factory=list)
+    prominence: list[float] = field(default_factory=list)
+    speaker: list[bool] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
     def __len__(self) -> int:
@@ -50,13 +54,14 @@ _COLUMNS = (
     Sentence.event_start,
     Sentence.event_end,
     Article.published,
-    Sentence.embedding,
+    Sentence.quality,
+    Sentence.named,
 )
 
 
 def _collect(session: Session, query: Select) -> Candidates:
+    """Rows without vectors: callers rank cheaply first, then `load_vectors` for the few kept."""
     out = Candidates()
-    blobs = []
     for row in session.execute(query):
         out.ids.append(row[0])
         out.articles.append(row[1])
@@ -65,37 +70,36 @@ def _collect(session: Session, query: Select) -> Candidates:
         out.event_start.append(row[4])
         out.event_end.append(row[5])
         out.published.append(row[6])
-        blobs.append(row[7])
-        out.surfaces.append(row[8] if len(row) > 8 else "")
-        out.labels.append(row[9] if len(row) > 9 else "")
-    if blobs:
-        out.vectors = np.stack([from_bytes(b) for b in blobs])
+        out.quality.append(row[7])
+        out.named.append(row[8])
+        if len(row) > 9:  # the subject's mention, for actor candidates
+            out.surfaces.append(row[9])
+            out.labels.append(row[10])
+            out.prominence.append(row[11])
+            out.speaker.append(bool(row[12]))
     return out
+
+
+def load_vectors(session: Session, c: Candidates) -> Candidates:
+    """Fill `c.vectors` from the stored embeddings, in row order."""
+    blobs: dict[int, bytes] = {}
+    for start in range(0, len(c.ids), 500):
+        batch = c.ids[start : start + 500]
+        blobs.update(session.execute(select(Sentence.id, Sentence.embedding).where(Sentence.id.in_(batch))).all())
+    c.vectors = np.stack([from_bytes(blobs[i]) for i in c.ids]) if c.ids else np.zeros((0, 0), dtype=np.float32)
+    return c
 
 
 def actor_candidates(session: Session, actor_id: int) -> Candidates:
     """Every sentence that names (or titles) the actor."""
     query = (
-        select(*_COLUMNS, Mention.surface, Mention.label)
+        select(*_COLUMNS, Mention.surface, Mention.label, Mention.prominence, Mention.speaker)
         .join(Mention, Mention.sentence_id == Sentence.id)
         .join(Article, Article.id == Sentence.article_id)
         .where(Mention.actor_id == actor_id)
         .order_by(Sentence.id)
     )
     return _collect(session, query)
-
-
-def actors_per_sentence(session: Session, actor_id: int) -> dict[int, int]:
-    """For each sentence naming the actor, how many person or organisation actors it names."""
-    mine = aliased(Mention)
-    query = (
-        select(Mention.sentence_id, func.count())
-        .join(mine, mine.sentence_id == Mention.sentence_id)
-        .join(Actor, Actor.id == Mention.actor_id)
-        .where(mine.actor_id == actor_id, Actor.kind != "place")
-        .group_by(Mention.sentence_id)
-    )
-    return dict(session.execute(query).all())
 
 
 def event_candidates(session: Session, start: date, end: date, max_days: int) -> Candidates:
@@ -134,36 +138,38 @@ def ingested_candidates(session: Session, since: datetime) -> Candidates:
 
 
 def sentences_by_id(session: Session, ids: Sequence[int]) -> Candidates:
+    """The sentences with these ids, in that order, with their vectors."""
     query = select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).where(Sentence.id.in_(list(ids)))
     found = _collect(session, query)
     order = {sid: i for i, sid in enumerate(found.ids)}
-    return subset(found, [order[i] for i in ids if i in order])
+    return load_vectors(session, subset(found, [order[i] for i in ids if i in order]))
 
 
 def subset(c: Candidates, keep: Sequence[int]) -> Candidates:
     """The rows `keep` of `c`, in that order."""
-    return Candidates(
-        ids=[c.ids[i] for i in keep],
-        articles=[c.articles[i] for i in keep],
-        positions=[c.positions[i] for i in keep],
-        texts=[c.texts[i] for i in keep],
-        event_start=[c.event_start[i] for i in keep],
-        event_end=[c.event_end[i] for i in keep],
-        published=[c.published[i] for i in keep],
-        surfaces=[c.surfaces[i] for i in keep],
-        labels=[c.labels[i] for i in keep],
-        vectors=c.vectors[list(keep)] if len(keep) else np.zeros((0, c.vectors.shape[1] if c.vectors.ndim == 2 else 0), dtype=np.float32),
-    )
+    keep = list(keep)
+    columns = {
+        f.name: [getattr(c, f.name)[i] for i in keep] if getattr(c, f.name) else []
+        for f in fields(Candidates)
+        if f.name != "vectors"
+    }
+    vectors = c.vectors[keep] if c.vectors.size and keep else np.zeros((0, 0), dtype=np.float32)
+    return Candidates(**columns, vectors=vectors)
 
 
 def previous_sentences(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Text of the sentence before each (article id, position), where there is one."""
-    wanted = [(a, p - 1) for a, p in keys if p > 0]
-    if not wanted:
-        return {}
-    clause = or_(*(and_(Sentence.article_id == a, Sentence.position == p) for a, p in wanted))
-    rows = session.execute(select(Sentence.article_id, Sentence.position, Sentence.text).where(clause))
-    return {(a, p + 1): text for a, p, text in rows}
+    wanted = sorted({(a, p - 1) for a, p in keys if p > 0})
+    found: dict[tuple[int, int], str] = {}
+    for start in range(0, len(wanted), 400):  # bounded parameter lists, whatever the corpus size
+        batch = wanted[start : start + 400]
+        rows = session.execute(
+            select(Sentence.article_id, Sentence.position, Sentence.text).where(
+                tuple_(Sentence.article_id, Sentence.position).in_(batch)
+            )
+        )
+        found.update({(a, p + 1): text for a, p, text in rows})
+    return found
 
 
 @dataclass(frozen=True)

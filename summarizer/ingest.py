@@ -184,7 +184,8 @@ class Ingestor:
                 article_id, sentence_ids = repository.add_article(
                     session, raw, digest, analysis, vectors, datetime.now(UTC)
                 )
-                repository.apply_resolution(session, resolution, index, sentence_ids, article_id)
+                texts = [s.text for s in analysis.sentences]
+                repository.apply_resolution(session, resolution, index, sentence_ids, article_id, texts)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
             log.debug("could not store %s", raw.origin, exc_info=True)
             self._index = None  # it may hold keys of the rolled-back article's actors

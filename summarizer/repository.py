@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from summarizer.actors import ActorConfig, ActorIndex, NewActor, Resolution, name_key, title_key
 from summarizer.analysis import Analysis
 from summarizer.embeddings import to_bytes
 from summarizer.models import Actor, Alias, Article, Mention, Sentence
+from summarizer.scoring import prominence, quality, speaks
 from summarizer.sources import RawArticle
 
 
@@ -78,8 +80,12 @@ def apply_resolution(
     index: ActorIndex,
     sentence_ids: Sequence[int] = (),
     article_id: int | None = None,
+    texts: Sequence[str] = (),
 ) -> None:
-    """Write a resolution's actors, renames, aliases and mentions; ids land on its NewActors."""
+    """Write a resolution's actors, renames, aliases and mentions; ids land on its NewActors.
+
+    `texts` are the article's sentences by position, for the mentions' ranking signals.
+    """
     for actor in resolution.new_actors:
         existing = session.scalars(select(Actor).where(Actor.name == actor.name)).first()
         if existing is None:
@@ -88,6 +94,9 @@ def apply_resolution(
             session.flush()
         actor.id = existing.id
     for actor_id, name in resolution.renames.items():
+        taken = session.scalars(select(Actor.id).where(Actor.name == name, Actor.id != actor_id)).first()
+        if taken is not None:
+            continue  # another actor already has that name: keep both rather than fail the article
         actor = session.get(Actor, actor_id)
         actor.name = name
         actor.kind = "person"  # only a surname becoming a full name is renamed by ingestion
@@ -99,8 +108,10 @@ def apply_resolution(
             continue
         seen.add((actor_id, key))
         session.add(Alias(actor_id=actor_id, key=key, surface=surface[:200], kind=kind))
+    named: Counter[int] = Counter()
     for (position, _), (ref, surface, label) in resolution.mentions.items():
         actor_id = ref.id if isinstance(ref, NewActor) else ref
+        text = texts[position] if texts else ""
         session.add(
             Mention(
                 actor_id=actor_id,
@@ -108,8 +119,15 @@ def apply_resolution(
                 article_id=article_id,
                 surface=surface[:200],
                 label=label,
+                prominence=prominence(text, surface, label),
+                speaker=speaks(text, surface),
             )
         )
+        kind = ref.kind if isinstance(ref, NewActor) else index.kinds.get(ref)
+        named[position] += kind != "place"
+    for position, count in named.items():
+        if count > 1:  # the stored default is 1
+            session.execute(update(Sentence).where(Sentence.id == sentence_ids[position]).values(named=count))
     session.flush()
 
 
@@ -143,6 +161,7 @@ def add_article(
                 event_end=info.event.end if info.event else None,
                 date_expression=info.expression[:200] if info.expression else None,
                 embedding=to_bytes(vector),
+                quality=quality(info.text),
             )
         )
     session.add(article)

@@ -1,11 +1,14 @@
 """Per-sentence signals for ranking: how much a sentence is about its subject, how well it reads.
 
-Plain string arithmetic over stored text, so a query needs no parser or model.
+Plain string arithmetic, computed once at ingestion and stored; queries combine the numbers.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import numpy as np
 
 # A sentence opening like this leans on the one before it for its subject.
 NEEDS_CONTEXT = re.compile(
@@ -22,26 +25,34 @@ def needs_context(text: str) -> bool:
     return bool(NEEDS_CONTEXT.match(text))
 
 
-def focus(text: str, surface: str, label: str, actors_named: int) -> float:
-    """How much a sentence is about the actor named `surface` in it, in [0, 1].
+def prominence(text: str, surface: str, label: str) -> float:
+    """How early in the sentence an actor is named, in [0, 1]: 1 for its first words.
 
-    Named early and with few other actors: about them; named in passing late in a
-    crowded sentence: not.
+    Named early, the sentence is about them; named late, in passing. A title ("the
+    Chinese leader") counts a little less than a name.
     """
     at = text.find(surface) if surface else -1
     early = 1.0 - min((at / max(len(text), 1)) / 0.6, 1.0) if at >= 0 else 0.5
-    # Meeting other leaders is news: a second name costs little, a crowd more.
-    crowd = 1.0 / max(actors_named, 1) ** 0.5
-    score = 0.6 * early + 0.4 * crowd
-    return score * (0.8 if label == "title" else 1.0)
+    return early * (0.8 if label == "title" else 1.0)
+
+
+def focus(prominence: np.ndarray, named: np.ndarray) -> np.ndarray:
+    """How much each sentence is about its actor, in [0, 1], from the stored signals.
+
+    Meeting other leaders is news: a second name costs little, a crowd more.
+    """
+    return 0.6 * prominence + 0.4 / np.sqrt(np.maximum(named, 1))
 
 
 def speaks(text: str, surface: str) -> bool:
     """Whether the named actor is the one saying or doing the reported act ("Xi said", "said Xi")."""
-    if not surface:
-        return False
+    return bool(surface) and bool(_speaker_pattern(surface).search(text))
+
+
+@lru_cache(maxsize=1024)
+def _speaker_pattern(surface: str) -> re.Pattern[str]:
     name = re.escape(surface)
-    return bool(re.search(rf"{name}\W{{1,3}}(?:\w+\W+)?{SPEECH}\b|{SPEECH}\W+{name}\b", text))
+    return re.compile(rf"{name}\W{{1,3}}(?:\w+\W+)?{SPEECH}\b|{SPEECH}\W+{name}\b")
 
 
 def quality(text: str) -> float:

@@ -166,3 +166,14 @@ def test_two_actors_sharing_a_surname_in_one_article_leave_the_surname_unresolve
         CONFIG,
     )
     assert 1 not in names(result, index)
+
+
+def test_a_full_name_known_under_another_kind_is_that_actor_not_a_rename():
+    index = ActorIndex()
+    index.add_actor(1, "Leyen", "person", learned=True)
+    index.add_alias(1, "leyen", "name")
+    index.add_actor(2, "Leyen Jinping", "organisation", learned=True)
+    index.add_alias(2, "leyen jinping", "name")
+    result = resolve(analysis(["Leyen Jinping spoke."], [EntityHit(0, "Leyen Jinping", "PERSON", True)]), index, CONFIG)
+    assert result.renames == {} and not result.new_actors
+    assert [ref for ref, _s, _l in result.mentions.values()] == [2]

@@ -207,8 +207,8 @@ def test_a_failure_while_storing_leaves_nothing_half_written(ingestor, tmp_path,
     (tmp_path / "two.txt").write_text("Mao Ning said China maintains communication with Ukraine.")
     real = repository.apply_resolution
 
-    def flaky(session, resolution, index, sentence_ids=(), article_id=None):
-        real(session, resolution, index, sentence_ids, article_id)
+    def flaky(session, resolution, index, *args):
+        real(session, resolution, index, *args)
         if any(m[1] == "Mao Ning" for m in resolution.mentions.values()):
             raise RuntimeError("disk full")
 
@@ -241,3 +241,15 @@ def test_config_aliases_resolve(tmp_path, nlp):
         surfaces = set(session.scalars(select(Mention.surface).where(Mention.actor_id == wagner.id)))
     store.close()
     assert {"Wagner Group", "Wagner"} <= surfaces
+
+
+def test_a_rename_onto_a_taken_name_keeps_both_actors_and_stores_the_article(ingestor):
+    from summarizer.actors import Resolution
+
+    with ingestor.store.session() as session:
+        session.add_all([Actor(id=1, name="Peskov", kind="person"), Actor(id=2, name="Dmitry Peskov", kind="organisation")])
+    with ingestor.store.session() as session:
+        index = repository.load_actor_index(session)
+        repository.apply_resolution(session, Resolution(renames={1: "Dmitry Peskov"}), index)
+    with ingestor.store.session() as session:
+        assert sorted(session.scalars(select(Actor.name))) == ["Dmitry Peskov", "Peskov"]
