@@ -68,6 +68,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--long", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_digest)
+
+    p = sub.add_parser("run", help="run the Telegram bot (TELEGRAM_BOT_TOKEN; long polling, or a webhook)")
+    p.set_defaults(func=cmd_run)
     return parser
 
 
@@ -122,12 +125,7 @@ def _run_ingest(ingestor, targets: list[str], *, quiet: bool):
 def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:
     from summarizer import repository
 
-    store = _store(settings)
-    try:
-        with store.session() as session:
-            rows = repository.actor_rows(session)
-    finally:
-        store.close()
+    rows = _read(settings, repository.actor_rows)
     rows = [r for r in rows if r.mentions]
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
@@ -141,12 +139,7 @@ def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
     from summarizer import repository
 
-    store = _store(settings)
-    try:
-        with store.session() as session:
-            rows = repository.article_rows(session)
-    finally:
-        store.close()
+    rows = _read(settings, repository.article_rows)
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False, default=str))
         return 0
@@ -157,15 +150,30 @@ def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _with_store(settings: Settings, action):
+    """Open the configured store, run `action(store)`, close the store."""
+    store = _store(settings)
+    try:
+        return action(store)
+    finally:
+        store.close()
+
+
+def _read(settings: Settings, query):
+    """Run one repository read in its own session."""
+
+    def run(store):
+        with store.session() as session:
+            return query(session)
+
+    return _with_store(settings, run)
+
+
 def _briefings(settings: Settings, action):
     """Run one call on a briefing service over the configured store."""
     from summarizer.briefings import BriefingService
 
-    store = _store(settings)
-    try:
-        return action(BriefingService(store, settings))
-    finally:
-        store.close()
+    return _with_store(settings, lambda store: action(BriefingService(store, settings)))
 
 
 def _print_briefing(briefing, as_json: bool) -> None:
@@ -196,6 +204,14 @@ def cmd_digest(settings: Settings, args: argparse.Namespace) -> int:
     briefing = _briefings(settings, lambda s: s.digest(args.since, long=args.long))
     _print_briefing(briefing, args.json)
     return 0
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app import run
+
+    if not args.verbose:
+        logging.getLogger("bot").setLevel(logging.INFO)  # start-up, jobs and errors, not every request
+    return run(settings)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,12 @@ SPEECH = r"(?:said|says|told|added|wrote|speculated|suggested|warned|stressed|em
 
 
 def needs_context(text: str) -> bool:
-    """Whether the sentence starts with a pronoun or a connective that refers back."""
+    """Whether the sentence leans on the one before: it opens with a pronoun or connective
+    that refers back, or quotes someone it names only as "he" or "she"."""
+    if PRONOUN_SPEAKER.search(text):
+        return True
+    if text[:1] in "“\"‘" and ATTRIBUTION.search(text):
+        return False  # “We are ready ...,” Zelensky told reporters: the speaker is named
     return bool(NEEDS_CONTEXT.match(text))
 
 
@@ -69,8 +74,8 @@ def quality(text: str) -> float:
         score *= 0.5
     if text[:1] in "“\"‘'" and not ATTRIBUTION.search(text):
         score *= 0.6  # an unattributed quotation: who said it?
-    if needs_context(text) or PRONOUN_SPEAKER.search(text):
-        score *= 0.6  # "..., he said": the reader needs the sentence before
+    if needs_context(text):
+        score *= 0.6  # "He said ...", "..., he said": the reader needs the sentence before
     return score
 
 

@@ -118,36 +118,35 @@ def test_the_timeline_lists_dated_events_oldest_first(service):
     assert dates[0] < date(2023, 3, 17) < dates[-1]
 
 
-def test_briefings_are_cached_until_an_article_arrives(tmp_path, nlp):
+@pytest.fixture
+def fresh(tmp_path, nlp):
+    """An empty store with an ingestor and a briefing service over it (fake encoder)."""
     from summarizer.db import Store
 
-    url = f"sqlite:///{tmp_path / 'c.db'}"
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
     settings = Settings.load().replace(database_url=url)
     store = Store(url)
-    ingestor = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder())
+    yield Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()), BriefingService(store, settings, encoder=FakeEncoder())
+    store.close()
+
+
+def test_briefings_are_cached_until_an_article_arrives(tmp_path, fresh):
+    ingestor, service = fresh
     (tmp_path / "a.txt").write_text("---\npublished: 2024-01-02\n---\nKremlin spokesman Dmitry Peskov said on Tuesday that talks were possible.")
     ingestor.ingest([str(tmp_path / "a.txt")])
-    service = BriefingService(store, settings, encoder=FakeEncoder())
     first = service.brief("peskov")
     assert service.brief("peskov") is first  # cached
     (tmp_path / "b.txt").write_text("---\npublished: 2024-01-05\n---\nDmitry Peskov said on Friday that Moscow rejected the plan.")
     ingestor.ingest([str(tmp_path / "b.txt")])
     second = service.brief("peskov")
     assert second is not first and len(second.items) == 2
-    store.close()
 
 
-def test_the_digest_covers_only_what_arrived_since(tmp_path, nlp):
-    from summarizer.db import Store
-
-    url = f"sqlite:///{tmp_path / 'd.db'}"
-    settings = Settings.load().replace(database_url=url)
-    store = Store(url)
-    ingestor = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder())
+def test_the_digest_covers_only_what_arrived_since(tmp_path, fresh):
+    ingestor, service = fresh
     (tmp_path / "old.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
     ingestor.ingest([str(tmp_path / "old.txt")])
     cut = datetime.now(UTC)
-    service = BriefingService(store, settings, encoder=FakeEncoder())
     assert service.digest(cut).kind == "none"
     (tmp_path / "new.txt").write_text("Volodymyr Zelensky invited Xi Jinping to visit Kyiv. Dmitry Peskov said Russia was not concerned.")
     ingestor.ingest([str(tmp_path / "new.txt")])
@@ -156,4 +155,19 @@ def test_the_digest_covers_only_what_arrived_since(tmp_path, nlp):
     assert all("Moscow on Tuesday" not in i.text for i in digest.items)
     followed = service.digest(cut - timedelta(seconds=0), follow=["peskov"])
     assert "Peskov" in followed.items[0].text
-    store.close()
+
+
+@pytest.mark.parametrize(
+    "text, leans",
+    [
+        ("He also told The Associated Press that Xi did not fully support Russia’s war.", True),
+        ("“We would like to have a meeting,” he told reporters.", True),
+        ("“We are ready to meet Xi Jinping in Ukraine,” Zelensky told reporters last month.", False),
+        ("But we have not been in touch for more than a year.", True),
+        ("Xi met Putin in Moscow.", False),
+    ],
+)
+def test_which_sentences_lean_on_the_one_before(text, leans):
+    from summarizer.scoring import needs_context
+
+    assert needs_context(text) is leans
