@@ -13,6 +13,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from summarizer import corpus, repository
+from summarizer.actors import name_key
 from summarizer.briefing import Briefing, Item, Source
 from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
@@ -278,14 +279,20 @@ class BriefingService:
         return tuple(_renumber(sorted(items, key=_item_order)))
 
     def _followed_sentences(self, session: Session, follow: Sequence[str], ids: set[int]) -> set[int]:
+        """Ids among `ids` of sentences naming a followed actor; places count ("Bakhmut")."""
         if not follow:
             return set()
+        keys: dict[str, list[int]] = {}
+        for key, actor in corpus.actor_keys(session):
+            keys.setdefault(key, []).append(actor.id)
         followed: set[int] = set()
         for name in follow:
-            p = self._plan(session, name)
-            if p.kind == "actor":
-                c = corpus.actor_candidates(session, p.actor.id)
-                followed |= {sid for sid in c.ids if sid in ids}
+            actor_ids = keys.get(name_key(name))
+            if actor_ids is None:
+                p = self._plan(session, name)
+                actor_ids = [p.actor.id] if p.kind == "actor" else []
+            for actor_id in actor_ids:
+                followed |= {sid for sid in corpus.actor_candidates(session, actor_id).ids if sid in ids}
         return followed
 
     def _none(self, session: Session, query: str, p: Plan, template: str) -> Briefing:

@@ -5,15 +5,20 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
@@ -63,6 +68,10 @@ class Sentence(Base):
     date_expression: Mapped[str | None] = mapped_column(String(200))
     # float32 little-endian, L2-normalised; the vector "index" is a matrix built from these in memory.
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Ranking signals computed once at ingestion (summarizer/scoring.py), so a query does no text work:
+    # how well the sentence stands alone, and how many people and organisations it names.
+    quality: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
+    named: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 
@@ -110,3 +119,73 @@ class Mention(Base):
     surface: Mapped[str] = mapped_column(String(200))
     # How it was found: the NER label, "alias" (a known name NER missed) or "title".
     label: Mapped[str] = mapped_column(String(20))
+    # How early the actor is named (1: first words), and whether they are the one speaking.
+    prominence: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
+    speaker: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+
+
+# -- bot state: digest subscriptions, follows, linked chats, feeds, deliveries ------------------
+
+
+class ChatSubscription(Base):
+    """A chat's digest settings; digest_time None means not subscribed."""
+
+    __tablename__ = "chat_subscriptions"
+
+    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    digest_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", local to timezone
+    timezone: Mapped[str] = mapped_column(String(64))
+    quiet: Mapped[bool | None]  # None: the configured default for an empty digest
+    subscribed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The scheduled occurrence last served: a digest is due when a later one has passed.
+    last_slot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the last digest was built: the next one covers articles stored after it.
+    last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Follow(Base):
+    """An actor a chat follows: it leads the chat's digests and filters its new-article posts."""
+
+    __tablename__ = "follows"
+    __table_args__ = (UniqueConstraint("chat_id", "actor_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("actors.id", ondelete="CASCADE"), index=True)
+    followed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ChatLink(Base):
+    """A chat (a group, or a channel linked from one) that gets a post for each new article."""
+
+    __tablename__ = "chat_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    # The chat whose follows filter the posts and whose admins manage the link.
+    owner_chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    title: Mapped[str | None] = mapped_column(String(200))
+    linked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Feed(Base):
+    """A feed added by an admin, polled beside the ones in the configuration."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url: Mapped[str] = mapped_column(String(2000), unique=True)
+    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Delivery(Base):
+    """An article posted to a chat; the unique pair means never posting it there twice."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("chat_id", "article_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -155,6 +155,8 @@ def test_the_digest_covers_only_what_arrived_since(tmp_path, fresh):
     assert all("Moscow on Tuesday" not in i.text for i in digest.items)
     followed = service.digest(cut - timedelta(seconds=0), follow=["peskov"])
     assert "Peskov" in followed.items[0].text
+    by_place = service.digest(cut, follow=["kyiv"])
+    assert "Kyiv" in by_place.items[0].text
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,250 @@
+"""Build and run the Telegram application: services in, handlers registered, polling or webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, Update
+from telegram.error import InvalidToken, NetworkError, TelegramError
+from telegram.ext import AIORateLimiter, Application, CommandHandler, InlineQueryHandler, MessageHandler, filters
+from telegram.request import BaseRequest
+
+from bot import admin, handlers, jobs, views
+from bot.context import BotServices, context_types
+from summarizer.settings import Settings
+from summarizer.subscriptions import ScheduleError, load_zone, parse_time
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://api.telegram.org/bot"
+TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,100}")
+SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
+POLL_TIMEOUT_S = 10
+RATE_LIMIT_RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Webhook:
+    url: str
+    secret: str
+
+    @property
+    def path(self) -> str:
+        return urlsplit(self.url).path.strip("/")
+
+
+def build_application(
+    settings: Settings,
+    services: BotServices,
+    token: str,
+    base_url: str = DEFAULT_BASE_URL,
+    *,
+    request: BaseRequest | None = None,
+) -> Application:
+    """The application with every handler and job wired to `services`; start it with run_*()."""
+    builder = (
+        Application.builder()
+        .token(token)
+        .base_url(base_url)
+        .context_types(context_types(services))
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app = builder.build()
+    register(app)
+    return app
+
+
+def register(app: Application) -> None:
+    """Route commands, private text and inline queries; block=False so no answer waits for another."""
+    fresh = filters.UpdateType.MESSAGE  # an edited command is not asked again
+    commands = {
+        "start": handlers.start,
+        "help": handlers.start,
+        "brief": handlers.brief,
+        "timeline": handlers.timeline,
+        "actors": handlers.actors,
+        "sources": handlers.sources,
+        "subscribe": admin.subscribe,
+        "unsubscribe": admin.unsubscribe,
+        "settings": admin.settings,
+        "follow": admin.follow,
+        "unfollow": admin.unfollow,
+        "channel": admin.channel,
+        "feeds": admin.feeds,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=fresh, block=False))
+    private = filters.ChatType.PRIVATE & fresh
+    app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.ask, block=False))
+    app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown, block=False))
+    app.add_handler(InlineQueryHandler(handlers.inline, block=False))
+    app.add_error_handler(handlers.on_error, block=False)
+
+
+async def post_init(app: Application) -> None:
+    """Start the services: worker pool, model warm-up (in the background), commands, jobs."""
+    services: BotServices = app.bot_data
+    workers = max(1, services.settings.bot_workers)
+    asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers, thread_name_prefix="storybot"))
+    services.warming = asyncio.create_task(_warm(services))
+    try:
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in views.COMMANDS])
+    except TelegramError as exc:  # a server without setMyCommands must not stop the bot
+        log.warning("could not register the command list: %s", exc)
+    await jobs.restore_digests(app)
+    jobs.schedule_feed_poll(app)
+    log.info("bot @%s is up with %d worker threads", app.bot.username, workers)
+
+
+async def _warm(services: BotServices) -> None:
+    """Load the model in a daemon thread: no worker is held, and stopping never waits for it."""
+    loop, started = asyncio.get_running_loop(), time.perf_counter()
+    done: asyncio.Future[None] = loop.create_future()
+
+    def work() -> None:
+        error: Exception | None = None
+        try:
+            services.briefings.warm()
+        except Exception as exc:  # topic queries will load the model on first use instead
+            error = exc
+        with contextlib.suppress(RuntimeError):  # the loop closed first: nobody is waiting
+            loop.call_soon_threadsafe(_resolve, done, error)
+
+    threading.Thread(target=work, name="storybot-warm", daemon=True).start()
+    try:
+        await done
+    except Exception:
+        log.exception("warming the model failed")
+        return
+    log.info("model warm in %.1f s", time.perf_counter() - started)
+
+
+def _resolve(future: asyncio.Future[None], error: Exception | None) -> None:
+    if future.done():  # cancelled at shutdown
+        return
+    if error is None:
+        future.set_result(None)
+    else:
+        future.set_exception(error)
+
+
+async def post_shutdown(app: Application) -> None:
+    """Stop waiting for the warm-up and close the store."""
+    services: BotServices = app.bot_data
+    if services.warming is not None:
+        services.warming.cancel()
+    services.store.close()
+
+
+def build_services(settings: Settings) -> BotServices:
+    """Open the store and build the services over it, sharing one encoder."""
+    from summarizer.briefings import BriefingService
+    from summarizer.db import Store
+    from summarizer.embeddings import TransformerEncoder
+    from summarizer.ingest import Ingestor
+    from summarizer.subscriptions import SubscriptionService
+
+    store = Store(settings.resolved_database_url)
+    encoder = TransformerEncoder(
+        settings.embedding_model, batch_size=settings.embedding_batch_size, threads=settings.torch_threads
+    )
+    return BotServices(
+        settings=settings,
+        store=store,
+        briefings=BriefingService(store, settings, encoder=encoder),
+        subscriptions=SubscriptionService(store, quiet_by_default=settings.digest_when_empty == "silent"),
+        ingestor=Ingestor(store, settings, encoder=encoder),
+    )
+
+
+def check_config(settings: Settings, env: Mapping[str, str]) -> tuple[str, Webhook | None]:
+    """The token and webhook from the environment, checked with the bot settings; ValueError says what is wrong."""
+    token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set: export the token @BotFather gave you")
+    if not TOKEN.fullmatch(token):
+        raise ValueError("TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and the secret, as @BotFather gives it")
+    try:
+        parse_time(settings.digest_time)
+        load_zone(settings.digest_timezone)
+    except ScheduleError as exc:
+        raise ValueError(f"bad digest default in the configuration: {exc}") from None
+    if settings.digest_when_empty not in ("say", "silent"):
+        raise ValueError(f"digest_when_empty must be say or silent, not {settings.digest_when_empty!r}")
+    url = env.get("STORYBOT_WEBHOOK_URL", "").strip()
+    if not url:
+        return token, None
+    secret = env.get("STORYBOT_WEBHOOK_SECRET", "").strip()
+    if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+        raise ValueError("STORYBOT_WEBHOOK_URL must be an http(s) URL, e.g. https://bot.example.com/telegram")
+    if not SECRET.fullmatch(secret):
+        raise ValueError("STORYBOT_WEBHOOK_SECRET must be set (1-256 characters: letters, digits, _ and -)")
+    return token, Webhook(url, secret)
+
+
+def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
+    """Run the bot until SIGINT or SIGTERM; returns the exit status (2: bad configuration)."""
+    env = os.environ if env is None else env
+    try:
+        token, webhook = check_config(settings, env)
+    except ValueError as exc:
+        print(f"storybot: {exc}", file=sys.stderr)
+        return 2
+    hide_in_logs(token)
+    base_url = env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL
+    services = build_services(settings)
+    app = build_application(settings, services, token, base_url)
+    try:
+        if webhook is None:
+            app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_S)
+        else:
+            log.info("webhook mode: listening on %s:%d", settings.webhook_listen, settings.webhook_port)
+            app.run_webhook(
+                listen=settings.webhook_listen,
+                port=settings.webhook_port,
+                url_path=webhook.path,
+                webhook_url=webhook.url,
+                secret_token=webhook.secret,
+                allowed_updates=Update.ALL_TYPES,
+            )
+    except InvalidToken:
+        print("storybot: the Bot API rejected TELEGRAM_BOT_TOKEN", file=sys.stderr)
+        return 2
+    except NetworkError as exc:
+        print(f"storybot: cannot reach the Bot API at {base_url}: {str(exc).replace(token, '<token>')}", file=sys.stderr)
+        return 1
+    finally:
+        services.store.close()
+    return 0
+
+
+class _Redacting(logging.Formatter):
+    """A formatter that replaces a secret wherever it appears, tracebacks included."""
+
+    def __init__(self, inner: logging.Formatter, secret: str) -> None:
+        super().__init__()
+        self.inner, self.secret = inner, secret
+
+    def format(self, record: logging.LogRecord) -> str:
+        return self.inner.format(record).replace(self.secret, "<token>")
+
+
+def hide_in_logs(secret: str, handlers: list[logging.Handler] | None = None) -> None:
+    """Never let the token reach a log line, whoever logs it (httpx URLs carry it)."""
+    for handler in logging.getLogger().handlers if handlers is None else handlers:
+        handler.setFormatter(_Redacting(handler.formatter or logging.Formatter(), secret))

@@ -1,0 +1,423 @@
+"""Chat state for the bot: digest subscriptions, follows, linked chats, feeds, deliveries.
+
+Time rules are pure functions (`last_occurrence`, `digest_due`); the service owns its sessions.
+Digests and posts are claimed before they are sent and released if sending fails, so a digest
+slot or an article reaches a chat at most once, even across restarts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import delete, exists, select, update
+from sqlalchemy.orm import Session
+
+from summarizer import corpus
+from summarizer.actors import name_key
+from summarizer.db import Store
+from summarizer.models import Actor, Article, ChatLink, ChatSubscription, Delivery, Feed, Follow, Mention
+from summarizer.queries import plan
+
+SLACK = timedelta(minutes=1)  # a digest job that fires a moment early still serves its slot
+FIRST_SPAN = timedelta(days=1)  # a chat's first digest covers the day before it subscribed
+_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+
+Clock = Callable[[], datetime]
+
+
+class ScheduleError(ValueError):
+    """A digest time or time zone that is not valid; the message says which."""
+
+
+@dataclass(frozen=True)
+class Link:
+    chat_id: int
+    title: str | None
+
+
+@dataclass(frozen=True)
+class ChatView:
+    """What /settings shows for one chat."""
+
+    chat_id: int
+    digest_time: str | None  # None: not subscribed
+    timezone: str
+    quiet: bool
+    follows: tuple[str, ...]
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A subscribed chat's daily slot, and whether one passed unserved (the bot was down)."""
+
+    chat_id: int
+    at: time
+    zone: str
+    missed: bool
+
+
+@dataclass(frozen=True)
+class DigestClaim:
+    """A digest slot taken for one chat: build the digest from `since`, then send or release."""
+
+    chat_id: int
+    since: datetime  # UTC
+    zone: str  # the chat's time zone, for showing `since`
+    follows: tuple[str, ...]
+    quiet: bool
+    slot: datetime
+    previous: tuple[datetime | None, datetime | None]  # (last_slot, last_digest_at) before
+
+
+@dataclass(frozen=True)
+class Post:
+    """One new article claimed for one chat."""
+
+    chat_id: int
+    article_id: int
+    title: str | None
+    outlet: str | None
+    url: str | None
+
+
+@dataclass(frozen=True)
+class FollowResult:
+    name: str | None  # the actor's canonical name; None when nothing matched
+    suggestions: tuple[str, ...] = ()
+
+
+def parse_schedule(args: Sequence[str], default_time: str, default_zone: str) -> tuple[str, str]:
+    """Read `[HH:MM] [Area/City]`, in either order; defaults fill what is missing.
+
+    Returns:
+        ("HH:MM", zone name). Raises ScheduleError naming the bad part.
+    """
+    if len(args) > 2:
+        raise ScheduleError("give at most a time and a time zone")
+    at, zone = default_time, default_zone
+    for arg in args:
+        if ":" in arg and arg[:1].isdigit():
+            at = arg
+        else:
+            zone = arg
+    return format_time(parse_time(at)), load_zone(zone).key
+
+
+def parse_time(text: str) -> time:
+    match = _HHMM.fullmatch(text.strip())
+    if not match:
+        raise ScheduleError(f"“{text[:20]}” is not a time from 00:00 to 23:59")
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def format_time(at: time) -> str:
+    return f"{at.hour:02d}:{at.minute:02d}"
+
+
+def load_zone(name: str) -> ZoneInfo:
+    """The IANA time zone called `name` ("Europe/London", "UTC")."""
+    if not name or len(name) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", name):
+        raise ScheduleError(f"“{name[:20]}” is not a time zone name like Europe/London")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ScheduleError(f"“{name[:40]}” is not a known time zone (try Europe/London or UTC)") from None
+
+
+def last_occurrence(now: datetime, zone: ZoneInfo, at: time) -> datetime:
+    """The latest instant, at or before `now`, when the clock in `zone` read `at`; in UTC.
+
+    A time the clocks skip (spring forward) counts at its pre-change offset and a time that
+    happens twice (fall back) at its first occurrence, as the digest scheduler fires it.
+    """
+    local_day = now.astimezone(zone).date()
+    for back in range(3):
+        candidate = datetime.combine(local_day - timedelta(days=back), at, tzinfo=zone).astimezone(UTC)
+        if candidate <= now:
+            return candidate
+    raise AssertionError("unreachable: a day ago always passed")
+
+
+def digest_due(now: datetime, zone: ZoneInfo, at: time, served: datetime | None) -> bool:
+    """Whether a digest slot passed after `served` (the last slot served, or the subscription)."""
+    slot = last_occurrence(now + SLACK, zone, at)
+    return served is None or slot > served
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    """Read a stored time as UTC (SQLite gives naive datetimes back)."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _served(sub: ChatSubscription) -> datetime | None:
+    marks = [m for m in (_utc(sub.last_slot), _utc(sub.subscribed_at)) if m is not None]
+    return max(marks) if marks else None
+
+
+def feed_targets(configured: str) -> list[str]:
+    """Split the configured feeds (spaces, commas or newlines between them)."""
+    return [t for t in re.split(r"[\s,]+", configured) if t]
+
+
+class SubscriptionService:
+    """Chat settings for the bot over the store. Thread-safe; every call is one transaction."""
+
+    def __init__(self, store: Store, *, quiet_by_default: bool = False, clock: Clock | None = None) -> None:
+        self.store = store
+        self.quiet_by_default = quiet_by_default
+        self.clock = clock or (lambda: datetime.now(UTC))
+
+    # -- digests ---------------------------------------------------------------------------
+
+    def subscribe(self, chat_id: int, at: str, zone: str) -> ChatView:
+        """Send `chat_id` a digest daily at `at` ("HH:MM") in `zone`; a new time replaces the old."""
+        parse_time(at)
+        load_zone(zone)
+        with self.store.session() as session:
+            sub = self._row(session, chat_id)
+            if sub.digest_time is None:
+                sub.subscribed_at = self.clock()
+            sub.digest_time, sub.timezone = at, zone
+            session.flush()
+            return self._view(session, chat_id)
+
+    def unsubscribe(self, chat_id: int) -> bool:
+        """Stop the chat's digests; False when it had none."""
+        with self.store.session() as session:
+            sub = session.get(ChatSubscription, chat_id)
+            if sub is None or sub.digest_time is None:
+                return False
+            sub.digest_time = None
+            return True
+
+    def set_quiet(self, chat_id: int, quiet: bool) -> ChatView:
+        """Choose whether an empty digest says so (False) or sends nothing (True)."""
+        with self.store.session() as session:
+            self._row(session, chat_id).quiet = quiet
+            session.flush()
+            return self._view(session, chat_id)
+
+    def view(self, chat_id: int) -> ChatView:
+        """The chat's digest time, zone, empty-digest choice, follows and links."""
+        with self.store.session() as session:
+            return self._view(session, chat_id)
+
+    def schedules(self) -> list[Schedule]:
+        """Every subscribed chat's slot, with `missed` set where a slot passed unserved."""
+        now = self.clock()
+        with self.store.session() as session:
+            subs = session.scalars(select(ChatSubscription).where(ChatSubscription.digest_time.is_not(None))).all()
+            out = []
+            for sub in subs:
+                at, zone = parse_time(sub.digest_time), load_zone(sub.timezone)
+                out.append(Schedule(sub.chat_id, at, sub.timezone, digest_due(now, zone, at, _served(sub))))
+            return out
+
+    def claim_digest(self, chat_id: int) -> DigestClaim | None:
+        """Take the chat's latest passed slot if it is unserved; None when nothing is due."""
+        now = self.clock()
+        with self.store.session() as session:
+            sub = session.get(ChatSubscription, chat_id)
+            if sub is None or sub.digest_time is None:
+                return None
+            at, zone = parse_time(sub.digest_time), load_zone(sub.timezone)
+            served = _served(sub)
+            if not digest_due(now, zone, at, served):
+                return None
+            slot = last_occurrence(now + SLACK, zone, at)
+            previous = (sub.last_slot, sub.last_digest_at)
+            # Compare-and-set, so two runs racing for one slot cannot both win it.
+            taken = session.execute(
+                update(ChatSubscription)
+                .where(ChatSubscription.chat_id == chat_id, _is(ChatSubscription.last_slot, sub.last_slot))
+                .values(last_slot=slot, last_digest_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if not taken:
+                return None
+            since = _utc(previous[1]) or (_utc(sub.subscribed_at) or now) - FIRST_SPAN
+            quiet = self.quiet_by_default if sub.quiet is None else sub.quiet
+            follows = self._follow_names(session, chat_id)
+            return DigestClaim(chat_id, since, sub.timezone, follows, quiet, slot, previous)
+
+    def release_digest(self, claim: DigestClaim) -> None:
+        """Give a claimed slot back after a failed send, so a later run serves it."""
+        with self.store.session() as session:
+            session.execute(
+                update(ChatSubscription)
+                .where(ChatSubscription.chat_id == claim.chat_id, ChatSubscription.last_slot == claim.slot)
+                .values(last_slot=claim.previous[0], last_digest_at=claim.previous[1])
+                .execution_options(synchronize_session=False)
+            )
+
+    # -- follows ---------------------------------------------------------------------------
+
+    def follow(self, chat_id: int, text: str) -> FollowResult:
+        """Follow the stored actor `text` names (any spelling or alias); suggestions when none."""
+        with self.store.session() as session:
+            found, suggestions = _resolve_actor(session, text, self.clock())
+            if found is None:
+                return FollowResult(None, suggestions)
+            actor_id, name = found
+            known = select(Follow.id).where(Follow.chat_id == chat_id, Follow.actor_id == actor_id)
+            if session.scalar(known) is None:
+                session.add(Follow(chat_id=chat_id, actor_id=actor_id, followed_at=self.clock()))
+            return FollowResult(name)
+
+    def unfollow(self, chat_id: int, text: str) -> str | None:
+        """Stop following the actor `text` names; its name, or None when the chat did not follow it."""
+        with self.store.session() as session:
+            followed = self._follows(session, chat_id)
+            key = name_key(text)
+            actor = next(((i, n) for i, n in followed if name_key(n) == key), None)
+            if actor is None:
+                found, _ = _resolve_actor(session, text, self.clock())
+                actor = found if found and found[0] in {i for i, _ in followed} else None
+            if actor is None:
+                return None
+            session.execute(delete(Follow).where(Follow.chat_id == chat_id, Follow.actor_id == actor[0]))
+            return actor[1]
+
+    # -- linked chats and new-article posts ---------------------------------------------------
+
+    def link(self, chat_id: int, owner_chat_id: int, title: str | None) -> None:
+        """Post new articles to `chat_id`, filtered by what `owner_chat_id` follows."""
+        with self.store.session() as session:
+            row = session.scalars(select(ChatLink).where(ChatLink.chat_id == chat_id)).first()
+            if row is None:
+                session.add(ChatLink(chat_id=chat_id, owner_chat_id=owner_chat_id, title=title, linked_at=self.clock()))
+            else:
+                row.owner_chat_id, row.title = owner_chat_id, title
+
+    def unlink(self, owner_chat_id: int, chat_id: int | None = None) -> list[Link]:
+        """Remove the owner's links (only the one to `chat_id` when given); what was removed."""
+        with self.store.session() as session:
+            query = select(ChatLink).where(ChatLink.owner_chat_id == owner_chat_id)
+            if chat_id is not None:
+                query = query.where(ChatLink.chat_id == chat_id)
+            rows = session.scalars(query).all()
+            for row in rows:
+                session.delete(row)
+            return [Link(r.chat_id, r.title) for r in rows]
+
+    def claim_posts(self, per_chat: int) -> list[Post]:
+        """Claim up to `per_chat` unposted new articles for each linked chat, oldest first."""
+        now = self.clock()
+        posts: list[Post] = []
+        with self.store.session() as session:
+            for link in session.scalars(select(ChatLink).order_by(ChatLink.id)).all():
+                for row in _unposted(session, link, per_chat):
+                    session.add(Delivery(chat_id=link.chat_id, article_id=row.id, delivered_at=now))
+                    posts.append(Post(link.chat_id, row.id, row.title, row.outlet, row.url))
+        return posts
+
+    def release_post(self, post: Post) -> None:
+        """Forget a claimed post whose sending failed, so the next poll tries it again."""
+        with self.store.session() as session:
+            session.execute(delete(Delivery).where(Delivery.chat_id == post.chat_id, Delivery.article_id == post.article_id))
+
+    # -- feeds -----------------------------------------------------------------------------
+
+    def add_feed(self, url: str, added_by: int | None) -> bool:
+        """Poll `url` from now on; False when it is already polled."""
+        with self.store.session() as session:
+            if session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
+                return False
+            session.add(Feed(url=url, added_by=added_by, added_at=self.clock()))
+            return True
+
+    def remove_feed(self, url: str) -> bool:
+        with self.store.session() as session:
+            return bool(session.execute(delete(Feed).where(Feed.url == url)).rowcount)
+
+    def feeds(self) -> list[str]:
+        """The feeds added by admins, oldest first."""
+        with self.store.session() as session:
+            return list(session.scalars(select(Feed.url).order_by(Feed.id)))
+
+    # -- chats that went away ---------------------------------------------------------------
+
+    def forget_chat(self, chat_id: int) -> None:
+        """Drop everything about a chat that blocked the bot or no longer exists."""
+        with self.store.session() as session:
+            session.execute(delete(ChatSubscription).where(ChatSubscription.chat_id == chat_id))
+            session.execute(delete(Follow).where(Follow.chat_id == chat_id))
+            session.execute(delete(ChatLink).where((ChatLink.chat_id == chat_id) | (ChatLink.owner_chat_id == chat_id)))
+            session.execute(delete(Delivery).where(Delivery.chat_id == chat_id))
+
+    def migrate_chat(self, old: int, new: int) -> ChatView:
+        """Move a group's state to its new id (a group upgraded to a supergroup); its new view."""
+        with self.store.session() as session:
+            session.execute(update(ChatSubscription).where(ChatSubscription.chat_id == old).values(chat_id=new))
+            session.execute(update(Follow).where(Follow.chat_id == old).values(chat_id=new))
+            session.execute(update(ChatLink).where(ChatLink.chat_id == old).values(chat_id=new))
+            session.execute(update(ChatLink).where(ChatLink.owner_chat_id == old).values(owner_chat_id=new))
+            session.execute(update(Delivery).where(Delivery.chat_id == old).values(chat_id=new))
+            return self._view(session, new)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _row(self, session: Session, chat_id: int) -> ChatSubscription:
+        sub = session.get(ChatSubscription, chat_id)
+        if sub is None:
+            sub = ChatSubscription(chat_id=chat_id, timezone="UTC")
+            session.add(sub)
+        return sub
+
+    def _view(self, session: Session, chat_id: int) -> ChatView:
+        sub = session.get(ChatSubscription, chat_id)
+        links = session.scalars(select(ChatLink).where(ChatLink.owner_chat_id == chat_id).order_by(ChatLink.id))
+        quiet = self.quiet_by_default if sub is None or sub.quiet is None else sub.quiet
+        return ChatView(
+            chat_id,
+            sub.digest_time if sub else None,
+            sub.timezone if sub else "UTC",
+            quiet,
+            self._follow_names(session, chat_id),
+            tuple(Link(r.chat_id, r.title) for r in links),
+        )
+
+    def _follows(self, session: Session, chat_id: int) -> list[tuple[int, str]]:
+        query = select(Actor.id, Actor.name).join(Follow, Follow.actor_id == Actor.id).where(Follow.chat_id == chat_id)
+        return [(i, n) for i, n in session.execute(query.order_by(Actor.name))]
+
+    def _follow_names(self, session: Session, chat_id: int) -> tuple[str, ...]:
+        return tuple(n for _, n in self._follows(session, chat_id))
+
+
+def _is(column, value):
+    return column.is_(None) if value is None else column == value
+
+
+def _resolve_actor(session: Session, text: str, now: datetime) -> tuple[tuple[int, str] | None, tuple[str, ...]]:
+    """Find the stored actor `text` names: any kind by exact key, else the query planner's match."""
+    names = corpus.actor_keys(session)
+    mentions = corpus.mention_counts(session)
+    key = name_key(text)
+    exact = [a for k, a in names if k == key and key]
+    if exact:
+        actor = max(exact, key=lambda a: mentions.get(a.id, 0))
+        return (actor.id, actor.name), ()
+    found = plan(text, names, mentions, now.date())
+    if found.kind == "actor" and found.actor is not None:
+        return (found.actor.id, found.actor.name), ()
+    return None, found.suggestions
+
+
+def _unposted(session: Session, link: ChatLink, limit: int):
+    """Articles stored after the link was made, not yet posted there, mentioning a followed actor."""
+    followed = select(Follow.actor_id).where(Follow.chat_id == link.owner_chat_id)
+    posted = exists().where(Delivery.chat_id == link.chat_id, Delivery.article_id == Article.id)
+    query = select(Article.id, Article.title, Article.outlet, Article.url).where(
+        Article.ingested_at > _utc(link.linked_at), ~posted
+    )
+    if session.scalar(followed.limit(1)) is not None:
+        query = query.where(exists().where(Mention.article_id == Article.id, Mention.actor_id.in_(followed)))
+    return session.execute(query.order_by(Article.id).limit(limit)).all()

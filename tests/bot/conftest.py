@@ -1,0 +1,162 @@
+"""Fixtures for handler tests: a seeded store copied per test, services over it, a started bot."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import AsyncIterator, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from telegram import Update
+from telegram.ext import Application
+
+from bot import delivery
+from bot.app import build_application
+from bot.context import BotServices
+from summarizer.briefings import BriefingService
+from summarizer.db import Store
+from summarizer.ingest import Ingestor
+from summarizer.settings import Settings
+from summarizer.subscriptions import SubscriptionService
+from tests.bot.recording import TOKEN, RecordingRequest, message
+from tests.fakes import FakeEncoder
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA = ROOT / "tests" / "data" / "bot"
+FEED = DATA / "feed.rss"
+
+
+class Clock:
+    """A settable UTC clock for the subscription service."""
+
+    def __init__(self, now: datetime | None = None) -> None:
+        self.now = now or datetime.now(UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory, nlp) -> Path:
+    """The seeds and a markup-heavy article, ingested once (real spaCy, fake encoder)."""
+    path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
+    settings = Settings.load().replace(database_url=f"sqlite:///{path}")
+    store = Store(settings.resolved_database_url)
+    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
+    store.close()
+    assert len(report.stored) == 6, report.rejected
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path, seeded_db) -> Settings:
+    db = tmp_path / "bot.db"
+    shutil.copy(seeded_db, db)
+    return Settings.load().replace(database_url=f"sqlite:///{db}", feed_poll_seconds=0, bot_workers=4)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def make_services(settings, nlp, clock) -> Callable[..., BotServices]:
+    """Build services over the test's store (each with its own engine, like a restarted process)."""
+    stores: list[Store] = []
+
+    def make(*, settings: Settings = settings, briefings=None) -> BotServices:
+        store = Store(settings.resolved_database_url)
+        stores.append(store)
+        return BotServices(
+            settings=settings,
+            store=store,
+            briefings=briefings or BriefingService(store, settings, encoder=FakeEncoder()),
+            subscriptions=SubscriptionService(store, quiet_by_default=settings.digest_when_empty == "silent", clock=clock),
+            ingestor=Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()),
+        )
+
+    yield make
+    for store in stores:
+        store.close()
+
+
+class Harness:
+    """A started application over recorded Telegram; feed it updates, read what it sent."""
+
+    def __init__(self, app: Application, request: RecordingRequest) -> None:
+        self.app = app
+        self.request = request
+
+    @property
+    def services(self) -> BotServices:
+        return self.app.bot_data
+
+    async def send(self, text: str, **kwargs) -> list[str]:
+        """Process a user's message to the end; return the texts the bot sent to that chat."""
+        before = len(self.request.texts(kwargs.get("chat_id", 42)))
+        await self.process(message(self.app, text, **kwargs))
+        return self.request.texts(kwargs.get("chat_id", 42))[before:]
+
+    async def process(self, *updates: Update) -> None:
+        for update in updates:
+            await self.app.process_update(update)
+        await self.settle()
+
+    async def settle(self, timeout: float = 20.0) -> None:
+        """Wait for the handler tasks PTB started (handlers run with block=False)."""
+        for _ in range(50):
+            pending = [
+                t for t in asyncio.all_tasks()
+                if not t.done() and t is not asyncio.current_task() and ":process_" in t.get_name()
+            ]
+            if not pending:
+                return
+            await asyncio.wait(pending, timeout=timeout)
+        raise AssertionError("handler tasks did not settle")
+
+    async def run_job(self, name: str) -> None:
+        """Run the first job called `name` now, as the scheduler would."""
+        jobs = self.app.job_queue.get_jobs_by_name(name)
+        assert jobs, f"no job {name!r}; jobs: {[j.name for j in self.app.job_queue.jobs()]}"
+        await jobs[0].run(self.app)
+
+    def job_names(self) -> list[str]:
+        return sorted(j.name for j in self.app.job_queue.jobs())
+
+    async def stop(self) -> None:
+        """Stop as PTB does at exit, without post_shutdown (the fixture closes the store)."""
+        await self.settle()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()  # a no-op when already shut down
+
+
+@pytest.fixture
+async def start_bot(make_services, monkeypatch) -> AsyncIterator[Callable]:
+    """Start bots (initialize, post_init, start, scheduler paused); each is stopped at the end."""
+    monkeypatch.setattr(delivery, "DEFAULT_BACKOFF", delivery.Backoff(first_delay=0.01, max_delay=0.02))
+    started: list[Harness] = []
+
+    async def start(services: BotServices | None = None, request: RecordingRequest | None = None) -> Harness:
+        services = services or make_services()
+        request = request or RecordingRequest()
+        app = build_application(services.settings, services, TOKEN, request=request)
+        await app.initialize()
+        await app.post_init(app)
+        await app.start()
+        app.job_queue.scheduler.pause()  # jobs run only when a test runs them
+        harness = Harness(app, request)
+        started.append(harness)
+        return harness
+
+    yield start
+    for harness in started:
+        await harness.stop()
+
+
+@pytest.fixture
+async def bot(start_bot) -> Harness:
+    return await start_bot()

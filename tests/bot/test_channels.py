@@ -1,0 +1,110 @@
+"""Group and channel updates: /channel, /feeds, the feed poll job, posts never repeated."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import views
+from tests.bot.conftest import FEED
+from tests.bot.recording import BOT, RecordingRequest
+
+pytestmark = pytest.mark.slow
+
+GROUP, OTHER_GROUP, CHANNEL, ADMIN, MEMBER = -500, -600, -1001234, 8, 7
+CHANNEL_CHAT = {
+    "id": CHANNEL, "type": "channel", "title": "Story channel", "username": "storychan",
+    "accent_color_id": 0, "max_reaction_count": 11,
+}
+
+
+def telegram() -> RecordingRequest:
+    """Two groups with an administrator each, and a channel where the bot and that admin are admins."""
+    request = RecordingRequest()
+    for chat in (GROUP, OTHER_GROUP, CHANNEL):
+        request.set_member(chat, ADMIN, "administrator")
+    request.set_member(CHANNEL, BOT["id"], "administrator")
+    request.chats["@storychan"] = request.chats[str(CHANNEL)] = CHANNEL_CHAT
+    return request
+
+
+@pytest.fixture
+async def feed_bot(start_bot, make_services, settings):
+    services = make_services(settings=settings.replace(feeds=str(FEED), feed_poll_seconds=3600))
+    return await start_bot(services, telegram())
+
+
+async def link_both(bot) -> None:
+    """GROUP gets every new article; CHANNEL, linked from OTHER_GROUP, only those about Zelensky."""
+    await bot.send("/channel link", chat_id=GROUP, chat_type="group", user_id=ADMIN)
+    await bot.send("/follow zelensky", chat_id=OTHER_GROUP, chat_type="supergroup", user_id=ADMIN)
+    replies = await bot.send("/channel link @storychan", chat_id=OTHER_GROUP, chat_type="supergroup", user_id=ADMIN)
+    assert "posted to @storychan" in replies[0]
+
+
+async def test_feed_poll_posts_each_new_article_once_per_chat(feed_bot, make_services, start_bot) -> None:
+    await link_both(feed_bot)
+
+    await feed_bot.run_job("feeds")
+    await feed_bot.run_job("feeds")
+
+    group = feed_bot.request.texts(GROUP)[1:]  # after the /channel reply
+    assert sorted(t.split("</b>")[0] for t in group) == ["New: <b>Xi to host leaders in Beijing", "New: <b>Zelensky visits front-line towns"]
+    assert all('<a href="https://wire.example/' in t and "(Test Wire)" in t for t in group)
+    assert [t.split("</b>")[0] for t in feed_bot.request.texts(CHANNEL)] == ["New: <b>Zelensky visits front-line towns"]
+
+    await feed_bot.stop()  # a restart: the same articles are still never posted again
+    again = await start_bot(make_services(settings=feed_bot.services.settings), telegram())
+    await again.run_job("feeds")
+    assert again.request.texts(GROUP) == [] and again.request.texts(CHANNEL) == []
+
+
+async def test_the_poll_job_is_scheduled_from_the_configuration(start_bot, make_services, settings) -> None:
+    bot = await start_bot(make_services(settings=settings.replace(feed_poll_seconds=600)))
+    (job,) = bot.app.job_queue.get_jobs_by_name("feeds")
+    assert job.job.trigger.interval.total_seconds() == 600
+
+
+async def test_a_channel_that_removed_the_bot_is_unlinked(feed_bot) -> None:
+    await link_both(feed_bot)
+    feed_bot.request.fail("sendMessage", 403, "Forbidden: bot is not a member of the channel chat", chat_id=CHANNEL)
+
+    await feed_bot.run_job("feeds")
+
+    view = feed_bot.services.subscriptions.view(OTHER_GROUP)
+    assert view.links == ()
+    assert view.follows == ("Volodymyr Zelensky",)  # the group that linked it keeps its settings
+
+
+async def test_only_admins_link_and_unlink(feed_bot) -> None:
+    group = {"chat_id": GROUP, "chat_type": "group"}
+
+    assert await feed_bot.send("/channel link", user_id=MEMBER, **group) == [views.ADMINS_ONLY]
+    await feed_bot.send("/channel link", user_id=ADMIN, **group)
+    assert "this chat" in (await feed_bot.send("/settings", user_id=MEMBER, **group))[0]
+    assert await feed_bot.send("/channel unlink", user_id=MEMBER, **group) == [views.ADMINS_ONLY]
+    assert await feed_bot.send("/channel unlink", user_id=ADMIN, **group) == ["No longer posting new articles to this chat."]
+
+
+async def test_linking_a_channel_needs_the_bot_and_the_user_as_its_admins(feed_bot) -> None:
+    group = {"chat_id": GROUP, "chat_type": "group", "user_id": ADMIN}
+    feed_bot.request.set_member(CHANNEL, BOT["id"], "member")
+    assert "I am not an administrator of @storychan" in (await feed_bot.send("/channel link @storychan", **group))[0]
+
+    feed_bot.request.set_member(CHANNEL, BOT["id"], "administrator")
+    feed_bot.request.set_member(CHANNEL, ADMIN, "member")
+    assert "Only an administrator of @storychan" in (await feed_bot.send("/channel link @storychan", **group))[0]
+
+    assert "I cannot see @nochannel" in (await feed_bot.send("/channel link @nochannel", **group))[0]
+    assert "Usage: /channel" in (await feed_bot.send("/channel link <b>x</b>", **group))[0]
+    assert feed_bot.services.subscriptions.view(GROUP).links == ()
+
+
+async def test_feeds_are_listed_and_only_operators_add_them(start_bot, make_services, settings) -> None:
+    bot = await start_bot(make_services(settings=settings.replace(feeds=str(FEED), bot_admins="99")))
+
+    assert str(FEED) in (await bot.send("/feeds"))[0]
+    assert "Only the bot's operators" in (await bot.send("/feeds add https://x.example/rss"))[0]
+    assert "Usage" in (await bot.send("/feeds add /etc/passwd", chat_id=99))[0]
+    assert (await bot.send("/feeds add https://x.example/rss", chat_id=99)) == ["Feed added; it is polled from now on."]
+    assert "https://x.example/rss" in (await bot.send("/feeds"))[0]
+    assert (await bot.send("/feeds remove https://x.example/rss", chat_id=99)) == ["Feed removed."]

@@ -1,0 +1,182 @@
+"""Asking the bot: /start, /help, /brief, /timeline, /actors, /sources, inline mode, odd input."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot import views
+from tests.bot.recording import BOT, RecordingRequest, inline_query
+
+pytestmark = pytest.mark.slow  # the session's seeded store runs the real spaCy pipeline once
+
+# Telegram's HTML: these tags, and entities; anything else in a reply is a markup bug.
+ALLOWED_TAGS = re.compile(r"</?(?:b|i|code|a)(?: href=\"[^\"<>]*\")?>")
+
+
+def markup_is_safe(html: str) -> bool:
+    """Every < opens an allowed tag and every & starts an entity."""
+    stripped = ALLOWED_TAGS.sub("", html)
+    return "<" not in stripped and ">" not in stripped and not re.search(r"&(?!(?:amp|lt|gt|quot);)", stripped)
+
+
+async def test_start_and_help_say_what_the_bot_does(bot) -> None:
+    start = await bot.send("/start")
+    help_ = await bot.send("/help")
+
+    assert start == help_
+    assert "/brief xi" in start[0] and "/subscribe" in start[0]
+    assert f"@{BOT['username']} xi" in start[0]
+    assert bot.request.sent(42)[0]["parse_mode"] == "HTML"
+
+
+async def test_commands_are_registered_at_start(bot) -> None:
+    commands = next(c.params["commands"] for c in bot.request.calls if c.method == "setMyCommands")
+
+    assert [c["command"] for c in commands][:2] == ["brief", "timeline"]
+    assert {"subscribe", "follow", "channel", "help"} <= {c["command"] for c in commands}
+
+
+async def test_a_server_without_set_my_commands_does_not_stop_the_bot(start_bot) -> None:
+    request = RecordingRequest()
+    request.fail("setMyCommands", 404, "Not Found: method setMyCommands is not emulated")
+    bot = await start_bot(request=request)
+
+    assert "/brief xi" in (await bot.send("/start"))[0]
+
+
+async def test_brief_xi_is_html_with_numbered_sources(bot) -> None:
+    replies = await bot.send("/brief xi")
+
+    text = "\n".join(replies)
+    assert text.startswith("<b>Xi Jinping: ")
+    assert re.search(r"\[1\]", text) and "<b>Sources</b>" in text
+    assert all(len(r) <= 4096 and markup_is_safe(r) for r in replies)
+
+
+async def test_article_text_and_links_are_escaped(bot) -> None:
+    replies = await bot.send("/brief ada lovelace")
+
+    text = "\n".join(replies)
+    assert "Ada Lovelace" in text
+    assert "&lt;script&gt;" in text and "<script>" not in text
+    assert '<a href="https://news.example/2023/03/18/notes?a=1&amp;b=&lt;2&gt;">[1]</a>' in text
+    assert "Wire &amp; Co &lt;i&gt;" in text
+    assert markup_is_safe(text)
+
+
+async def test_bare_brief_answers_usage_with_examples(bot) -> None:
+    replies = await bot.send("/brief")
+
+    assert replies == [views.esc(views.BRIEF_USAGE)]
+    assert "/brief 21 March 2023" in replies[0]
+
+
+async def test_brief_addressed_to_the_bot_in_a_group(bot) -> None:
+    replies = await bot.send(f"/brief@{BOT['username']} xi", chat_id=-500, chat_type="group")
+
+    assert replies[0].startswith("<b>Xi Jinping: ")
+    assert bot.request.sent(-500)[0]["reply_parameters"]["message_id"] > 0
+
+
+async def test_brief_for_another_bot_is_ignored(bot) -> None:
+    assert await bot.send("/brief@OtherBot xi", chat_id=-500, chat_type="group") == []
+
+
+async def test_unknown_subject_gets_the_no_coverage_answer(bot) -> None:
+    replies = await bot.send("/brief quantum chromodynamics")
+
+    assert len(replies) == 1
+    assert replies[0].startswith("<i>No coverage of")
+    assert "Xi Jinping" in replies[0]  # what is stored instead
+
+
+ODD_INPUTS = [
+    "x" * 4000,
+    "🙂🇺🇦🔥 " * 20,
+    "שלום עולם مرحبا بالعالم",
+    "<b>bold</b> <a href='javascript:alert(1)'>x</a> &amp;",
+    "*bold* _it_ `code` [link](http://x) ~~s~~ ||spoiler||",
+    "'; DROP TABLE articles; --",
+    "\u202eevil\u202c \u200b\u0000",
+]
+
+
+@pytest.mark.parametrize("text", ODD_INPUTS, ids=["4000-chars", "emoji", "rtl", "html", "markdown", "sql", "controls"])
+async def test_odd_input_gets_a_normal_answer_and_the_bot_keeps_serving(bot, text) -> None:
+    as_command = await bot.send(f"/brief {text}")
+    as_text = await bot.send(text)
+    after = await bot.send("/brief xi")
+
+    for replies in (as_command, as_text):
+        assert len(replies) == 1 and replies[0] != views.SORRY
+        assert markup_is_safe(replies[0])
+    assert after[0].startswith("<b>Xi Jinping: ")
+    with bot.services.store.session() as session:  # the articles table is still there
+        from summarizer import repository
+
+        assert repository.corpus_version(session)[0] == 6
+
+
+async def test_text_in_a_private_chat_is_a_query(bot) -> None:
+    assert (await bot.send("xi"))[0].startswith("<b>Xi Jinping: ")
+
+
+async def test_text_in_a_group_is_not_for_the_bot(bot) -> None:
+    assert await bot.send("xi", chat_id=-500, chat_type="group") == []
+
+
+async def test_unknown_command_in_private_points_at_help(bot) -> None:
+    assert "/help" in (await bot.send("/frobnicate"))[0]
+
+
+async def test_timeline_lists_dated_events(bot) -> None:
+    replies = await bot.send("/timeline putin")
+
+    assert replies[0].startswith("<b>Vladimir Putin: timeline</b>")
+    assert "<b>Sources</b>" in replies[-1]
+    assert (await bot.send("/timeline"))[0] == views.TIMELINE_USAGE
+    assert "No actor" in (await bot.send("/timeline nobody at all"))[0]
+
+
+async def test_actors_and_sources_list_the_store(bot) -> None:
+    actors = await bot.send("/actors")
+    sources = await bot.send("/sources")
+
+    assert "<b>Xi Jinping</b> (person)" in actors[0]
+    assert sources[0].startswith("<b>Stored articles</b> (6)")
+    assert "Lovelace &lt;b&gt;notes&lt;/b&gt; &amp; the “engine”" in sources[0]
+    assert markup_is_safe(actors[0]) and markup_is_safe(sources[0])
+
+
+async def test_inline_query_offers_the_briefing(bot) -> None:
+    await bot.process(inline_query(bot.app, "xi"))
+
+    answer = next(c.params for c in bot.request.calls if c.method == "answerInlineQuery")
+    (result,) = answer["results"]
+    assert result["title"] == "Xi Jinping"
+    assert result["input_message_content"]["parse_mode"] == "HTML"
+    assert result["input_message_content"]["message_text"].startswith("<b>Xi Jinping: ")
+    assert result["description"]
+    assert answer["cache_time"] == 30
+
+
+async def test_empty_inline_query_offers_nothing(bot) -> None:
+    await bot.process(inline_query(bot.app, "  "))
+
+    answer = next(c.params for c in bot.request.calls if c.method == "answerInlineQuery")
+    assert answer["results"] == []
+
+
+async def test_a_failing_handler_logs_and_answers_one_line(bot, monkeypatch, caplog) -> None:
+    def broken(query, long=False):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(bot.services.briefings, "brief", broken)
+    replies = await bot.send("/brief xi")
+    after = await bot.send("/start")
+
+    assert replies == [views.SORRY]
+    assert "RuntimeError: boom" in caplog.text and "Traceback" in caplog.text
+    assert after and "/brief xi" in after[0]
