@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from summarizer.dates import DateSpan, event_span
+from summarizer.dates import DateSpan
+from summarizer.event_dates import event_span
 
 if TYPE_CHECKING:
     from spacy.language import Language

@@ -22,10 +22,20 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from summarizer.web import (
+    FetchError,
+    Fetcher,
+    FetchResult,
+    describe_size,
+    extract_page,
+    html_to_text,
+    http_fetch,
+    normalise,
+    page_text,
+)
+
 logger = logging.getLogger(__name__)
 
-USER_AGENT = "storybot/0.1 (news briefing bot; +https://github.com/storybot)"
-FETCH_TIMEOUT_S = 15.0
 # Files and HTTP bodies are read up to this many times max_bytes: markup, front matter
 # and feed wrappers weigh more than the article text that the limit is about.
 READ_FACTOR = 4
@@ -61,11 +71,6 @@ _FEED_ROOT = re.compile(
     re.DOTALL,
 )
 _MD_TITLE = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*(?:\n|\Z)")
-_HTML_BLOCKS = frozenset({
-    "p", "div", "section", "article", "header", "footer", "aside", "blockquote", "pre",
-    "ul", "ol", "li", "dl", "dt", "dd", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-    "figure", "figcaption", "hr",
-})
 
 
 @dataclass(frozen=True)
@@ -90,60 +95,8 @@ class Rejected:
     reason: str
 
 
-@dataclass(frozen=True)
-class FetchResult:
-    """One HTTP response: the final URL after redirects, status, content type and body."""
-
-    url: str
-    status: int
-    content_type: str
-    body: bytes
-
-
-Fetcher = Callable[[str], FetchResult]
-
-
-class FetchError(Exception):
-    """A fetch that failed for a reason worth showing as it is (e.g. a body over the cap)."""
-
-
 class _Reject(Exception):
     """Raised inside one input's handling; becomes that input's Rejected."""
-
-
-def http_fetch(url: str, *, timeout: float = FETCH_TIMEOUT_S, max_body: int = 4_000_000) -> FetchResult:
-    """Fetch one URL with httpx, following redirects, refusing bodies over max_body bytes.
-
-    Args:
-        url: an http(s) URL.
-        timeout: seconds for connecting and for each read.
-        max_body: the largest body accepted; a larger one raises FetchError.
-
-    Returns:
-        The response; a non-2xx one comes back with an empty body.
-    """
-    import httpx
-
-    headers = {
-        "User-Agent": USER_AGENT,
-        "Accept": "text/html,application/xhtml+xml,application/rss+xml,application/atom+xml,"
-        "application/xml;q=0.9,*/*;q=0.5",
-    }
-    with httpx.Client(timeout=timeout, follow_redirects=True, headers=headers) as client:
-        with client.stream("GET", url) as resp:
-            ctype = resp.headers.get("content-type", "")
-            if not resp.is_success:
-                return FetchResult(str(resp.url), resp.status_code, ctype, b"")
-            declared = resp.headers.get("content-length", "")
-            if declared.isdigit() and int(declared) > max_body:
-                raise FetchError(f"response over {_size(max_body)} ({int(declared):,} bytes)")
-            chunks, size = [], 0
-            for chunk in resp.iter_bytes():
-                size += len(chunk)
-                if size > max_body:
-                    raise FetchError(f"response over {_size(max_body)}")
-                chunks.append(chunk)
-            return FetchResult(str(resp.url), resp.status_code, ctype, b"".join(chunks))
 
 
 def iter_inputs(
@@ -245,7 +198,7 @@ def _from_file(path: Path, origin: str, ctx: _Context) -> Iterator[RawArticle | 
 
 def _from_text_file(text: str, origin: str, ctx: _Context, *, markdown: bool) -> RawArticle | Rejected:
     try:
-        meta, body = _split_front_matter(_normalise(text))
+        meta, body = _split_front_matter(normalise(text))
     except _Reject as exc:
         return _rejected(origin, str(exc))
     try:
@@ -436,7 +389,7 @@ def _entry_text(entry: Any) -> str:
         details = [entry.get("summary_detail") or {"value": entry["summary"], "type": "text/html"}]
     for detail in details:
         value = detail.get("value") or ""
-        text = _normalise(value) if detail.get("type") == "text/plain" else html_to_text(value)
+        text = normalise(value) if detail.get("type") == "text/plain" else html_to_text(value)
         if text:
             return text
     return ""
@@ -448,11 +401,11 @@ def _linked_page_text(link: str, ctx: _Context) -> str:
         result = _fetch_ok(link, ctx)
         if _mime(result.content_type) not in HTML_CONTENT_TYPES | {""}:
             raise _Reject(f"content type {result.content_type}")
-        doc = _extract_page(result)
+        doc = extract_page(result)
     except Exception as exc:  # any failure here just means keeping the summary
         logger.info("keeping the feed summary for %s: %s", link, exc)
         return ""
-    return _page_text(doc)
+    return page_text(doc)
 
 
 # --- article URLs ------------------------------------------------------------------------
@@ -469,8 +422,8 @@ def _from_url(url: str, ctx: _Context) -> Iterator[RawArticle | Rejected]:
         return
     if ctype and ctype not in HTML_CONTENT_TYPES:
         raise _Reject(f"unsupported content type {ctype}")
-    doc = _extract_page(result)
-    text = _page_text(doc)
+    doc = extract_page(result)
+    text = page_text(doc)
     if not text:
         raise _Reject("no article text found")
     published = None
@@ -496,80 +449,23 @@ def _fetch_ok(url: str, ctx: _Context) -> FetchResult:
     if not 200 <= result.status < 300:
         raise _Reject(f"unreachable: HTTP {result.status}")
     if len(result.body) > ctx.read_cap:
-        raise _Reject(f"response over {_size(ctx.read_cap)} ({len(result.body):,} bytes)")
+        raise _Reject(f"response over {describe_size(ctx.read_cap)} ({len(result.body):,} bytes)")
     if not result.body.strip():
         raise _Reject("empty response")
     return result
 
 
-def _extract_page(result: FetchResult) -> Any:
-    """Run trafilatura on an HTML response; its Document, or None when nothing is found."""
-    import trafilatura
-    from trafilatura.settings import set_date_params
-
-    charset = re.search(r"charset=([\w-]+)", result.content_type, re.IGNORECASE)
-    markup: str | bytes = result.body
-    if charset:
-        try:
-            markup = result.body.decode(charset.group(1), errors="replace")
-        except LookupError:
-            pass  # an unknown charset name: let trafilatura guess from the bytes
-    return trafilatura.bare_extraction(
-        markup, url=result.url, with_metadata=True, include_comments=False,
-        # Only dates the page states about itself, not dates guessed from its prose.
-        date_extraction_params=set_date_params(extensive=False),
-    )
-
-
 # --- shared helpers ----------------------------------------------------------------------
-
-
-def _page_text(doc: Any) -> str:
-    """Return a trafilatura Document's text, one paragraph per block, without a repeated title."""
-    if doc is None or not doc.text:
-        return ""
-    blocks = [line.strip() for line in _normalise(doc.text).split("\n") if line.strip()]
-    if blocks and doc.title and blocks[0] == " ".join(doc.title.split()):
-        blocks = blocks[1:]  # the page's <h1>, already kept as the title
-    return "\n\n".join(blocks)
-
-
-def html_to_text(markup: str) -> str:
-    """Turn an HTML fragment into plain text: one paragraph per block, scripts dropped."""
-    if not markup.strip():
-        return ""
-    import lxml.html
-    from lxml import etree
-
-    try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return ""
-    for junk in root.xpath(".//script|.//style|.//noscript|.//template"):
-        junk.drop_tree()
-    for el in root.iter():
-        if isinstance(el.tag, str) and el.tag != "pre":
-            el.text = _collapse_ws(el.text)
-        el.tail = _collapse_ws(el.tail)
-    for el in root.iter():
-        if el.tag == "br":
-            el.tail = "\n" + (el.tail or "")
-        elif el.tag in _HTML_BLOCKS:
-            el.text = "\n\n" + (el.text or "")
-            el.tail = "\n\n" + (el.tail or "")
-    # Adjacent inline elements leave doubled spaces; one is enough.
-    lines = (re.sub(r" {2,}", " ", line).strip() for line in root.text_content().split("\n"))
-    return _normalise("\n".join(lines))
 
 
 def _article(origin: str, text: str, ctx: _Context, **meta: Any) -> RawArticle | Rejected:
     """Build a RawArticle from text, normalised, or reject it as empty or too long."""
-    text = _normalise(text)
+    text = normalise(text)
     if not text:
         return _rejected(origin, "empty")
     size = len(text.encode("utf-8"))
     if size > ctx.max_bytes:
-        return _rejected(origin, f"text over {_size(ctx.max_bytes)} ({size:,} bytes)")
+        return _rejected(origin, f"text over {describe_size(ctx.max_bytes)} ({size:,} bytes)")
     for key in ("title", "outlet", "date_clue"):
         meta[key] = _clean_line(meta.get(key))
     meta["url"] = (meta.get("url") or "").strip() or None
@@ -579,7 +475,7 @@ def _article(origin: str, text: str, ctx: _Context, **meta: Any) -> RawArticle |
 def _read_capped(path: Path, cap: int) -> bytes:
     size = path.stat().st_size
     if size > cap:
-        raise _Reject(f"file over {_size(cap)} ({size:,} bytes)")
+        raise _Reject(f"file over {describe_size(cap)} ({size:,} bytes)")
     with path.open("rb") as fh:
         data = fh.read(cap + 1)
     if not data.strip():
@@ -605,21 +501,10 @@ def _decode(data: bytes) -> str:
     return text
 
 
-def _normalise(text: str) -> str:
-    """NFC, \\n line ends, no trailing spaces, at most one blank line in a row, stripped."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = "\n".join(line.rstrip() for line in text.split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", text).strip()
-
-
 def _clean_line(value: Any) -> str | None:
     if value is None:
         return None
     return " ".join(unicodedata.normalize("NFC", str(value)).split()) or None
-
-
-def _collapse_ws(value: str | None) -> str | None:
-    return re.sub(r"\s+", " ", value) if value else value
 
 
 def _mime(content_type: str) -> str:
@@ -628,14 +513,6 @@ def _mime(content_type: str) -> str:
 
 def _suffix(path: Path) -> str:
     return path.suffix.lower()
-
-
-def _size(n: int) -> str:
-    if n % 1_000_000 == 0:
-        return f"{n // 1_000_000} MB"
-    if n % 1_000 == 0:
-        return f"{n // 1_000} kB"
-    return f"{n:,} bytes"
 
 
 def _describe(exc: BaseException) -> str:

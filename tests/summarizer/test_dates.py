@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.dates import DateSpan, event_span, parse_date_query, resolve_expression, sentence_tense
+from summarizer.dates import DateSpan, parse_date_query, resolve_expression
+from summarizer.event_dates import event_span, sentence_tense
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 FRI = date(2023, 3, 17)  # seed 003: Friday
