@@ -104,25 +104,20 @@ async def test_a_digest_missed_while_down_is_sent_once_after_restart(start_bot, 
     assert "digest:42" in third.job_names()
 
 
-async def test_a_chat_that_blocked_the_bot_is_unsubscribed(bot, clock) -> None:
+@pytest.mark.parametrize(
+    "status, error",
+    [(403, "Forbidden: bot was blocked by the user"), (400, "Bad Request: chat not found")],
+    ids=["blocked", "deleted"],
+)
+async def test_a_chat_that_blocked_the_bot_or_was_deleted_is_unsubscribed(bot, clock, status, error) -> None:
     await bot.send("/subscribe 08:00 UTC")
     clock.now = tomorrow_at(clock.now, 8)
-    bot.request.fail("sendMessage", 403, "Forbidden: bot was blocked by the user")
+    bot.request.fail("sendMessage", status, error)
 
     await bot.run_job("digest:42")
 
     assert bot.services.subscriptions.view(42).digest_time is None
     assert bot.app.job_queue.get_jobs_by_name("digest:42") == ()
-
-
-async def test_a_deleted_chat_is_unsubscribed(bot, clock) -> None:
-    await bot.send("/subscribe 08:00 UTC")
-    clock.now = tomorrow_at(clock.now, 8)
-    bot.request.fail("sendMessage", 400, "Bad Request: chat not found")
-
-    await bot.run_job("digest:42")
-
-    assert bot.services.subscriptions.view(42).digest_time is None
 
 
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own RetryAfter
