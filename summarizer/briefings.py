@@ -13,13 +13,12 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from summarizer import corpus, repository
-from summarizer.actors import name_key
 from summarizer.briefing import Briefing, Item, Source
 from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
 from summarizer.db import Store
 from summarizer.embeddings import Encoder, TransformerEncoder
-from summarizer.queries import Plan, describe_span, plan
+from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.scoring import content_words, focus, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning
@@ -62,6 +61,7 @@ class BriefingService:
         self.tuning = tuning
         self._vectors = corpus.VectorIndex()
         self._cache: OrderedDict[tuple, Briefing] = OrderedDict()
+        self._catalog: tuple[tuple[int, int], corpus.Catalog] | None = None
         self._lock = threading.Lock()
 
     def warm(self) -> None:
@@ -151,7 +151,19 @@ class BriefingService:
         return self._topic(session, query, p, budget)
 
     def _plan(self, session: Session, query: str) -> Plan:
-        return plan(query, corpus.actor_keys(session), corpus.mention_counts(session), self.today(), corpus.stored_dates(session))
+        c = self._current_catalog(session)
+        return plan(query, c.names, c.mentions, self.today(), c.dates)
+
+    def _current_catalog(self, session: Session) -> corpus.Catalog:
+        """The store's names, counts and dates, read once per corpus version."""
+        version = repository.corpus_version(session)
+        with self._lock:
+            if self._catalog is not None and self._catalog[0] == version:
+                return self._catalog[1]
+        current = corpus.catalog(session)
+        with self._lock:
+            self._catalog = (version, current)
+        return current
 
     def _actor(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
         c = corpus.actor_candidates(session, p.actor.id)
@@ -280,36 +292,30 @@ class BriefingService:
 
     def _followed_sentences(self, session: Session, follow: Sequence[str], ids: set[int]) -> set[int]:
         """Ids among `ids` of sentences naming a followed actor; places count ("Bakhmut")."""
-        if not follow:
-            return set()
-        keys: dict[str, list[int]] = {}
-        for key, actor in corpus.actor_keys(session):
-            keys.setdefault(key, []).append(actor.id)
+        known = self._current_catalog(session)
         followed: set[int] = set()
         for name in follow:
-            actor_ids = keys.get(name_key(name))
-            if actor_ids is None:
-                p = self._plan(session, name)
-                actor_ids = [p.actor.id] if p.kind == "actor" else []
-            for actor_id in actor_ids:
-                followed |= {sid for sid in corpus.actor_candidates(session, actor_id).ids if sid in ids}
+            actor, _ = resolve_actor(name, known.names, known.mentions, self.today())
+            if actor is not None:
+                followed |= corpus.mentioned_sentence_ids(session, actor.id) & ids
         return followed
 
     def _none(self, session: Session, query: str, p: Plan, template: str) -> Briefing:
         """A clear "no coverage" answer that points at what is stored instead."""
         note = template.format(q=query.strip(), subject=p.subject or f"“{query.strip()}”")
-        suggestions = list(p.suggestions)
+        known = self._current_catalog(session)
         if p.kind == "date":
-            suggestions = _coverage(corpus.stored_dates(session))
+            suggestions = _coverage(known.dates)
             note += " Stored coverage: " + "; ".join(suggestions) + "."
+        elif p.suggestions:
+            suggestions = list(p.suggestions)
+            note += " Did you mean: " + ", ".join(suggestions) + "?"
         else:
-            if not suggestions:
-                counts = corpus.mention_counts(session)
-                names = {a.id: a for _, a in corpus.actor_keys(session) if a.kind == "person"}
-                top = sorted(names.values(), key=lambda a: -counts.get(a.id, 0))[:3]
-                suggestions = [a.name for a in top]
+            people = {a.id: a for _, a in known.names if a.kind == "person"}
+            top = sorted(people.values(), key=lambda a: -known.mentions.get(a.id, 0))[:3]
+            suggestions = [a.name for a in top]
             if suggestions:
-                note += " Did you mean: " + ", ".join(suggestions) + "?" if p.suggestions else " Stored actors include " + ", ".join(suggestions) + "."
+                note += " Stored actors include " + ", ".join(suggestions) + "."
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
 
 

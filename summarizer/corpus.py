@@ -102,6 +102,11 @@ def actor_candidates(session: Session, actor_id: int) -> Candidates:
     return _collect(session, query)
 
 
+def mentioned_sentence_ids(session: Session, actor_id: int) -> set[int]:
+    """Ids of the sentences that name (or title) the actor."""
+    return set(session.scalars(select(Mention.sentence_id).where(Mention.actor_id == actor_id)))
+
+
 def event_candidates(session: Session, start: date, end: date, max_days: int) -> Candidates:
     """Sentences whose event span overlaps [start, end] and lasts at most `max_days`."""
     query = (
@@ -201,6 +206,22 @@ def actor_keys(session: Session) -> list[tuple[str, ActorName]]:
         Alias.kind == "name"
     )
     return [(key, ActorName(i, name, kind)) for key, i, name, kind in session.execute(query)]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the store holds, for reading queries: names, mention counts, dates.
+
+    It changes only when an article is stored, so callers keep one per corpus version.
+    """
+
+    names: list[tuple[str, ActorName]]
+    mentions: dict[int, int]
+    dates: list[date]
+
+
+def catalog(session: Session) -> Catalog:
+    return Catalog(actor_keys(session), mention_counts(session), stored_dates(session))
 
 
 def mention_counts(session: Session) -> dict[int, int]:

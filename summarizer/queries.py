@@ -66,6 +66,19 @@ def plan(
     return Plan("topic", text, suggestions=suggestions)
 
 
+def resolve_actor(
+    text: str, names: Sequence[tuple[str, ActorName]], mentions: Mapping[int, int], today: date
+) -> tuple[ActorName | None, tuple[str, ...]]:
+    """The stored actor `text` names, of any kind (places too: one can follow "Bakhmut"),
+    by exact key first, else as a briefing query would read it; or None and suggestions."""
+    key = name_key(text)
+    exact = [a for k, a in names if k == key and key]
+    if exact:
+        return max(exact, key=lambda a: mentions.get(a.id, 0)), ()
+    found = plan(text, names, mentions, today)
+    return (found.actor, ()) if found.kind == "actor" else (None, found.suggestions)
+
+
 def near_names(key: str, names: Sequence[tuple[str, ActorName]], mentions: Mapping[int, int]) -> list[tuple[ActorName, float]]:
     """Actors whose names are spelled close to `key`, best first (one entry per actor)."""
     if not key:

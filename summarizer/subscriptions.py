@@ -20,7 +20,7 @@ from summarizer import corpus
 from summarizer.actors import name_key
 from summarizer.db import Store
 from summarizer.models import Actor, Article, ChatLink, ChatSubscription, Delivery, Feed, Follow, Mention
-from summarizer.queries import plan
+from summarizer.queries import resolve_actor
 
 SLACK = timedelta(minutes=1)  # a digest job that fires a moment early still serves its slot
 FIRST_SPAN = timedelta(days=1)  # a chat's first digest covers the day before it subscribed
@@ -398,17 +398,8 @@ def _is(column, value):
 
 def _resolve_actor(session: Session, text: str, now: datetime) -> tuple[tuple[int, str] | None, tuple[str, ...]]:
     """Find the stored actor `text` names: any kind by exact key, else the query planner's match."""
-    names = corpus.actor_keys(session)
-    mentions = corpus.mention_counts(session)
-    key = name_key(text)
-    exact = [a for k, a in names if k == key and key]
-    if exact:
-        actor = max(exact, key=lambda a: mentions.get(a.id, 0))
-        return (actor.id, actor.name), ()
-    found = plan(text, names, mentions, now.date())
-    if found.kind == "actor" and found.actor is not None:
-        return (found.actor.id, found.actor.name), ()
-    return None, found.suggestions
+    actor, suggestions = resolve_actor(text, corpus.actor_keys(session), corpus.mention_counts(session), now.date())
+    return ((actor.id, actor.name) if actor else None), suggestions
 
 
 def _unposted(session: Session, link: ChatLink, limit: int):

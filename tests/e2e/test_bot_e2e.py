@@ -92,7 +92,7 @@ def test_webhook_mode_sets_the_hook_with_its_secret_and_serves_posts(bot_emulato
     port = _free_port()
     url = f"http://127.0.0.1:{port}/telegram/hook"
     env = {**data_env, "STORYBOT_WEBHOOK_URL": url, "STORYBOT_WEBHOOK_SECRET": SECRET, "STORYBOT_WEBHOOK_PORT": str(port)}
-    bot = bot_process([STORYBOT, "run"], env=env, wait_polling=False)
+    bot_process([STORYBOT, "run"], env=env, wait_polling=False)
 
     hook = bot_emulator.wait_for_call("setWebhook", timeout=20)
     update = _update(5151, "/brief xi")

@@ -140,6 +140,11 @@ def test_briefings_are_cached_until_an_article_arrives(tmp_path, fresh):
     ingestor.ingest([str(tmp_path / "b.txt")])
     second = service.brief("peskov")
     assert second is not first and len(second.items) == 2
+    # Names learned from a new article are known at once: the store's catalog follows the corpus.
+    assert service.brief("mao ning").kind == "none"
+    (tmp_path / "c.txt").write_text("Mao Ning said on Monday that China had no information to give.")
+    ingestor.ingest([str(tmp_path / "c.txt")])
+    assert service.brief("mao ning").subject == "Mao Ning"
 
 
 def test_the_digest_covers_only_what_arrived_since(tmp_path, fresh):
