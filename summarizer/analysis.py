@@ -65,8 +65,6 @@ class TitleHit:
 @dataclass(frozen=True)
 class SentenceInfo:
     text: str
-    start: int
-    end: int
     event: DateSpan | None = None
     expression: str | None = None
     proper_runs: tuple[str, ...] = ()  # runs of proper nouns, for names NER missed
@@ -123,8 +121,6 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
         sentences.append(
             SentenceInfo(
                 text=span.text.strip(),
-                start=span.start_char,
-                end=span.end_char,
                 event=event[0] if event else None,
                 expression=event[1] if event else None,
                 proper_runs=_proper_runs(span),

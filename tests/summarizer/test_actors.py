@@ -15,7 +15,7 @@ CONFIG = ActorConfig(
 
 def analysis(sentences: list[str], entities: list[EntityHit], titles: list[TitleHit] = (), runs=None) -> Analysis:
     infos = tuple(
-        SentenceInfo(text=s, start=0, end=len(s), proper_runs=tuple((runs or {}).get(i, ()))) for i, s in enumerate(sentences)
+        SentenceInfo(text=s, proper_runs=tuple((runs or {}).get(i, ()))) for i, s in enumerate(sentences)
     )
     return Analysis(infos, tuple(entities), tuple(titles))
 
