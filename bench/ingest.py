@@ -1,4 +1,7 @@
-"""Ingestion throughput of one input into a fresh store; prints one JSON line.
+"""Ingestion throughput of some inputs into a fresh store; prints one JSON line.
+
+`python -m bench.ingest DATABASE_URL TARGET...`; the encoder and its batches come from settings
+(STORYBOT_* in the environment), so the same script measures the old path and the new.
 
 Run in its own process by bench/__main__.py so that its peak RSS is its own.
 """
@@ -15,7 +18,7 @@ from summarizer.ingest import Ingestor
 from summarizer.settings import Settings
 
 
-def main(target: str, database_url: str) -> None:
+def main(database_url: str, targets: list[str]) -> None:
     settings = Settings.load().replace(database_url=database_url)
     store = Store(database_url)
     ingestor = Ingestor(store, settings)
@@ -23,7 +26,7 @@ def main(target: str, database_url: str) -> None:
     ingestor.nlp  # model loading is start-up, not throughput: timed apart
     ingestor.encoder.load()
     loaded = time.perf_counter()
-    report = ingestor.ingest([target])
+    report = ingestor.ingest(targets)
     done = time.perf_counter()
     store.close()
     seconds = dict(report.seconds)
@@ -46,4 +49,4 @@ def main(target: str, database_url: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(sys.argv[1], sys.argv[2:])

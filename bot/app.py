@@ -155,14 +155,12 @@ def build_services(settings: Settings) -> BotServices:
     """Open the store and build the services over it, sharing one encoder."""
     from summarizer.briefings import BriefingService
     from summarizer.db import Store
-    from summarizer.embeddings import TransformerEncoder
+    from summarizer.embeddings import make_encoder
     from summarizer.ingest import Ingestor
     from summarizer.subscriptions import SubscriptionService
 
     store = Store(settings.resolved_database_url)
-    encoder = TransformerEncoder(
-        settings.embedding_model, batch_size=settings.embedding_batch_size, threads=settings.torch_threads
-    )
+    encoder = make_encoder(settings)
     return BotServices(
         settings=settings,
         store=store,

@@ -41,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="store articles from files, folders, feeds or URLs")
     p.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar or summary; rejections still print")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary; rejections still print")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("actors", help="canonical actors, most mentioned first")
@@ -106,20 +106,25 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _run_ingest(ingestor, targets: list[str], *, quiet: bool):
-    """Read the inputs, then analyse and store them under a progress bar on stderr."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    """Read the inputs, then analyse and store them, showing progress on stderr.
 
+    On a terminal, a bar over the new articles; otherwise (cron, CI) a line now and then.
+    """
+    from rich.console import Console
+
+    from summarizer.progress import ProgressLines
     from summarizer.sources import iter_inputs
 
     items = list(iter_inputs(targets, max_bytes=ingestor.settings.max_article_bytes))
     console = Console(stderr=True)
-    if quiet or len(items) < 2 or not console.is_terminal:
+    if quiet or len(items) < 2:
         return ingestor.ingest_items(items)
-    columns = (TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("ingest", total=len(items))
-        return ingestor.ingest_items(items, progress=lambda _origin: bar.advance(task))
+    if not console.is_terminal:
+        return ingestor.ingest_items(items, progress=ProgressLines(lambda line: print(line, file=sys.stderr, flush=True)))
+    from bot.ingest_progress import progress_bar
+
+    with progress_bar(console) as show:
+        return ingestor.ingest_items(items, progress=show)
 
 
 def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ from bot.context import BotServices, Context
 from bot.delivery import ChatGone, send_html
 from bot.render import to_html
 from summarizer.briefing import Briefing
+from summarizer.progress import ProgressLines
 from summarizer.subscriptions import DigestClaim, Post, feed_targets, parse_time
 
 log = logging.getLogger(__name__)
@@ -151,7 +152,8 @@ def collect_posts(services: BotServices) -> list[Post]:
     """Ingest the configured and added feeds, then claim the posts due (blocking: a worker thread)."""
     targets = feed_targets(services.settings.feeds) + services.subscriptions.feeds()
     if targets and services.ingestor is not None:
-        report = services.ingestor.ingest(targets)
+        # A long first poll (a new feed, models loading) says how far it is, now and then.
+        report = services.ingestor.ingest(targets, progress=ProgressLines(lambda line: log.info("%s", line)))
         log.info("feeds polled: %s", report.summary())
         for rejected in report.rejected:
             log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)

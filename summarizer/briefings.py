@@ -17,7 +17,7 @@ from summarizer.briefing import Briefing, Item, Source
 from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
 from summarizer.db import Store
-from summarizer.embeddings import Encoder, TransformerEncoder
+from summarizer.embeddings import Encoder, make_encoder
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.scoring import content_words, focus, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
@@ -54,9 +54,7 @@ class BriefingService:
         tuning: Tuning = Tuning(),
     ) -> None:
         self.store = store
-        self.encoder = encoder or TransformerEncoder(
-            settings.embedding_model, batch_size=settings.embedding_batch_size, threads=settings.torch_threads
-        )
+        self.encoder = encoder or make_encoder(settings)
         self.today = today
         self.tuning = tuning
         self._vectors = corpus.VectorIndex()

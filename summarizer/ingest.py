@@ -8,24 +8,27 @@ import re
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from summarizer import repository
 from summarizer.actors import ActorConfig, resolve
-from summarizer.analysis import Analysis, analyse_doc, load_pipeline
+from summarizer.analysis import Analysis, load_pipeline
 from summarizer.db import Store
-from summarizer.embeddings import Encoder, TransformerEncoder
+from summarizer.embeddings import Encoder, make_encoder
+from summarizer.progress import IngestProgress, Phase
 from summarizer.settings import Settings
 from summarizer.sources import RawArticle, Rejected, iter_inputs
+from summarizer.batches import Analysed, analyse_batch
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
 log = logging.getLogger(__name__)
 
-Progress = Callable[[str], None]  # called once per input handled, with its origin
+Progress = Callable[[IngestProgress], None]  # see IngestProgress for when it is called
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,9 @@ def content_hash(text: str) -> str:
 
 
 class Ingestor:
-    """Turns inputs into stored, analysed articles. Models load on the first new article."""
+    """Turns inputs into stored, analysed articles. Models load once, when a run first has something new."""
+
+    clock: Callable[[], float] = staticmethod(time.perf_counter)  # times the work that progress reports
 
     def __init__(
         self,
@@ -72,9 +77,7 @@ class Ingestor:
         self.store = store
         self.settings = settings
         self._nlp = nlp
-        self.encoder = encoder or TransformerEncoder(
-            settings.embedding_model, batch_size=settings.embedding_batch_size, threads=settings.torch_threads
-        )
+        self.encoder = encoder or make_encoder(settings)
         self.actor_config = actor_config or ActorConfig.load(settings.actors_path)
         self._index = None
 
@@ -85,7 +88,7 @@ class Ingestor:
         return self._nlp
 
     def ingest(self, targets: Iterable[str], progress: Progress | None = None) -> IngestReport:
-        """Ingest files, folders, feeds and URLs; see `ingest_items`."""
+        """Ingest files, folders, feeds and URLs; see `ingest_items` (progress starts after reading)."""
         started = time.perf_counter()
         items = list(iter_inputs(targets, max_bytes=self.settings.max_article_bytes))
         report = IngestReport()
@@ -98,81 +101,95 @@ class Ingestor:
         progress: Progress | None = None,
         report: IngestReport | None = None,
     ) -> IngestReport:
-        """Store each new article in its own transaction; a bad one is rejected, the rest go on."""
+        """Store each new article in its own transaction; a bad one is rejected, the rest go on.
+
+        Args:
+            items: read inputs, or inputs already rejected while reading.
+            progress: called with an `IngestProgress` once the duplicate check is over
+                ("checked"), before the models load ("loading", only if something is new),
+                after each new article is stored or rejected ("working"), and at the end ("done").
+            report: a report to add to (`ingest` passes one holding the reading time).
+
+        Returns:
+            The report: stored, duplicate and rejected inputs, and seconds per stage.
+        """
         report = report or IngestReport()
         fresh: list[tuple[RawArticle, str]] = []
         seen: set[str] = set()
+        duplicates = rejected = 0
         for item in items:
             if isinstance(item, Rejected):
                 report.rejected.append(item)
-                _tick(progress, item.origin)
+                rejected += 1
                 continue
             digest = content_hash(item.text)
             if digest in seen or (item.url and item.url in seen) or self._is_stored(digest, item.url):
                 report.duplicates.append(item.origin)
-                _tick(progress, item.origin)
+                duplicates += 1
                 continue
             seen.update(x for x in (digest, item.url) if x)
             fresh.append((item, digest))
-        batch = max(1, self.settings.ingest_batch)
-        for start in range(0, len(fresh), batch):
-            self._ingest_batch(fresh[start : start + batch], report, progress)
+        tracker = _Tracker(progress, self.clock, total=len(fresh), duplicates=duplicates, rejected=rejected)
+        tracker.emit("checked")
+        if fresh:
+            tracker.emit("loading")
+            self._load_models()
+            size = max(1, self.settings.ingest_batch)
+            tracker.start()
+            self._run_batches([fresh[start : start + size] for start in range(0, len(fresh), size)], report, tracker)
+        tracker.emit("done")
         return report
+
+    def _load_models(self) -> None:
+        """Load spaCy and the encoder now, so that loading is not counted as analysis time."""
+        self.nlp  # noqa: B018 - the property loads the pipeline
+        load = getattr(self.encoder, "load", None)  # an encoder may load lazily, or need no loading
+        if callable(load):
+            load()
 
     def _is_stored(self, digest: str, url: str | None) -> bool:
         with self.store.session() as session:
             return repository.find_duplicate(session, digest, url) is not None
 
-    def _ingest_batch(self, batch: list[tuple[RawArticle, str]], report: IngestReport, progress: Progress | None) -> None:
-        analyses = self._analyse([raw for raw, _ in batch], report)
+    def _run_batches(self, batches: list[list[tuple[RawArticle, str]]], report: IngestReport, tracker: _Tracker) -> None:
+        """Analyse batch k+1 (spaCy, one thread) while batch k is embedded and stored.
+
+        The encoder runs outside the GIL on its own threads, so the two overlap instead of
+        leaving a core idle through each spaCy pass. (Worker processes for spaCy were tried:
+        no faster on two cores, where the encoder already keeps both busy.)
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="storybot-analyse") as pool:
+            pending = pool.submit(self._analyse, [raw for raw, _ in batches[0]], report)
+            for k, batch in enumerate(batches):
+                analyses = pending.result()
+                if k + 1 < len(batches):
+                    pending = pool.submit(self._analyse, [raw for raw, _ in batches[k + 1]], report)
+                self._embed_and_store(batch, analyses, report, tracker)
+
+    def _embed_and_store(
+        self, batch: list[tuple[RawArticle, str]], analyses: list[Analysis | Rejected], report: IngestReport, tracker: _Tracker
+    ) -> None:
         started = time.perf_counter()
         texts = [s.text for a in analyses if isinstance(a, Analysis) for s in a.sentences]
         vectors = self.encoder.encode(texts)
         report.seconds["embeddings"] += time.perf_counter() - started
         offset = 0
-        for (raw, digest), analysis in zip(batch, analyses, strict=True):
+        for i, ((raw, digest), analysis) in enumerate(zip(batch, analyses, strict=True)):
+            stored = 0
             if isinstance(analysis, Rejected):
                 report.rejected.append(analysis)
             else:
                 count = len(analysis.sentences)
-                self._store(raw, digest, analysis, vectors[offset : offset + count], report)
+                if self._store(raw, digest, analysis, vectors[offset : offset + count], report):
+                    stored = count
                 offset += count
-            _tick(progress, raw.origin)
+            tracker.finished(stored, closes_batch=i == len(batch) - 1)
 
-    def _analyse(self, raws: list[RawArticle], report: IngestReport) -> list[Analysis | Rejected]:
-        """Parse the batch with nlp.pipe; an article that breaks the pipeline is rejected alone."""
-        started = time.perf_counter()
-        try:
-            docs = list(self.nlp.pipe([r.text for r in raws]))
-        except Exception:  # noqa: BLE001 - isolate the culprit below
-            log.warning("batch parse failed; parsing one by one", exc_info=True)
-            docs = [self._parse_one(r) for r in raws]
-        report.seconds["spacy"] += time.perf_counter() - started
-        out: list[Analysis | Rejected] = []
-        for raw, doc in zip(raws, docs, strict=True):
-            if isinstance(doc, Rejected):
-                out.append(doc)
-                continue
-            started = time.perf_counter()
-            dates_before = report.seconds["dates"]
-            try:
-                analysis = analyse_doc(doc, raw.published, report.seconds)
-            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
-                log.debug("analysis failed for %s", raw.origin, exc_info=True)
-                out.append(Rejected(raw.origin, f"analysis failed: {exc}"))
-            else:
-                out.append(analysis if analysis.sentences else Rejected(raw.origin, "no sentences found"))
-            # "analysis" is sentences, entities and titles; event dates are counted apart.
-            report.seconds["analysis"] += time.perf_counter() - started - (report.seconds["dates"] - dates_before)
-        return out
+    def _analyse(self, raws: list[RawArticle], report: IngestReport) -> Analysed:
+        return analyse_batch(self.nlp, raws, report.seconds)
 
-    def _parse_one(self, raw: RawArticle):
-        try:
-            return self.nlp(raw.text)
-        except Exception as exc:  # noqa: BLE001
-            return Rejected(raw.origin, f"could not parse: {exc}")
-
-    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport) -> None:
+    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport) -> bool:
+        """Store one article in its own transaction; False if it was rejected instead."""
         started = time.perf_counter()
         resolving = 0.0
         try:
@@ -190,11 +207,14 @@ class Ingestor:
             log.debug("could not store %s", raw.origin, exc_info=True)
             self._index = None  # it may hold keys of the rolled-back article's actors
             report.rejected.append(Rejected(raw.origin, f"could not store: {exc.__class__.__name__}: {exc}"))
+            ok = False
         else:
             index.apply(resolution)
             report.stored.append(Stored(raw.origin, article_id, len(analysis.sentences)))
+            ok = True
         report.seconds["actors"] += resolving
         report.seconds["store"] += time.perf_counter() - started - resolving
+        return ok
 
     def _actor_index(self, session):
         """The actor index, loaded (and actors.toml synced) once per ingestor."""
@@ -204,6 +224,33 @@ class Ingestor:
         return self._index
 
 
-def _tick(progress: Progress | None, origin: str) -> None:
-    if progress is not None:
-        progress(origin)
+class _Tracker:
+    """Counts one run's progress and tells the callback, if there is one."""
+
+    def __init__(self, progress: Progress | None, clock: Callable[[], float], *, total: int, duplicates: int, rejected: int) -> None:
+        self.progress = progress
+        self.clock = clock
+        self.total, self.duplicates, self.rejected = total, duplicates, rejected
+        self.done = self.sentences = self.batches = 0
+        self._started: float | None = None
+
+    def start(self) -> None:
+        """Start the work clock: the models are ready."""
+        self._started = self.clock()
+
+    def finished(self, sentences: int, *, closes_batch: bool) -> None:
+        """Count one new article stored (with its sentences) or rejected (with none)."""
+        self.done += 1
+        self.sentences += sentences
+        self.batches += closes_batch
+        self.emit("working")
+
+    def emit(self, phase: Phase) -> None:
+        if self.progress is None:
+            return
+        work = 0.0 if self._started is None else self.clock() - self._started
+        self.progress(
+            IngestProgress(
+                phase, self.done, self.total, self.duplicates, self.rejected, self.sentences, self.batches, work
+            )
+        )

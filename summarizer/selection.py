@@ -13,6 +13,8 @@ from datetime import date
 
 import numpy as np
 
+from summarizer.scoring import content_words
+
 
 @dataclass(frozen=True)
 class Budget:
@@ -23,6 +25,10 @@ class Budget:
 @dataclass(frozen=True)
 class Tuning:
     dup_threshold: float = 0.80  # cosine above which two sentences report the same thing
+    # Within dup_band below it, the words decide: a cosine alone moves by a few hundredths
+    # between encoders (int8 vs fp32), so a pair near the line needs lexical evidence too.
+    dup_band: float = 0.05
+    dup_words: float = 0.30  # Jaccard overlap of content words that makes a near pair a repeat
     mmr_lambda: float = 0.7  # relevance vs novelty when filling
     episode_gap_days: int = 30  # a gap this long splits coverage into episodes
     pool: int = 300  # candidates considered after scoring
@@ -96,11 +102,20 @@ def _repeated_group(
     sims = vectors[leads] @ vectors[i]
     for g in np.argsort(-sims):
         lead = leads[g]
-        if sims[g] < tuning.dup_threshold and texts[lead] != texts[i]:
+        if sims[g] < tuning.dup_threshold - tuning.dup_band:
             return None
+        if sims[g] < tuning.dup_threshold and texts[lead] != texts[i] and _word_overlap(texts[lead], texts[i]) < tuning.dup_words:
+            continue
         if dates is None or _close(dates[lead], dates[i], tuning.same_days):
             return int(g)
     return None
+
+
+def _word_overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the two sentences' content words, in [0, 1]."""
+    words_a, words_b = content_words(a), content_words(b)
+    union = words_a | words_b
+    return len(words_a & words_b) / len(union) if union else 0.0
 
 
 def _close(a: date | None, b: date | None, days: int) -> bool:

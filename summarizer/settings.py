@@ -12,6 +12,12 @@ from pathlib import Path
 DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 
+CHOICES = {
+    "embedding_backend": ("onnx", "torch"),
+    "embedding_precision": ("int8", "fp32"),
+}
+
+
 class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
 
@@ -25,8 +31,11 @@ class Settings:
     data_dir: str = ""
     spacy_model: str = "en_core_web_sm"
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
-    embedding_batch_size: int = 64
-    torch_threads: int = 0
+    embedding_backend: str = "onnx"  # "onnx" (ONNX Runtime) or "torch" (transformers)
+    embedding_precision: str = "int8"  # the ONNX weights: "int8" (dynamic, per channel) or "fp32"
+    embedding_batch_size: int = 8
+    embedding_threads: int = 0
+    model_dir: str = ""
     max_article_bytes: int = 1_000_000
     ingest_batch: int = 16
     actors_file: str = "actors.toml"
@@ -41,6 +50,11 @@ class Settings:
     bot_admins: str = ""  # Telegram user ids separated by spaces: who may /feeds add
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+
+    def __post_init__(self) -> None:
+        for name, allowed in CHOICES.items():
+            if getattr(self, name) not in allowed:
+                raise SettingsError(f"setting {name}: expected one of {', '.join(allowed)}, got {getattr(self, name)!r}")
 
     @classmethod
     def load(cls, env: Mapping[str, str] | None = None, config_dir: Path | None = None) -> Settings:
@@ -81,6 +95,11 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_path / 'storybot.db'}"
+
+    @property
+    def model_path(self) -> Path:
+        """The folder for prepared models (the ONNX encoder), by default inside the data directory."""
+        return Path(self.model_dir).expanduser() if self.model_dir else self.data_path / "models"
 
     @property
     def actors_path(self) -> Path:

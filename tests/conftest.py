@@ -9,10 +9,17 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory) -> Path:
+    """Prepared models (the ONNX encoder) for the whole run: exported once, not once per test."""
+    return tmp_path_factory.mktemp("models")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_state(tmp_path, monkeypatch):
+def _isolated_state(tmp_path, monkeypatch, model_dir):
     """Point every piece of state (database, data dir) at a temp dir."""
     monkeypatch.setenv("STORYBOT_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("STORYBOT_MODEL_DIR", str(model_dir))
     monkeypatch.delenv("STORYBOT_DATABASE_URL", raising=False)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
 
@@ -26,11 +33,12 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
-def real_encoder():
-    """The genuine MiniLM encoder, loaded once for the whole run."""
-    from summarizer.embeddings import TransformerEncoder
+def real_encoder(model_dir):
+    """The genuine MiniLM encoder as configured (ONNX Runtime, int8), prepared and loaded once."""
+    from summarizer.embeddings import make_encoder
+    from summarizer.settings import Settings
 
-    encoder = TransformerEncoder("sentence-transformers/all-MiniLM-L6-v2")
+    encoder = make_encoder(Settings.load(env={}).replace(model_dir=str(model_dir)))
     encoder.load()
     return encoder
 

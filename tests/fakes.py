@@ -18,6 +18,9 @@ class FakeEncoder:
         self.calls = 0
         self.sentences = 0
 
+    def load(self) -> None:
+        """Nothing to load."""
+
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
         self.calls += 1
         self.sentences += len(sentences)

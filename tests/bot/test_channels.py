@@ -108,3 +108,16 @@ async def test_feeds_are_listed_and_only_operators_add_them(start_bot, make_serv
     assert (await bot.send("/feeds add https://x.example/rss", chat_id=99)) == ["Feed added; it is polled from now on."]
     assert "https://x.example/rss" in (await bot.send("/feeds"))[0]
     assert (await bot.send("/feeds remove https://x.example/rss", chat_id=99)) == ["Feed removed."]
+
+
+def test_a_feed_poll_logs_its_ingestion_progress(make_services, settings, caplog) -> None:
+    from bot.jobs import collect_posts
+
+    services = make_services(settings=settings.replace(feeds=str(FEED)))
+    with caplog.at_level("INFO", logger="bot.jobs"):
+        collect_posts(services)
+        collect_posts(services)  # nothing new the second time: no progress lines
+    progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ingest:")]
+    assert progress[0] == "ingest: 2 new articles to analyse"
+    assert progress[1].startswith("ingest: 2/2 articles,") and "done in" in progress[1]
+    assert len(progress) == 2

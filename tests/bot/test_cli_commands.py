@@ -19,8 +19,8 @@ def fake_models(monkeypatch, nlp):
     from tests.fakes import FakeEncoder
 
     monkeypatch.setattr(ingest, "load_pipeline", lambda name: nlp)
-    monkeypatch.setattr(ingest, "TransformerEncoder", lambda *a, **k: FakeEncoder())
-    monkeypatch.setattr(briefings, "TransformerEncoder", lambda *a, **k: FakeEncoder())
+    monkeypatch.setattr(ingest, "make_encoder", lambda settings: FakeEncoder())
+    monkeypatch.setattr(briefings, "make_encoder", lambda settings: FakeEncoder())
 
 
 @pytest.mark.slow
@@ -30,7 +30,7 @@ def test_ingest_reports_new_duplicates_and_rejections(fake_models, tmp_path, cap
     assert cli.main(["ingest", str(ROOT / "seeds"), str(bad)]) == 1
     out, err = capsys.readouterr()
     assert out.strip() == "5 new, 0 duplicates, 1 rejected"
-    assert err.strip().startswith(f"rejected {bad}: malformed JSON")
+    assert err.strip().splitlines()[-1].startswith(f"rejected {bad}: malformed JSON")  # after the progress lines
     assert cli.main(["ingest", str(ROOT / "seeds")]) == 0
     assert capsys.readouterr().out.strip() == "0 new, 5 duplicates, 0 rejected"
 

@@ -253,3 +253,69 @@ def test_a_rename_onto_a_taken_name_keeps_both_actors_and_stores_the_article(ing
         repository.apply_resolution(session, Resolution(renames={1: "Dmitry Peskov"}), index)
     with ingestor.store.session() as session:
         assert sorted(session.scalars(select(Actor.name))) == ["Dmitry Peskov", "Peskov"]
+
+
+class LoadingEncoder(FakeEncoder):
+    """A fake encoder with a slow `load`: it moves the fake clock on by 1000 s."""
+
+    def __init__(self, clock: list[float], log: list[str]) -> None:
+        super().__init__()
+        self.clock, self.log = clock, log
+
+    def load(self) -> None:
+        self.log.append("load")
+        self.clock[0] += 1000.0
+
+    def encode(self, sentences):
+        self.log.append("encode")
+        self.clock[0] += 1.0  # each batch's analysis takes one second
+        return super().encode(sentences)
+
+
+def test_progress_tells_checked_loading_then_each_article_with_load_time_left_out(settings, nlp):
+    clock, log, events = [0.0], [], []
+    store = Store(settings.resolved_database_url)
+    ingestor = Ingestor(store, settings.replace(ingest_batch=2), nlp=nlp, encoder=LoadingEncoder(clock, log))
+    ingestor.clock = lambda: clock[0]
+
+    def progress(event):
+        events.append(event)
+        log.append(event.phase)
+
+    report = ingestor.ingest([str(SEEDS)], progress=progress)
+    store.close()
+    assert log == ["checked", "loading", "load"] + ["encode", "working", "working"] * 2 + ["encode", "working", "done"]
+    assert (events[0].total, events[0].skipped) == (5, 0)
+    working = [e for e in events if e.phase == "working"]
+    assert [e.done for e in working] == [1, 2, 3, 4, 5]
+    assert [e.batches for e in working] == [0, 1, 1, 2, 3]
+    assert [e.work_seconds for e in working] == [1.0, 1.0, 2.0, 2.0, 3.0]  # the 1000 s of loading are not in it
+    assert events[-1].sentences == report.sentences > 0
+    assert all(e.total == 5 for e in events)
+
+
+def test_progress_of_a_second_run_is_all_duplicates_and_loads_nothing(ingestor, tmp_path):
+    ingestor.ingest([str(SEEDS)])
+    (tmp_path / "empty.txt").write_text("  \n")
+    events = []
+    ingestor.ingest([str(SEEDS), str(tmp_path / "empty.txt")], progress=events.append)
+    assert [e.phase for e in events] == ["checked", "done"]
+    assert [(e.total, e.done, e.duplicates, e.rejected) for e in events] == [(0, 0, 5, 1)] * 2
+
+
+def test_an_article_rejected_in_analysis_counts_as_done_without_sentences(ingestor, tmp_path, monkeypatch):
+    (tmp_path / "one.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
+    (tmp_path / "two.txt").write_text("Mao Ning said China maintains communication with Ukraine.")
+    real = repository.add_article
+
+    def flaky(session, raw, *args):
+        if raw.origin.endswith("two.txt"):
+            raise RuntimeError("disk full")
+        return real(session, raw, *args)
+
+    monkeypatch.setattr(repository, "add_article", flaky)
+    events = []
+    report = ingestor.ingest([str(tmp_path)], progress=events.append)
+    working = [e for e in events if e.phase == "working"]
+    assert [(e.done, e.sentences) for e in working] == [(1, 1), (2, 1)]
+    assert len(report.rejected) == 1 and events[-1].phase == "done"

@@ -62,3 +62,16 @@ def test_novelty_prefers_a_different_point_over_a_near_repeat():
     vectors = np.stack([unit(1, 0), unit(1, 0.35), unit(0, 1)])
     chosen = select(np.array([1.0, 0.95, 0.8]), vectors, [1, 2, 3], ["a" * 60, "b" * 60, "c" * 60], [None] * 3, Budget(2, 1000), Tuning(dup_threshold=0.99, mmr_lambda=0.5))
     assert {g.lead for g in chosen} == {0, 2}
+
+
+def test_a_pair_just_under_the_threshold_is_one_report_only_when_its_words_agree():
+    # cos 0.78: under the 0.80 line, inside the band where int8 and fp32 encoders disagree.
+    a, b = unit(1, 0), unit(0.78, (1 - 0.78**2) ** 0.5)
+    same_words = ["Kremlin spokesman Dmitry Peskov said the meeting with Xi was welcome",
+                  "Asked about a meeting with Xi, Kremlin spokesman Dmitry Peskov said it was welcome"]
+    other_words = ["Kremlin spokesman Dmitry Peskov said the meeting with Xi was welcome",
+                   "Heavy rain closed schools in the capital for two days"]
+    vectors = np.stack([a, b])
+    assert group_duplicates([0, 1], vectors, [1, 2], same_words, Tuning()) == [[0, 1]]
+    assert group_duplicates([0, 1], vectors, [1, 2], other_words, Tuning()) == [[0], [1]]
+    assert group_duplicates([0, 1], vectors, [1, 2], same_words, Tuning(dup_band=0.0)) == [[0], [1]]
