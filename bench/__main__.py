@@ -68,7 +68,7 @@ def timed_runs(cmd: list[str], runs: int, env: dict) -> tuple[float, float]:
 
 def show_encoder(r: dict) -> None:
     print(f"\n== the encoder alone: {r['sentences']} seed and Timeline17 sentences, same sentences for each")
-    base = next(iter(r["rates"].values()))
+    base = next(iter(r["rates"].values()))  # the old path
     for name, per_s in r["rates"].items():
         cos = r["cosine_to_torch"][name]
         print(f"  {name:36} {per_s:7.1f} sentences/s  x{per_s / base:4.1f}   cosine to torch mean {cos['mean']:.4f} min {cos['min']:.4f}")

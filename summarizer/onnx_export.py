@@ -10,8 +10,6 @@ Only `prepare` imports torch and transformers (for the export), and only when it
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -20,9 +18,10 @@ import re
 import shutil
 import tempfile
 import warnings
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +78,7 @@ def prepare(folder: Path, source: str, *, quantize: bool, max_length: int, force
     Without `force`, a folder that became ready while we waited for the lock is kept.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(folder.parent / f".{folder.name}.lock"):
+    with FileLock(folder.parent / f".{folder.name}.lock"):
         if not force and check(folder, source) is None:  # another process built it meanwhile
             return
         work = Path(tempfile.mkdtemp(prefix=f".{folder.name}-", dir=folder.parent))
@@ -95,16 +94,6 @@ def prepare(folder: Path, source: str, *, quantize: bool, max_length: int, force
             shutil.rmtree(old, ignore_errors=True)
         finally:
             shutil.rmtree(work, ignore_errors=True)
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    with path.open("w") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _build(work: Path, source: str, *, quantize: bool, max_length: int) -> dict[str, Any]:

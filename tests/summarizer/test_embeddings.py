@@ -235,3 +235,23 @@ def test_a_topic_briefing_never_imports_torch(real_encoder, real_seeded_store, m
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "peace" in done.stdout.lower()
+
+
+@pytest.mark.slow
+def test_two_loaders_at_once_build_the_model_once(tiny_model, tmp_path, monkeypatch):
+    from concurrent.futures import ThreadPoolExecutor
+
+    builds = []
+    real_build = onnx_export._build
+
+    def counting_build(*args, **kwargs):
+        builds.append(1)
+        return real_build(*args, **kwargs)
+
+    monkeypatch.setattr(onnx_export, "_build", counting_build)
+    encoders = [OnnxEncoder(tiny_model, tmp_path), OnnxEncoder(tiny_model, tmp_path)]
+    with ThreadPoolExecutor(2) as pool:
+        vectors = list(pool.map(lambda e: e.encode(SENTENCES[:3]), encoders))
+    assert len(builds) == 1  # the second waited on the lock, then found the folder ready
+    assert all(e.fallback is None for e in encoders)
+    assert np.allclose(vectors[0], vectors[1])
