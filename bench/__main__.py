@@ -164,6 +164,8 @@ def main() -> int:
     if TELEGRAM:
         from bench import telegram
 
+        os.environ["STORYBOT_MODEL_DIR"] = NEW_ENV["STORYBOT_MODEL_DIR"]  # the bot reuses the prepared encoder
+
         results["telegram"] = telegram.run(OUT)
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     print(f"\nresults: {OUT / 'results.json'}")

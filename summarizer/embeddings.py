@@ -213,7 +213,7 @@ class OnnxEncoder(_Batched):
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
         options.log_severity_level = 3  # errors only: no optimiser chatter in the bot's logs
-        # Idle threads sleep instead of spinning: spaCy workers share the cores during ingestion.
+        # Idle threads sleep instead of spinning: ingestion's spaCy thread shares the cores.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         session = ort.InferenceSession(str(folder / "model.onnx"), options, providers=["CPUExecutionProvider"])
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
@@ -223,7 +223,8 @@ class OnnxEncoder(_Batched):
         log.info("loaded ONNX encoder %s", folder)
 
     def encode(self, sentences: Sequence[str]) -> np.ndarray:
-        self.load()
+        if sentences:
+            self.load()
         if self.fallback is not None:
             return self.fallback.encode(sentences)
         return super().encode(sentences)

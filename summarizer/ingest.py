@@ -15,13 +15,12 @@ from typing import TYPE_CHECKING
 
 from summarizer import repository
 from summarizer.actors import ActorConfig, resolve
-from summarizer.analysis import Analysis, load_pipeline
+from summarizer.analysis import Analysis, analyse_doc, load_pipeline
 from summarizer.db import Store
 from summarizer.embeddings import Encoder, make_encoder
 from summarizer.progress import IngestProgress, Phase
 from summarizer.settings import Settings
 from summarizer.sources import RawArticle, Rejected, iter_inputs
-from summarizer.batches import Analysed, analyse_batch
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -143,9 +142,7 @@ class Ingestor:
     def _load_models(self) -> None:
         """Load spaCy and the encoder now, so that loading is not counted as analysis time."""
         self.nlp  # noqa: B018 - the property loads the pipeline
-        load = getattr(self.encoder, "load", None)  # an encoder may load lazily, or need no loading
-        if callable(load):
-            load()
+        self.encoder.load()
 
     def _is_stored(self, digest: str, url: str | None) -> bool:
         with self.store.session() as session:
@@ -185,8 +182,38 @@ class Ingestor:
                 offset += count
             tracker.finished(stored, closes_batch=i == len(batch) - 1)
 
-    def _analyse(self, raws: list[RawArticle], report: IngestReport) -> Analysed:
-        return analyse_batch(self.nlp, raws, report.seconds)
+    def _analyse(self, raws: list[RawArticle], report: IngestReport) -> list[Analysis | Rejected]:
+        """Parse the batch with nlp.pipe; an article that breaks the pipeline is rejected alone."""
+        started = time.perf_counter()
+        try:
+            docs = list(self.nlp.pipe([r.text for r in raws]))
+        except Exception:  # noqa: BLE001 - isolate the culprit below
+            log.warning("batch parse failed; parsing one by one", exc_info=True)
+            docs = [self._parse_one(r) for r in raws]
+        report.seconds["spacy"] += time.perf_counter() - started
+        out: list[Analysis | Rejected] = []
+        for raw, doc in zip(raws, docs, strict=True):
+            if isinstance(doc, Rejected):
+                out.append(doc)
+                continue
+            started = time.perf_counter()
+            dates_before = report.seconds["dates"]
+            try:
+                analysis = analyse_doc(doc, raw.published, report.seconds)
+            except Exception as exc:  # noqa: BLE001 - one bad article must not stop the run
+                log.debug("analysis failed for %s", raw.origin, exc_info=True)
+                out.append(Rejected(raw.origin, f"analysis failed: {exc}"))
+            else:
+                out.append(analysis if analysis.sentences else Rejected(raw.origin, "no sentences found"))
+            # "analysis" is sentences, entities and titles; event dates are counted apart.
+            report.seconds["analysis"] += time.perf_counter() - started - (report.seconds["dates"] - dates_before)
+        return out
+
+    def _parse_one(self, raw: RawArticle):
+        try:
+            return self.nlp(raw.text)
+        except Exception as exc:  # noqa: BLE001
+            return Rejected(raw.origin, f"could not parse: {exc}")
 
     def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport) -> bool:
         """Store one article in its own transaction; False if it was rejected instead."""

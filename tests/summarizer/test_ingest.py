@@ -303,7 +303,7 @@ def test_progress_of_a_second_run_is_all_duplicates_and_loads_nothing(ingestor, 
     assert [(e.total, e.done, e.duplicates, e.rejected) for e in events] == [(0, 0, 5, 1)] * 2
 
 
-def test_an_article_rejected_in_analysis_counts_as_done_without_sentences(ingestor, tmp_path, monkeypatch):
+def test_an_article_rejected_while_storing_counts_as_done_without_sentences(ingestor, tmp_path, monkeypatch):
     (tmp_path / "one.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
     (tmp_path / "two.txt").write_text("Mao Ning said China maintains communication with Ukraine.")
     real = repository.add_article
