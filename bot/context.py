@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
-from summarizer import repository
 from summarizer.settings import Settings
 from summarizer.subscriptions import SubscriptionService
 
@@ -28,16 +27,6 @@ class BotServices:
     subscriptions: SubscriptionService
     ingestor: Ingestor | None = None  # None: feeds are not polled
     warming: asyncio.Task | None = field(default=None, repr=False)
-
-    def actors(self) -> list[repository.ActorRow]:
-        """Stored actors that are mentioned, most mentioned first (blocking: call in a thread)."""
-        with self.store.session() as session:
-            return [r for r in repository.actor_rows(session) if r.mentions]
-
-    def articles(self) -> list[repository.ArticleRow]:
-        """Stored articles, newest first (blocking: call in a thread)."""
-        with self.store.session() as session:
-            return repository.article_rows(session)
 
 
 Context: TypeAlias = CallbackContext[ExtBot[None], dict, dict, BotServices]

@@ -17,12 +17,11 @@ from summarizer.briefing import Briefing, Item, Source
 from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
 from summarizer.db import Store
-from summarizer.embeddings import Encoder, make_encoder
+from summarizer.embeddings import Encoder
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.scoring import content_words, focus, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning
-from summarizer.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +46,13 @@ class BriefingService:
     def __init__(
         self,
         store: Store,
-        settings: Settings,
+        encoder: Encoder,
         *,
-        encoder: Encoder | None = None,
         today: Callable[[], date] = date.today,
         tuning: Tuning = Tuning(),
     ) -> None:
         self.store = store
-        self.encoder = encoder or make_encoder(settings)
+        self.encoder = encoder
         self.today = today
         self.tuning = tuning
         self._vectors = corpus.VectorIndex()
@@ -72,6 +70,16 @@ class BriefingService:
         """Forget cached briefings (storing an article already makes them stale)."""
         with self._lock:
             self._cache.clear()
+
+    def actors(self) -> list[repository.ActorRow]:
+        """Stored actors that are mentioned, most mentioned first."""
+        with self.store.session() as session:
+            return [r for r in repository.actor_rows(session) if r.mentions]
+
+    def articles(self) -> list[repository.ArticleRow]:
+        """Stored articles, newest publication first."""
+        with self.store.session() as session:
+            return repository.article_rows(session)
 
     def brief(self, query: str, *, long: bool = False) -> Briefing:
         """Brief on an actor, a date or span, or a topic, across every stored article.

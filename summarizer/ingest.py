@@ -17,7 +17,7 @@ from summarizer import repository
 from summarizer.actors import ActorConfig, resolve
 from summarizer.analysis import Analysis, analyse_doc, load_pipeline
 from summarizer.db import Store
-from summarizer.embeddings import Encoder, make_encoder
+from summarizer.embeddings import Encoder
 from summarizer.progress import IngestProgress, Phase
 from summarizer.settings import Settings
 from summarizer.sources import RawArticle, Rejected, iter_inputs
@@ -68,15 +68,15 @@ class Ingestor:
         self,
         store: Store,
         settings: Settings,
+        encoder: Encoder,
         *,
         nlp: Language | None = None,
-        encoder: Encoder | None = None,
         actor_config: ActorConfig | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
         self._nlp = nlp
-        self.encoder = encoder or make_encoder(settings)
+        self.encoder = encoder
         self.actor_config = actor_config or ActorConfig.load(settings.actors_path)
         self._index = None
 

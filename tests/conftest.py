@@ -53,7 +53,7 @@ def real_seeded_store(tmp_path_factory, nlp, real_encoder):
     url = f"sqlite:///{tmp_path_factory.mktemp('real-seeds') / 'store.db'}"
     settings = Settings.load().replace(database_url=url)
     store = Store(url)
-    report = Ingestor(store, settings, nlp=nlp, encoder=real_encoder).ingest([str(ROOT / "seeds")])
+    report = Ingestor(store, settings, real_encoder, nlp=nlp).ingest([str(ROOT / "seeds")])
     assert len(report.stored) == 5, report.rejected
     yield store
     store.close()
@@ -70,7 +70,7 @@ def seeded_store(tmp_path_factory, nlp):
     url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'store.db'}"
     settings = Settings.load().replace(database_url=url)
     store = Store(url)
-    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(ROOT / "seeds")])
+    report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(ROOT / "seeds")])
     assert len(report.stored) == 5, report.rejected
     yield store
     store.close()

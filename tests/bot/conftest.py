@@ -44,7 +44,7 @@ def seeded_db(tmp_path_factory, nlp) -> Path:
     path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
     settings = Settings.load().replace(database_url=f"sqlite:///{path}")
     store = Store(settings.resolved_database_url)
-    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
+    report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
     store.close()
     assert len(report.stored) == 6, report.rejected
     return path
@@ -73,9 +73,9 @@ def make_services(settings, nlp, clock) -> Callable[..., BotServices]:
         return BotServices(
             settings=settings,
             store=store,
-            briefings=briefings or BriefingService(store, settings, encoder=FakeEncoder()),
+            briefings=briefings or BriefingService(store, FakeEncoder()),
             subscriptions=SubscriptionService(store, quiet_by_default=settings.digest_when_empty == "silent", clock=clock),
-            ingestor=Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()),
+            ingestor=Ingestor(store, settings, FakeEncoder(), nlp=nlp),
         )
 
     yield make
@@ -160,3 +160,12 @@ async def start_bot(make_services, monkeypatch) -> AsyncIterator[Callable]:
 @pytest.fixture
 async def bot(start_bot) -> Harness:
     return await start_bot()
+
+
+@pytest.fixture
+def fake_models(monkeypatch, nlp):
+    """For the CLI: real spaCy (shared), the fake encoder; the CLI under test, not the weights."""
+    from summarizer import embeddings, ingest
+
+    monkeypatch.setattr(ingest, "load_pipeline", lambda name: nlp)
+    monkeypatch.setattr(embeddings, "make_encoder", lambda settings: FakeEncoder())

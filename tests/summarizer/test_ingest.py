@@ -29,7 +29,7 @@ def settings(tmp_path) -> Settings:
 @pytest.fixture
 def ingestor(settings, nlp):
     store = Store(settings.resolved_database_url)
-    yield Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder())
+    yield Ingestor(store, settings, FakeEncoder(), nlp=nlp)
     store.close()
 
 
@@ -38,7 +38,7 @@ def seeded(tmp_path_factory, nlp):
     """The five seeds, ingested once for the read-only tests of this module."""
     settings = Settings.load().replace(database_url=f"sqlite:///{tmp_path_factory.mktemp('seeded') / 's.db'}")
     store = Store(settings.resolved_database_url)
-    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(SEEDS)])
+    report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(SEEDS)])
     yield store, report
     store.close()
 
@@ -235,7 +235,7 @@ def test_config_aliases_resolve(tmp_path, nlp):
     (config_dir / "actors.toml").write_text('[[actor]]\nname = "Wagner Group"\nkind = "organisation"\naliases = ["Wagner", "PMC Wagner"]\n')
     settings = Settings.load(config_dir=config_dir).replace(database_url=f"sqlite:///{tmp_path / 'c.db'}")
     store = Store(settings.resolved_database_url)
-    Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(SEEDS / "000_8bcbb9e4108478c6.txt")])
+    Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(SEEDS / "000_8bcbb9e4108478c6.txt")])
     with store.session() as session:
         wagner = actor_named(session, "Wagner Group")
         surfaces = set(session.scalars(select(Mention.surface).where(Mention.actor_id == wagner.id)))
@@ -275,7 +275,7 @@ class LoadingEncoder(FakeEncoder):
 def test_progress_tells_checked_loading_then_each_article_with_load_time_left_out(settings, nlp):
     clock, log, events = [0.0], [], []
     store = Store(settings.resolved_database_url)
-    ingestor = Ingestor(store, settings.replace(ingest_batch=2), nlp=nlp, encoder=LoadingEncoder(clock, log))
+    ingestor = Ingestor(store, settings.replace(ingest_batch=2), LoadingEncoder(clock, log), nlp=nlp)
     ingestor.clock = lambda: clock[0]
 
     def progress(event):
