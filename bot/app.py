@@ -23,7 +23,7 @@ from telegram.request import BaseRequest
 from bot import admin, handlers, jobs, views
 from bot.context import BotServices, context_types
 from summarizer.settings import Settings
-from summarizer.subscriptions import ScheduleError, load_zone, parse_time
+from summarizer.schedule import ScheduleError, load_zone, parse_time
 
 log = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def build_services(settings: Settings) -> BotServices:
         settings=settings,
         store=built.store,
         briefings=built.briefings,
-        subscriptions=built.chats,
+        chats=built.chats,
         ingestor=built.ingest,
     )
 

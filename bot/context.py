@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from summarizer.settings import Settings
-from summarizer.subscriptions import SubscriptionService
+from summarizer.chats import ChatService
 
 if TYPE_CHECKING:
     from summarizer.briefings import BriefingService
@@ -24,7 +24,7 @@ class BotServices:
     settings: Settings
     store: Store  # closed in post_shutdown
     briefings: BriefingService
-    subscriptions: SubscriptionService
+    chats: ChatService
     ingestor: Ingestor | None = None  # None: feeds are not polled
     warming: asyncio.Task | None = field(default=None, repr=False)
 

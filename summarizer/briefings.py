@@ -13,7 +13,7 @@ import numpy as np
 from sqlalchemy.orm import Session
 
 from summarizer import corpus, repository
-from summarizer.briefing import Briefing, Item, Source
+from summarizer.results import Briefing, Item, Source
 from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
 from summarizer.db import Store

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from summarizer.db import Store
     from summarizer.embeddings import Encoder
     from summarizer.ingest import Ingestor
-    from summarizer.subscriptions import SubscriptionService
+    from summarizer.chats import ChatService
 
 
 @dataclass
@@ -32,7 +32,7 @@ class Services:
     encoder: Encoder
     briefings: BriefingService
     ingest: Ingestor
-    chats: SubscriptionService
+    chats: ChatService
 
     def close(self) -> None:
         self.store.close()
@@ -67,7 +67,7 @@ def build(
     from summarizer.db import Store
     from summarizer.embeddings import make_encoder
     from summarizer.ingest import Ingestor
-    from summarizer.subscriptions import SubscriptionService
+    from summarizer.chats import ChatService
 
     store = store or Store(settings.resolved_database_url)
     encoder = encoder or make_encoder(settings)
@@ -77,5 +77,5 @@ def build(
         encoder=encoder,
         briefings=BriefingService(store, encoder, today=today),
         ingest=Ingestor(store, settings, encoder, nlp=nlp),
-        chats=SubscriptionService(store, quiet_by_default=quiet_by_default, clock=clock),
+        chats=ChatService(store, quiet_by_default=quiet_by_default, clock=clock),
     )

@@ -19,7 +19,7 @@ from summarizer.briefings import BriefingService
 from summarizer.db import Store
 from summarizer.ingest import Ingestor
 from summarizer.settings import Settings
-from summarizer.subscriptions import SubscriptionService
+from summarizer.chats import ChatService
 from tests.bot.recording import TOKEN, RecordingRequest, message
 from tests.fakes import FakeEncoder
 
@@ -74,7 +74,7 @@ def make_services(settings, nlp, clock) -> Callable[..., BotServices]:
             settings=settings,
             store=store,
             briefings=briefings or BriefingService(store, FakeEncoder()),
-            subscriptions=SubscriptionService(store, quiet_by_default=settings.digest_when_empty == "silent", clock=clock),
+            chats=ChatService(store, quiet_by_default=settings.digest_when_empty == "silent", clock=clock),
             ingestor=Ingestor(store, settings, FakeEncoder(), nlp=nlp),
         )
 

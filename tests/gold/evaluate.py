@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.briefing import Briefing
+from summarizer.results import Briefing
 
 GOLD = Path(__file__).with_name("briefings.toml")
 

@@ -11,14 +11,8 @@ from apscheduler.triggers.cron import CronTrigger
 from summarizer.actors import name_key
 from summarizer.db import Store
 from summarizer.models import Actor, Alias, Article, Mention, Sentence
-from summarizer.subscriptions import (
-    ScheduleError,
-    SubscriptionService,
-    digest_due,
-    feed_targets,
-    last_occurrence,
-    parse_schedule,
-)
+from summarizer.chats import ChatService, feed_targets
+from summarizer.schedule import ScheduleError, digest_due, last_occurrence, parse_schedule
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
 
@@ -131,8 +125,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def service(store, clock) -> SubscriptionService:
-    return SubscriptionService(store, clock=clock)
+def service(store, clock) -> ChatService:
+    return ChatService(store, clock=clock)
 
 
 def add_actor(store: Store, name: str, kind: str = "person", keys: tuple[str, ...] = ()) -> int:
