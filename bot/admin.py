@@ -14,7 +14,8 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
-from bot import views
+from bot import render, texts
+from bot.render import fill
 from bot.context import Context
 from bot.handlers import query_of, reply
 from bot.jobs import cancel_digest, schedule_digest
@@ -25,10 +26,6 @@ log = logging.getLogger(__name__)
 
 ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 CHANNEL_NAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15}")
-CHANNEL_USAGE = (
-    "Usage: /channel link — post new articles here; /channel link @name — post them to a channel "
-    "where I am an administrator; /channel unlink [@name] — stop."
-)
 
 
 async def is_admin(update: Update, context: Context, chat_id: int | str | None = None) -> bool:
@@ -53,7 +50,7 @@ async def is_admin(update: Update, context: Context, chat_id: int | str | None =
 async def _allowed(update: Update, context: Context) -> bool:
     if await is_admin(update, context):
         return True
-    await reply(update, context, [views.ADMINS_ONLY])
+    await reply(update, context, [texts.ADMINS_ONLY])
     return False
 
 
@@ -63,17 +60,14 @@ async def subscribe(update: Update, context: Context) -> None:
     try:
         at, zone = parse_schedule(context.args or [], settings.digest_time, settings.digest_timezone)
     except ScheduleError as exc:
-        await reply(update, context, [views.esc(f"{exc}. {views.SUBSCRIBE_USAGE}")])
+        await reply(update, context, [fill(texts.BAD_SCHEDULE, error=exc)])
         return
     if not await _allowed(update, context):
         return
     chat_id = update.effective_chat.id
     await asyncio.to_thread(context.bot_data.chats.subscribe, chat_id, at, zone)
     schedule_digest(context.job_queue, chat_id, at, zone)
-    await reply(update, context, [
-        f"Daily digest at <b>{at}</b> {views.esc(zone)}: what was stored since the last one. "
-        "/follow an actor to put it first; /unsubscribe to stop."
-    ])
+    await reply(update, context, [fill(texts.SUBSCRIBED, at=at, zone=zone)])
 
 
 async def unsubscribe(update: Update, context: Context) -> None:
@@ -83,7 +77,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     chat_id = update.effective_chat.id
     had = await asyncio.to_thread(context.bot_data.chats.unsubscribe, chat_id)
     cancel_digest(context.job_queue, chat_id)
-    await reply(update, context, ["Daily digest stopped." if had else "This chat has no daily digest."])
+    await reply(update, context, [texts.UNSUBSCRIBED if had else texts.NOT_SUBSCRIBED])
 
 
 async def settings(update: Update, context: Context) -> None:
@@ -92,42 +86,42 @@ async def settings(update: Update, context: Context) -> None:
     chats, chat_id = context.bot_data.chats, update.effective_chat.id
     if not args:
         view = await asyncio.to_thread(chats.view, chat_id)
-        await reply(update, context, [views.settings_html(view)])
+        await reply(update, context, [render.settings_html(view)])
         return
     if len(args) != 2 or args[0] != "quiet" or args[1] not in ("on", "off"):
-        await reply(update, context, ["Usage: /settings — show; /settings quiet on|off — no message when nothing is new."])
+        await reply(update, context, [texts.SETTINGS_USAGE])
         return
     if not await _allowed(update, context):
         return
     view = await asyncio.to_thread(chats.set_quiet, chat_id, args[1] == "on")
-    await reply(update, context, [views.settings_html(view)])
+    await reply(update, context, [render.settings_html(view)])
 
 
 async def follow(update: Update, context: Context) -> None:
     """Follow an actor: /follow zelensky."""
     name = query_of(context.args)
-    if not name or len(name) > views.MAX_QUERY:
-        await reply(update, context, [views.FOLLOW_USAGE])
+    if not name or len(name) > texts.MAX_QUERY:
+        await reply(update, context, [texts.FOLLOW_USAGE])
         return
     if not await _allowed(update, context):
         return
     found = await asyncio.to_thread(context.bot_data.chats.follow, update.effective_chat.id, name)
     if found.name is None:
-        await reply(update, context, [views.no_actor_html(name, found.suggestions)])
+        await reply(update, context, [render.no_actor_html(name, found.suggestions)])
         return
-    await reply(update, context, [f"Following <b>{views.esc(found.name)}</b>: first in digests, and new articles posted here are about the actors you follow."])
+    await reply(update, context, [fill(texts.FOLLOWING, name=found.name)])
 
 
 async def unfollow(update: Update, context: Context) -> None:
     """Stop following an actor: /unfollow zelensky."""
     name = query_of(context.args)
-    if not name or len(name) > views.MAX_QUERY:
-        await reply(update, context, ["Name an actor to stop following, for example: /unfollow zelensky"])
+    if not name or len(name) > texts.MAX_QUERY:
+        await reply(update, context, [texts.UNFOLLOW_USAGE])
         return
     if not await _allowed(update, context):
         return
     removed = await asyncio.to_thread(context.bot_data.chats.unfollow, update.effective_chat.id, name)
-    text = f"No longer following <b>{views.esc(removed)}</b>." if removed else f"This chat does not follow “{views.esc(name)}”."
+    text = fill(texts.UNFOLLOWED, name=removed) if removed else fill(texts.NOT_FOLLOWED, name=name)
     await reply(update, context, [text])
 
 
@@ -137,7 +131,7 @@ async def channel(update: Update, context: Context) -> None:
     action = args[0].lower() if args else ""
     target = args[1] if len(args) == 2 else None
     if action not in ("link", "unlink") or len(args) > 2 or (target and not CHANNEL_NAME.fullmatch(target)):
-        await reply(update, context, [CHANNEL_USAGE])
+        await reply(update, context, [texts.CHANNEL_USAGE])
         return
     if not await _allowed(update, context):
         return
@@ -146,7 +140,7 @@ async def channel(update: Update, context: Context) -> None:
     elif target is None:
         chat = update.effective_chat
         await asyncio.to_thread(context.bot_data.chats.link, chat.id, chat.id, chat.title)
-        await reply(update, context, ["New articles will be posted here (about the actors this chat follows, if any)."])
+        await reply(update, context, [texts.LINKED_HERE])
     else:
         await _link_channel(update, context, target)
 
@@ -158,17 +152,17 @@ async def _link_channel(update: Update, context: Context, target: str) -> None:
         me = await bot.get_chat_member(channel_chat.id, bot.id)
     except TelegramError as exc:
         log.info("cannot link %s: %s", target, exc)
-        await reply(update, context, [f"I cannot see {views.esc(target)}. Add me to it as an administrator first."])
+        await reply(update, context, [fill(texts.CANNOT_SEE_TO_LINK, target=target)])
         return
     if me.status not in ADMIN_STATUSES:
-        await reply(update, context, [f"I am not an administrator of {views.esc(target)}; make me one so I can post there."])
+        await reply(update, context, [fill(texts.NOT_ADMIN_THERE, target=target)])
         return
     if not await is_admin(update, context, channel_chat.id):
-        await reply(update, context, [f"Only an administrator of {views.esc(target)} can link it."])
+        await reply(update, context, [fill(texts.ONLY_ADMIN_THERE, target=target)])
         return
     title = f"@{channel_chat.username}" if channel_chat.username else channel_chat.title
     await asyncio.to_thread(context.bot_data.chats.link, channel_chat.id, here.id, title)
-    await reply(update, context, [f"New articles will be posted to {views.esc(title or target)}, filtered by what this chat follows."])
+    await reply(update, context, [fill(texts.LINKED, title=title or target)])
 
 
 async def _unlink(update: Update, context: Context, target: str | None) -> None:
@@ -177,12 +171,14 @@ async def _unlink(update: Update, context: Context, target: str | None) -> None:
         try:
             chat_id = (await context.bot.get_chat(target)).id
         except TelegramError:
-            await reply(update, context, [f"I cannot see {views.esc(target)}."])
+            await reply(update, context, [fill(texts.CANNOT_SEE, target=target)])
             return
     removed = await asyncio.to_thread(context.bot_data.chats.unlink, update.effective_chat.id, chat_id)
-    here = update.effective_chat.id
-    names = ", ".join(views.esc(views.link_name(r.title, r.chat_id, here)) for r in removed)
-    await reply(update, context, [f"No longer posting new articles to {names}." if removed else "Nothing was linked."])
+    if not removed:
+        await reply(update, context, [texts.NOTHING_LINKED])
+        return
+    names = render.chat_names(removed, update.effective_chat.id)
+    await reply(update, context, [fill(texts.UNLINKED, names=names)])
 
 
 async def feeds(update: Update, context: Context) -> None:
@@ -191,19 +187,18 @@ async def feeds(update: Update, context: Context) -> None:
     if not args:
         configured = feed_targets(services.settings.feeds)
         added = await asyncio.to_thread(services.chats.feeds)
-        lines = [f"• {views.esc(f)}" for f in configured + added] or ["No feeds are polled yet."]
-        await reply(update, context, ["<b>Feeds</b>\n" + "\n".join(lines)])
+        await reply(update, context, [render.feeds_html(configured + added)])
         return
     if len(args) != 2 or args[0] not in ("add", "remove") or not re.fullmatch(r"https?://\S{3,1990}", args[1]):
-        await reply(update, context, ["Usage: /feeds — list; /feeds add|remove https://example.com/feed.xml"])
+        await reply(update, context, [texts.FEEDS_USAGE])
         return
     user = update.effective_user
     if user is None or str(user.id) not in services.settings.bot_admins.split():
-        await reply(update, context, ["Only the bot's operators can change the feeds."])
+        await reply(update, context, [texts.OPERATORS_ONLY])
         return
     if args[0] == "add":
         new = await asyncio.to_thread(services.chats.add_feed, args[1], user.id)
-        await reply(update, context, ["Feed added; it is polled from now on." if new else "That feed is already polled."])
+        await reply(update, context, [texts.FEED_ADDED if new else texts.FEED_KNOWN])
     else:
         gone = await asyncio.to_thread(services.chats.remove_feed, args[1])
-        await reply(update, context, ["Feed removed." if gone else "That feed was not added with /feeds add."])
+        await reply(update, context, [texts.FEED_REMOVED if gone else texts.FEED_NOT_ADDED])

@@ -20,7 +20,7 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, CommandHandler, InlineQueryHandler, MessageHandler, filters
 from telegram.request import BaseRequest
 
-from bot import admin, handlers, jobs, views
+from bot import admin, handlers, jobs, texts
 from bot.context import BotServices, context_types
 from summarizer.settings import Settings
 from summarizer.schedule import ScheduleError, load_zone, parse_time
@@ -103,7 +103,7 @@ async def post_init(app: Application) -> None:
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers, thread_name_prefix="storybot"))
     services.warming = asyncio.create_task(_warm(services))
     try:
-        await app.bot.set_my_commands([BotCommand(name, text) for name, text in views.COMMANDS])
+        await app.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
     except TelegramError as exc:  # a server without setMyCommands must not stop the bot
         log.warning("could not register the command list: %s", exc)
     await jobs.restore_digests(app)

@@ -12,10 +12,9 @@ from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Up
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import TelegramError
 
-from bot import jobs, views
+from bot import jobs, render, texts
 from bot.context import Context
 from bot.delivery import NO_PREVIEW, ChatGone, send_html
-from bot.render import to_html
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ def query_of(args: Sequence[str] | None) -> str:
 
 async def start(update: Update, context: Context) -> None:
     """Say what the bot does, with examples (/start and /help)."""
-    await reply(update, context, [views.help_html(context.bot.username)])
+    await reply(update, context, [render.help_html(context.bot.username)])
 
 
 async def brief(update: Update, context: Context) -> None:
@@ -78,58 +77,58 @@ async def ask(update: Update, context: Context) -> None:
 
 async def _answer(update: Update, context: Context, query: str) -> None:
     if not query:
-        await reply(update, context, [views.esc(views.BRIEF_USAGE)])
+        await reply(update, context, [texts.BRIEF_USAGE])
         return
-    if len(query) > views.MAX_QUERY:
-        await reply(update, context, [views.TOO_LONG])
+    if len(query) > texts.MAX_QUERY:
+        await reply(update, context, [texts.TOO_LONG])
         return
     async with typing(update.effective_chat):
         briefing = await asyncio.to_thread(context.bot_data.briefings.brief, query)
     # Answers run concurrently and may overtake one another: quoting says which question each answers.
-    await reply(update, context, to_html(briefing), quote=True)
+    await reply(update, context, render.to_html(briefing), quote=True)
 
 
 async def timeline(update: Update, context: Context) -> None:
     """An actor's dated events: /timeline putin."""
     query = query_of(context.args)
-    if not query or len(query) > views.MAX_QUERY:
-        await reply(update, context, [views.TIMELINE_USAGE])
+    if not query or len(query) > texts.MAX_QUERY:
+        await reply(update, context, [texts.TIMELINE_USAGE])
         return
     async with typing(update.effective_chat):
         briefing = await asyncio.to_thread(context.bot_data.briefings.timeline, query)
-    await reply(update, context, views.timeline_html(briefing))
+    await reply(update, context, render.timeline_html(briefing))
 
 
 async def actors(update: Update, context: Context) -> None:
     """List the stored actors, most mentioned first."""
     rows = await asyncio.to_thread(context.bot_data.briefings.actors)
-    await reply(update, context, views.actors_html(rows))
+    await reply(update, context, render.actors_html(rows))
 
 
 async def sources(update: Update, context: Context) -> None:
     """List the stored articles."""
     rows = await asyncio.to_thread(context.bot_data.briefings.articles)
-    await reply(update, context, views.sources_html(rows))
+    await reply(update, context, render.sources_html(rows))
 
 
 async def unknown(update: Update, context: Context) -> None:
     """Point a private chat's unknown command at /help."""
-    await reply(update, context, ["I don't know that command. /help lists what I can do."])
+    await reply(update, context, [texts.UNKNOWN_COMMAND])
 
 
 async def inline(update: Update, context: Context) -> None:
     """Offer the briefing for `@bot <query>` as one inline result."""
     query = update.inline_query
-    text = " ".join(query.query.split())[: views.MAX_QUERY]
+    text = " ".join(query.query.split())[: texts.MAX_QUERY]
     if not text:
         await query.answer([], cache_time=INLINE_CACHE_S)
         return
     briefing = await asyncio.to_thread(context.bot_data.briefings.brief, text)
     first = briefing.items[0].text if briefing.items else briefing.note
-    content = InputTextMessageContent(to_html(briefing)[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    content = InputTextMessageContent(render.to_html(briefing)[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
     result = InlineQueryResultArticle(
         id=hashlib.sha1(text.lower().encode()).hexdigest(),
-        title=briefing.subject or f"No coverage of {text}",
+        title=briefing.subject or texts.NO_COVERAGE_TITLE.format(query=text),
         description=first[:100],
         input_message_content=content,
     )
@@ -143,7 +142,7 @@ async def on_error(update: object, context: Context) -> None:
     if chat is None:
         return
     try:
-        await context.bot.send_message(chat.id, views.SORRY)
+        await context.bot.send_message(chat.id, texts.SORRY)
     except TelegramError as exc:
         log.warning("could not tell chat %s about the error: %s", chat.id, exc)
 

@@ -11,10 +11,9 @@ from zoneinfo import ZoneInfo
 from telegram.error import TelegramError
 from telegram.ext import Application, JobQueue
 
-from bot import views
+from bot import render
 from bot.context import BotServices, Context
 from bot.delivery import ChatGone, send_html
-from bot.render import to_html
 from summarizer.results import Briefing
 from summarizer.progress import ProgressLines
 from summarizer.chats import DigestClaim, Post, feed_targets
@@ -68,7 +67,7 @@ async def send_digest(context: Context) -> None:
     if prepared is None:
         return
     claim, briefing = prepared
-    texts = digest_texts(briefing, claim.quiet)
+    texts = render.digest_html(briefing, claim.quiet)
     if texts:
         await deliver(context, chat_id, texts, lambda: services.chats.release_digest(claim))
 
@@ -85,13 +84,6 @@ def prepare_digest(services: BotServices, chat_id: int) -> tuple[DigestClaim, Br
         raise
     local = claim.since.astimezone(ZoneInfo(claim.zone))
     return claim, replace(briefing, subject=f"since {local:%-d %b %H:%M} {claim.zone}")
-
-
-def digest_texts(briefing: Briefing, quiet: bool) -> list[str]:
-    """The digest's messages: one line when nothing is new, nothing at all for a quiet chat."""
-    if briefing.kind == "none" or not briefing.items:
-        return [] if quiet else [views.NOTHING_NEW]
-    return to_html(briefing)
 
 
 async def deliver(context: Context, chat_id: int, texts: Sequence[str], release: Callable[[], None]) -> bool:
@@ -143,7 +135,7 @@ async def poll_feeds(context: Context) -> None:
     for post in posts:
         if post.chat_id in gone:
             continue
-        sent = await deliver(context, post.chat_id, [views.post_html(post)], _releaser(services, post))
+        sent = await deliver(context, post.chat_id, [render.post_html(post)], _releaser(services, post))
         if not sent:
             gone.add(post.chat_id)  # gone or failing: the rest of its posts wait for the next poll
             await asyncio.to_thread(_release_all, services, [p for p in posts if p.chat_id == post.chat_id and p != post])

@@ -1,14 +1,69 @@
-"""Turn a Briefing into text: plain for the terminal, HTML chunks for Telegram. Pure functions."""
+"""Everything the bot and the CLI show, rendered: plain text for the terminal, HTML for Telegram.
+
+Pure functions. Briefings, timelines and digests come out as text (`to_text`, `timeline_text`)
+or as Telegram HTML split into messages of at most 4096 characters (`to_html`,
+`timeline_html`, `digest_html`); lists, settings and posts as HTML. Stored text is
+escaped here and nowhere else: `esc` for text, `link` for a URL, `fill` for a template
+from `bot/texts.py`.
+"""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date
+from typing import TYPE_CHECKING, Protocol
 
+from bot import texts
 from summarizer.results import Briefing, Item, Source
 
+if TYPE_CHECKING:
+    from summarizer.chats import ChatView, Link, Post
+
 TELEGRAM_LIMIT = 4096
+LIST_LIMIT = 50
+
+
+class ActorLine(Protocol):
+    """What the actor list shows of one actor (the briefing service's actor rows)."""
+
+    name: str
+    kind: str
+    mentions: int
+    articles: int
+
+
+class ArticleLine(Protocol):
+    """What the article list shows of one article (the briefing service's article rows)."""
+
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: date | None
+    origin: str
+
+
+# -- escaping ---------------------------------------------------------------------------------
+
+
+def esc(text: str) -> str:
+    """`text` made safe inside Telegram HTML."""
+    return html.escape(text, quote=False)
+
+
+def link(url: str | None, label: str) -> str | None:
+    """`label` (HTML) as a link to `url`; None when `url` is not a web address."""
+    if not url or not url.startswith(("http://", "https://")):
+        return None
+    return f'<a href="{html.escape(url, quote=True)}">{label}</a>'
+
+
+def fill(template: str, **values: object) -> str:
+    """A template from `bot/texts.py` with each `{name}` replaced by its value, escaped."""
+    return template.format(**{name: esc(str(value)) for name, value in values.items()})
+
+
+# -- dates and words --------------------------------------------------------------------------
 
 
 def day(d: date | None, end: date | None = None) -> str:
@@ -24,13 +79,20 @@ def day(d: date | None, end: date | None = None) -> str:
     return f"{d.day} {d:%b %Y} – {end.day} {end:%b %Y}"
 
 
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+# -- briefings, timelines, digests ------------------------------------------------------------
+
+
 def heading(b: Briefing) -> str:
     if b.kind == "none":
         return ""
     if b.kind == "digest":
         return f"Digest: {b.subject}" if b.items else ""
     dates = [i.date for i in b.items if i.date]
-    count = f"{len(b.items)} point{'s' if len(b.items) != 1 else ''} from {len(b.sources)} article{'s' if len(b.sources) != 1 else ''}"
+    count = f"{plural(len(b.items), 'point')} from {plural(len(b.sources), 'article')}"
     if b.kind == "actor" and dates:
         return f"{b.subject}: {count}, {day(min(dates))} to {day(max(dates))}"
     if b.kind == "topic":
@@ -52,14 +114,34 @@ def _sections(b: Briefing) -> list[tuple[str, list[Item]]]:
     return out
 
 
-def source_line(s: Source) -> str:
+def _source_parts(s: Source) -> list[str]:
+    """A source's outlet, title and date, as plain text."""
     parts = [s.outlet or "unknown outlet"]
     if s.title:
         parts.append(f"“{s.title}”")
     parts.append(day(s.published) if s.published else "undated")
-    if s.url:
-        parts.append(s.url)
+    return parts
+
+
+def source_line(s: Source) -> str:
+    """"[1] outlet, “title”, date, url" as plain text."""
+    parts = _source_parts(s) + ([s.url] if s.url else [])
     return f"[{s.number}] " + ", ".join(parts)
+
+
+def _source_html(s: Source) -> str:
+    parts = [esc(p) for p in _source_parts(s)]
+    if s.url:
+        parts.append(link(s.url, "link") or esc(s.url))
+    return f"[{s.number}] " + ", ".join(parts)
+
+
+def _cites_text(item: Item) -> str:
+    return "".join(f"[{s.number}]" for s in item.sources)
+
+
+def _cite_html(s: Source) -> str:
+    return link(s.url, f"[{s.number}]") or f"[{s.number}]"
 
 
 def to_text(b: Briefing) -> str:
@@ -74,19 +156,10 @@ def to_text(b: Briefing) -> str:
         if title:
             lines.append(title)
         for item in items:
-            cites = "".join(f"[{s.number}]" for s in item.sources)
-            lines.append(f"• {day(item.date, item.end)}: {item.text} {cites}")
+            lines.append(f"• {day(item.date, item.end)}: {item.text} {_cites_text(item)}")
     if b.sources:
         lines += ["", "Sources"] + [source_line(s) for s in b.sources]
     return "\n".join(lines).strip()
-
-
-def timeline_text(b: Briefing) -> str:
-    """One line per dated event, oldest first."""
-    if not b.items:
-        return b.note or f"No dated events stored for {b.subject}."
-    lines = [f"{day(i.date, i.end)}: {i.text} " + "".join(f"[{s.number}]" for s in i.sources) for i in b.items]
-    return "\n".join([f"{b.subject}: timeline", *lines, "", "Sources", *(source_line(s) for s in b.sources)])
 
 
 def to_html(b: Briefing) -> list[str]:
@@ -94,35 +167,121 @@ def to_html(b: Briefing) -> list[str]:
     blocks: list[str] = []
     head = heading(b)
     if head:
-        blocks.append(f"<b>{_esc(head)}</b>")
+        blocks.append(f"<b>{esc(head)}</b>")
     if b.note:
-        blocks.append(f"<i>{_esc(b.note)}</i>")
+        blocks.append(f"<i>{esc(b.note)}</i>")
     for title, items in _sections(b):
         if title:
-            blocks.append(f"<b>{_esc(title)}</b>")
+            blocks.append(f"<b>{esc(title)}</b>")
         for item in items:
-            cites = " ".join(_cite(s) for s in item.sources)
-            blocks.append(f"• <b>{_esc(day(item.date, item.end))}</b>: {_esc(item.text)} {cites}")
+            cites = " ".join(_cite_html(s) for s in item.sources)
+            blocks.append(f"• <b>{esc(day(item.date, item.end))}</b>: {esc(item.text)} {cites}")
     if b.sources:
         blocks.append("<b>Sources</b>\n" + "\n".join(_source_html(s) for s in b.sources))
     return chunk(blocks)
 
 
-def _esc(text: str) -> str:
-    return html.escape(text, quote=False)
+def timeline_text(b: Briefing) -> str:
+    """An actor's dated events as plain text, one line each, oldest first."""
+    if not b.items:
+        return b.note or f"No dated events stored for {b.subject}."
+    lines = [f"{day(i.date, i.end)}: {i.text} {_cites_text(i)}" for i in b.items]
+    return "\n".join([f"{b.subject}: timeline", *lines, "", "Sources", *(source_line(s) for s in b.sources)])
 
 
-def _cite(s: Source) -> str:
-    if s.url and s.url.startswith(("http://", "https://")):
-        return f'<a href="{html.escape(s.url, quote=True)}">[{s.number}]</a>'
-    return f"[{s.number}]"
+def timeline_html(b: Briefing) -> list[str]:
+    """An actor's dated events as Telegram HTML, one line each, with numbered sources."""
+    if not b.items:
+        return [esc(b.note or f"No dated events stored for {b.subject}.")]
+    blocks = [f"<b>{esc(b.subject)}: timeline</b>"]
+    for i in b.items:
+        blocks.append(f"<b>{esc(day(i.date, i.end))}</b>: {esc(i.text)} {_cites_text(i)}")
+    blocks.append("<b>Sources</b>\n" + "\n".join(esc(source_line(s)) for s in b.sources))
+    return chunk(blocks)
 
 
-def _source_html(s: Source) -> str:
-    line = _esc(source_line(s))
-    if s.url and s.url.startswith(("http://", "https://")):
-        line = line.replace(_esc(s.url), f'<a href="{html.escape(s.url, quote=True)}">link</a>')
-    return line
+def digest_html(b: Briefing, quiet: bool) -> list[str]:
+    """A digest's messages: one line when nothing is new, none at all for a quiet chat."""
+    if b.kind == "none" or not b.items:
+        return [] if quiet else [texts.NOTHING_NEW]
+    return to_html(b)
+
+
+# -- lists, settings, posts -------------------------------------------------------------------
+
+
+def help_html(bot_username: str) -> str:
+    return fill(texts.HELP, bot=bot_username or "bot")
+
+
+def actors_html(rows: Sequence[ActorLine]) -> list[str]:
+    """One line per actor, most mentioned first."""
+    if not rows:
+        return ["No actors are stored yet."]
+    lines = [
+        f"• <b>{esc(r.name)}</b> ({esc(r.kind)}): {plural(r.mentions, 'mention')} in {plural(r.articles, 'article')}"
+        for r in rows[:LIST_LIMIT]
+    ]
+    more = [f"… and {len(rows) - LIST_LIMIT} more"] if len(rows) > LIST_LIMIT else []
+    return chunk([f"<b>Actors</b> ({len(rows)})", "\n".join(lines + more)])
+
+
+def sources_html(rows: Sequence[ArticleLine]) -> list[str]:
+    """The stored articles, newest first, linked where they have a URL."""
+    if not rows:
+        return ["No articles are stored yet."]
+    lines = []
+    for r in rows[:LIST_LIMIT]:
+        title = esc(r.title or r.origin)
+        lines.append(f"• {esc(day(r.published))}, {esc(r.outlet or 'unknown outlet')}: {link(r.url, title) or title}")
+    more = [f"… and {len(rows) - LIST_LIMIT} more"] if len(rows) > LIST_LIMIT else []
+    return chunk([f"<b>Stored articles</b> ({len(rows)})", "\n".join(lines + more)])
+
+
+def feeds_html(feeds: Sequence[str]) -> str:
+    lines = [f"• {esc(f)}" for f in feeds] or [texts.NO_FEEDS]
+    return "<b>Feeds</b>\n" + "\n".join(lines)
+
+
+def chat_names(links: Iterable[Link], here: int) -> str:
+    """Linked chats by name, "this chat" for `here`, as plain text."""
+    return ", ".join("this chat" if x.chat_id == here else (x.title or str(x.chat_id)) for x in links)
+
+
+def settings_html(view: ChatView) -> str:
+    """What this chat gets, and how to change it."""
+    if view.digest_time:
+        digest = f"daily at <b>{view.digest_time}</b> {esc(view.timezone)}"
+    else:
+        digest = "off (/subscribe to start)"
+    empty = "no message" if view.quiet else "one line saying so"
+    follows = ", ".join(esc(n) for n in view.follows) or "nobody (/follow an actor)"
+    links = esc(chat_names(view.links, view.chat_id)) or "none"
+    return (
+        f"<b>Digest:</b> {digest}\n<b>When nothing is new:</b> {empty}\n"
+        f"<b>Following:</b> {follows}\n<b>New articles posted to:</b> {links}"
+    )
+
+
+def no_actor_html(name: str, suggestions: Sequence[str]) -> str:
+    """Say that no stored actor has this name, with near names when there are some."""
+    line = fill(texts.NO_ACTOR, name=name)
+    if suggestions:
+        line += fill(texts.DID_YOU_MEAN, names=", ".join(suggestions))
+    return line + texts.ACTORS_HINT
+
+
+def post_html(post: Post) -> str:
+    """The short update for one new article: "New: title (outlet) [source]"."""
+    text = f"New: <b>{esc(post.title or 'untitled article')}</b>"
+    if post.outlet:
+        text += f" ({esc(post.outlet)})"
+    if source := link(post.url, "[source]"):
+        text += f" {source}"
+    return text
+
+
+# -- messages of at most 4096 characters ------------------------------------------------------
 
 
 def chunk(blocks: Iterable[str], limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import views
+from bot import texts
 from tests.bot.conftest import FEED
 from tests.bot.recording import BOT, RecordingRequest
 
@@ -78,10 +78,10 @@ async def test_a_channel_that_removed_the_bot_is_unlinked(feed_bot) -> None:
 async def test_only_admins_link_and_unlink(feed_bot) -> None:
     group = {"chat_id": GROUP, "chat_type": "group"}
 
-    assert await feed_bot.send("/channel link", user_id=MEMBER, **group) == [views.ADMINS_ONLY]
+    assert await feed_bot.send("/channel link", user_id=MEMBER, **group) == [texts.ADMINS_ONLY]
     await feed_bot.send("/channel link", user_id=ADMIN, **group)
     assert "this chat" in (await feed_bot.send("/settings", user_id=MEMBER, **group))[0]
-    assert await feed_bot.send("/channel unlink", user_id=MEMBER, **group) == [views.ADMINS_ONLY]
+    assert await feed_bot.send("/channel unlink", user_id=MEMBER, **group) == [texts.ADMINS_ONLY]
     assert await feed_bot.send("/channel unlink", user_id=ADMIN, **group) == ["No longer posting new articles to this chat."]
 
 

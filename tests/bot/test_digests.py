@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import views
+from bot import texts
 from tests.bot.recording import RecordingRequest
 
 pytestmark = pytest.mark.slow
@@ -52,7 +52,7 @@ async def test_follow_and_unfollow(bot) -> None:
     assert "No stored actor is called “nobody at all”" in (await bot.send("/follow nobody at all"))[0]
     assert "<b>Following:</b> Vladimir Putin" in (await bot.send("/settings"))[0]
     assert (await bot.send("/unfollow Putin")) == ["No longer following <b>Vladimir Putin</b>."]
-    assert (await bot.send("/follow")) == [views.FOLLOW_USAGE]
+    assert (await bot.send("/follow")) == [texts.FOLLOW_USAGE]
 
 
 async def test_the_digest_job_sends_once_per_slot_then_says_nothing_is_new(bot, clock) -> None:
@@ -71,7 +71,7 @@ async def test_the_digest_job_sends_once_per_slot_then_says_nothing_is_new(bot, 
 
     clock.now += timedelta(days=1)
     await bot.run_job("digest:42")
-    assert bot.request.texts(42)[-1] == views.NOTHING_NEW
+    assert bot.request.texts(42)[-1] == texts.NOTHING_NEW
 
 
 async def test_a_quiet_chat_gets_no_empty_digest(bot, clock) -> None:
@@ -165,8 +165,8 @@ async def test_settings_are_for_group_admins_only(start_bot) -> None:
     bot = await start_bot(request=request)
     group = {"chat_id": -500, "chat_type": "group"}
 
-    assert await bot.send("/subscribe 08:00 UTC", user_id=7, **group) == [views.ADMINS_ONLY]
-    assert await bot.send("/follow xi", user_id=7, **group) == [views.ADMINS_ONLY]
+    assert await bot.send("/subscribe 08:00 UTC", user_id=7, **group) == [texts.ADMINS_ONLY]
+    assert await bot.send("/follow xi", user_id=7, **group) == [texts.ADMINS_ONLY]
     assert "<b>Digest:</b> off" in (await bot.send("/settings", user_id=7, **group))[0]  # reading is fine
     assert "<b>08:00</b>" in (await bot.send("/subscribe 08:00 UTC", user_id=8, **group))[0]
     assert "Following <b>Xi Jinping</b>" in (await bot.send("/follow xi", user_id=9, **group))[0]

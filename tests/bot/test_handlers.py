@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from bot import views
+from bot import texts
 from tests.bot.recording import BOT, RecordingRequest, inline_query
 
 pytestmark = pytest.mark.slow  # the session's seeded store runs the real spaCy pipeline once
@@ -69,7 +69,7 @@ async def test_article_text_and_links_are_escaped(bot) -> None:
 async def test_bare_brief_answers_usage_with_examples(bot) -> None:
     replies = await bot.send("/brief")
 
-    assert replies == [views.esc(views.BRIEF_USAGE)]
+    assert replies == [texts.BRIEF_USAGE]
     assert "/brief 21 March 2023" in replies[0]
 
 
@@ -110,7 +110,7 @@ async def test_odd_input_gets_a_normal_answer_and_the_bot_keeps_serving(bot, tex
     after = await bot.send("/brief xi")
 
     for replies in (as_command, as_text):
-        assert len(replies) == 1 and replies[0] != views.SORRY
+        assert len(replies) == 1 and replies[0] != texts.SORRY
         assert markup_is_safe(replies[0])
     assert after[0].startswith("<b>Xi Jinping: ")
     with bot.services.store.session() as session:  # the articles table is still there
@@ -136,7 +136,7 @@ async def test_timeline_lists_dated_events(bot) -> None:
 
     assert replies[0].startswith("<b>Vladimir Putin: timeline</b>")
     assert "<b>Sources</b>" in replies[-1]
-    assert (await bot.send("/timeline"))[0] == views.TIMELINE_USAGE
+    assert (await bot.send("/timeline"))[0] == texts.TIMELINE_USAGE
     assert "No actor" in (await bot.send("/timeline nobody at all"))[0]
 
 
@@ -177,6 +177,6 @@ async def test_a_failing_handler_logs_and_answers_one_line(bot, monkeypatch, cap
     replies = await bot.send("/brief xi")
     after = await bot.send("/start")
 
-    assert replies == [views.SORRY]
+    assert replies == [texts.SORRY]
     assert "RuntimeError: boom" in caplog.text and "Traceback" in caplog.text
     assert after and "/brief xi" in after[0]
