@@ -15,9 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, CommandHandler, InlineQueryHandler, MessageHandler, filters
+from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, InlineQueryHandler, MessageHandler, filters
 from telegram.request import BaseRequest
 
 from bot import admin, handlers, jobs, texts
@@ -32,6 +33,8 @@ TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,100}")
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 POLL_TIMEOUT_S = 10
 RATE_LIMIT_RETRIES = 3
+# Every message is Telegram HTML (bot/render.py) and cites sources by link: no previews.
+DEFAULTS = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ def build_application(
         Application.builder()
         .token(token)
         .base_url(base_url)
+        .defaults(DEFAULTS)
         .context_types(context_types(services))
         .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
         .post_init(post_init)

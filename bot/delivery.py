@@ -8,13 +8,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
-from telegram import Bot, LinkPreviewOptions, Message, ReplyParameters
-from telegram.constants import ParseMode
+from telegram import Bot, Message, ReplyParameters
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
 log = logging.getLogger(__name__)
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 GONE_PHRASES = ("chat not found", "bot was kicked", "user is deactivated", "group chat was deleted")
 
 Migrate = Callable[[int, int], Awaitable[None]]
@@ -50,7 +48,7 @@ async def send_html(
     backoff: Backoff | None = None,
     on_migrate: Migrate | None = None,
 ) -> list[Message]:
-    """Send each HTML text in order, the first as a reply to `reply_to` when given.
+    """Send each text in order (HTML: the application's Defaults), the first as a reply to `reply_to` when given.
 
     Raises:
         ChatGone: the chat blocked the bot or no longer exists.
@@ -78,9 +76,7 @@ async def _send_one(
     for attempt in range(1, backoff.attempts + 1):
         last = attempt == backoff.attempts
         try:
-            return await bot.send_message(
-                chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_parameters=reply
-            )
+            return await bot.send_message(chat_id, text, reply_parameters=reply)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             if last or wait > backoff.max_wait:

@@ -9,12 +9,12 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import jobs, render, texts
 from bot.context import Context
-from bot.delivery import NO_PREVIEW, ChatGone, send_html
+from bot.delivery import ChatGone, send_html
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +125,7 @@ async def inline(update: Update, context: Context) -> None:
         return
     briefing = await asyncio.to_thread(context.bot_data.briefings.brief, text)
     first = briefing.items[0].text if briefing.items else briefing.note
-    content = InputTextMessageContent(render.to_html(briefing)[0], parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW)
+    content = InputTextMessageContent(render.to_html(briefing)[0])
     result = InlineQueryResultArticle(
         id=hashlib.sha1(text.lower().encode()).hexdigest(),
         title=briefing.subject or texts.NO_COVERAGE_TITLE.format(query=text),

@@ -50,6 +50,7 @@ async def test_feed_poll_posts_each_new_article_once_per_chat(feed_bot, make_ser
     group = feed_bot.request.texts(GROUP)[1:]  # after the /channel reply
     assert sorted(t.split("</b>")[0] for t in group) == ["New: <b>Xi to host leaders in Beijing", "New: <b>Zelensky visits front-line towns"]
     assert all('<a href="https://wire.example/' in t and "(Test Wire)" in t for t in group)
+    assert all(p["parse_mode"] == "HTML" and p["link_preview_options"] == {"is_disabled": True} for p in feed_bot.request.sent(GROUP))
     assert [t.split("</b>")[0] for t in feed_bot.request.texts(CHANNEL)] == ["New: <b>Zelensky visits front-line towns"]
 
     await feed_bot.stop()  # a restart: the same articles are still never posted again

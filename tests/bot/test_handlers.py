@@ -28,7 +28,8 @@ async def test_start_and_help_say_what_the_bot_does(bot) -> None:
     assert start == help_
     assert "/brief xi" in start[0] and "/subscribe" in start[0]
     assert f"@{BOT['username']} xi" in start[0]
-    assert bot.request.sent(42)[0]["parse_mode"] == "HTML"
+    for sent in bot.request.sent(42):
+        assert sent["parse_mode"] == "HTML" and sent["link_preview_options"] == {"is_disabled": True}
 
 
 async def test_commands_are_registered_at_start(bot) -> None:
@@ -157,6 +158,7 @@ async def test_inline_query_offers_the_briefing(bot) -> None:
     (result,) = answer["results"]
     assert result["title"] == "Xi Jinping"
     assert result["input_message_content"]["parse_mode"] == "HTML"
+    assert result["input_message_content"]["link_preview_options"] == {"is_disabled": True}
     assert result["input_message_content"]["message_text"].startswith("<b>Xi Jinping: ")
     assert result["description"]
     assert answer["cache_time"] == 30
@@ -178,5 +180,6 @@ async def test_a_failing_handler_logs_and_answers_one_line(bot, monkeypatch, cap
     after = await bot.send("/start")
 
     assert replies == [texts.SORRY]
+    assert bot.request.sent(42)[-2]["parse_mode"] == "HTML"  # the one line, sent as every message is
     assert "RuntimeError: boom" in caplog.text and "Traceback" in caplog.text
     assert after and "/brief xi" in after[0]
