@@ -32,7 +32,6 @@ DEFAULT_BASE_URL = "https://api.telegram.org/bot"
 TOKEN = re.compile(r"\d{3,20}:[A-Za-z0-9_-]{30,100}")
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 POLL_TIMEOUT_S = 10
-RATE_LIMIT_RETRIES = 3
 # Every message is Telegram HTML (bot/render.py) and cites sources by link: no previews.
 DEFAULTS = Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True))
 
@@ -62,7 +61,7 @@ def build_application(
         .base_url(base_url)
         .defaults(DEFAULTS)
         .context_types(context_types(services))
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(throttle())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
@@ -71,6 +70,16 @@ def build_application(
     app = builder.build()
     register(app)
     return app
+
+
+def throttle() -> AIORateLimiter:
+    """Keep under Telegram's rates; never retry: bot/delivery.py is the one retry layer.
+
+    With max_retries=0 PTB's limiter raises RetryAfter at once, and logs it as an error
+    with a traceback first; delivery waits it out and logs one line, so that record is noise.
+    """
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+    return AIORateLimiter(max_retries=0)
 
 
 def register(app: Application) -> None:

@@ -1,4 +1,10 @@
-"""Send messages that must not be lost: wait out rate limits, retry network errors, spot gone chats."""
+"""Send messages that must not be lost: the bot's one retry layer.
+
+A message refused by flood control (RetryAfter) is sent again after the wait Telegram asks
+for; one lost to a network error, after a growing delay; both count against one budget of
+attempts (`Backoff.attempts`). PTB's AIORateLimiter only throttles (bot/app.py) and never
+retries, so a message is attempted at most `Backoff.attempts` times, whatever fails.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ class ChatGone(Exception):
 class Backoff:
     """How long to keep trying one message: attempts, and the delays between network retries."""
 
-    attempts: int = 5
+    attempts: int = 5  # in all: flood-control waits, network retries and a migration each use one
     first_delay: float = 1.0
     max_delay: float = 30.0
     max_wait: float = 120.0  # a flood-control wait longer than this gives up instead

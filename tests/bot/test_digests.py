@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import texts
-from tests.bot.recording import RecordingRequest
+from bot import delivery, texts
+from tests.bot.recording import Call, RecordingRequest
 
 pytestmark = pytest.mark.slow
 
@@ -120,17 +121,37 @@ async def test_a_chat_that_blocked_the_bot_or_was_deleted_is_unsubscribed(bot, c
     assert bot.app.job_queue.get_jobs_by_name("digest:42") == ()
 
 
+def digest_attempts(bot) -> list[Call]:
+    return [c for c in bot.request.calls if c.method == "sendMessage" and c.params["text"].startswith("<b>Digest")]
+
+
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own RetryAfter
-async def test_flood_control_is_waited_out_and_the_digest_arrives(bot, clock) -> None:
+async def test_flood_control_is_waited_out_and_the_digest_arrives(bot, clock, caplog) -> None:
     await bot.send("/subscribe 08:00 UTC")
     clock.now = tomorrow_at(clock.now, 8)
     bot.request.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1)
 
+    with caplog.at_level(logging.INFO):
+        await bot.run_job("digest:42")
+
+    assert [c.ok for c in digest_attempts(bot)] == [False, True]  # the refused one, sent again once
+    assert bot.request.texts(42)[-1].startswith("<b>Digest: since ")
+    assert "flood control for chat 42: waiting 1.0 s" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]  # waited out: nothing went wrong
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")
+async def test_under_flood_control_a_message_is_attempted_only_as_often_as_the_backoff_allows(bot, clock, monkeypatch) -> None:
+    monkeypatch.setattr(delivery, "DEFAULT_BACKOFF", delivery.Backoff(attempts=2))
+    await bot.send("/subscribe 08:00 UTC")
+    clock.now = tomorrow_at(clock.now, 8)
+    for _ in range(20):
+        bot.request.fail("sendMessage", 429, "Too Many Requests: retry after 1", retry_after=1, chat_id=42)
+
     await bot.run_job("digest:42")
 
-    sends = [c for c in bot.request.calls if c.method == "sendMessage" and int(c.params["chat_id"]) == 42]
-    assert sends[-2].params["text"] == sends[-1].params["text"]  # the refused one, sent again
-    assert bot.request.texts(42)[-1].startswith("<b>Digest: since ")
+    assert [c.ok for c in digest_attempts(bot)] == [False, False]  # one layer: no retries inside PTB
+    assert bot.services.chats.claim_digest(42) is not None  # the slot was given back for the next run
 
 
 async def test_network_errors_are_retried_with_backoff(bot, clock) -> None:
