@@ -16,7 +16,7 @@ from telegram.error import TelegramError
 
 from bot import render, texts
 from bot.render import fill
-from bot.context import Context
+from bot.context import CustomContext
 from bot.handlers import query_of, reply
 from bot.jobs import cancel_digest, schedule_digest
 from summarizer.chats import feed_targets
@@ -28,7 +28,7 @@ ADMIN_STATUSES = {ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR}
 CHANNEL_NAME = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,15}")
 
 
-async def is_admin(update: Update, context: Context, chat_id: int | str | None = None) -> bool:
+async def is_admin(update: Update, context: CustomContext, chat_id: int | str | None = None) -> bool:
     """Whether the update's user administers `chat_id` (default: the update's chat)."""
     chat, message, user = update.effective_chat, update.effective_message, update.effective_user
     if chat_id is None:
@@ -47,16 +47,16 @@ async def is_admin(update: Update, context: Context, chat_id: int | str | None =
     return member.status in ADMIN_STATUSES
 
 
-async def _allowed(update: Update, context: Context) -> bool:
+async def _allowed(update: Update, context: CustomContext) -> bool:
     if await is_admin(update, context):
         return True
     await reply(update, context, [texts.ADMINS_ONLY])
     return False
 
 
-async def subscribe(update: Update, context: Context) -> None:
+async def subscribe(update: Update, context: CustomContext) -> None:
     """Start or move the daily digest: /subscribe [HH:MM] [Area/City]."""
-    settings = context.bot_data.settings
+    settings = context.settings
     try:
         at, zone = parse_schedule(context.args or [], settings.digest_time, settings.digest_timezone)
     except ScheduleError as exc:
@@ -65,25 +65,25 @@ async def subscribe(update: Update, context: Context) -> None:
     if not await _allowed(update, context):
         return
     chat_id = update.effective_chat.id
-    await asyncio.to_thread(context.bot_data.chats.subscribe, chat_id, at, zone)
+    await asyncio.to_thread(context.chats.subscribe, chat_id, at, zone)
     schedule_digest(context.job_queue, chat_id, at, zone)
     await reply(update, context, [fill(texts.SUBSCRIBED, at=at, zone=zone)])
 
 
-async def unsubscribe(update: Update, context: Context) -> None:
+async def unsubscribe(update: Update, context: CustomContext) -> None:
     """Stop the daily digest."""
     if not await _allowed(update, context):
         return
     chat_id = update.effective_chat.id
-    had = await asyncio.to_thread(context.bot_data.chats.unsubscribe, chat_id)
+    had = await asyncio.to_thread(context.chats.unsubscribe, chat_id)
     cancel_digest(context.job_queue, chat_id)
     await reply(update, context, [texts.UNSUBSCRIBED if had else texts.NOT_SUBSCRIBED])
 
 
-async def settings(update: Update, context: Context) -> None:
+async def settings(update: Update, context: CustomContext) -> None:
     """Show this chat's settings; /settings quiet on|off chooses silence for empty digests."""
     args = [a.lower() for a in context.args or []]
-    chats, chat_id = context.bot_data.chats, update.effective_chat.id
+    chats, chat_id = context.chats, update.effective_chat.id
     if not args:
         view = await asyncio.to_thread(chats.view, chat_id)
         await reply(update, context, [render.settings_html(view)])
@@ -97,7 +97,7 @@ async def settings(update: Update, context: Context) -> None:
     await reply(update, context, [render.settings_html(view)])
 
 
-async def follow(update: Update, context: Context) -> None:
+async def follow(update: Update, context: CustomContext) -> None:
     """Follow an actor: /follow zelensky."""
     name = query_of(context.args)
     if not name or len(name) > texts.MAX_QUERY:
@@ -105,14 +105,14 @@ async def follow(update: Update, context: Context) -> None:
         return
     if not await _allowed(update, context):
         return
-    found = await asyncio.to_thread(context.bot_data.chats.follow, update.effective_chat.id, name)
+    found = await asyncio.to_thread(context.chats.follow, update.effective_chat.id, name)
     if found.name is None:
         await reply(update, context, [render.no_actor_html(name, found.suggestions)])
         return
     await reply(update, context, [fill(texts.FOLLOWING, name=found.name)])
 
 
-async def unfollow(update: Update, context: Context) -> None:
+async def unfollow(update: Update, context: CustomContext) -> None:
     """Stop following an actor: /unfollow zelensky."""
     name = query_of(context.args)
     if not name or len(name) > texts.MAX_QUERY:
@@ -120,12 +120,12 @@ async def unfollow(update: Update, context: Context) -> None:
         return
     if not await _allowed(update, context):
         return
-    removed = await asyncio.to_thread(context.bot_data.chats.unfollow, update.effective_chat.id, name)
+    removed = await asyncio.to_thread(context.chats.unfollow, update.effective_chat.id, name)
     text = fill(texts.UNFOLLOWED, name=removed) if removed else fill(texts.NOT_FOLLOWED, name=name)
     await reply(update, context, [text])
 
 
-async def channel(update: Update, context: Context) -> None:
+async def channel(update: Update, context: CustomContext) -> None:
     """Link this chat or a channel for new-article posts: /channel link [@name], /channel unlink [@name]."""
     args = context.args or []
     action = args[0].lower() if args else ""
@@ -139,13 +139,13 @@ async def channel(update: Update, context: Context) -> None:
         await _unlink(update, context, target)
     elif target is None:
         chat = update.effective_chat
-        await asyncio.to_thread(context.bot_data.chats.link, chat.id, chat.id, chat.title)
+        await asyncio.to_thread(context.chats.link, chat.id, chat.id, chat.title)
         await reply(update, context, [texts.LINKED_HERE])
     else:
         await _link_channel(update, context, target)
 
 
-async def _link_channel(update: Update, context: Context, target: str) -> None:
+async def _link_channel(update: Update, context: CustomContext, target: str) -> None:
     bot, here = context.bot, update.effective_chat
     try:
         channel_chat = await bot.get_chat(target)
@@ -161,11 +161,11 @@ async def _link_channel(update: Update, context: Context, target: str) -> None:
         await reply(update, context, [fill(texts.ONLY_ADMIN_THERE, target=target)])
         return
     title = f"@{channel_chat.username}" if channel_chat.username else channel_chat.title
-    await asyncio.to_thread(context.bot_data.chats.link, channel_chat.id, here.id, title)
+    await asyncio.to_thread(context.chats.link, channel_chat.id, here.id, title)
     await reply(update, context, [fill(texts.LINKED, title=title or target)])
 
 
-async def _unlink(update: Update, context: Context, target: str | None) -> None:
+async def _unlink(update: Update, context: CustomContext, target: str | None) -> None:
     chat_id = None
     if target is not None:
         try:
@@ -173,7 +173,7 @@ async def _unlink(update: Update, context: Context, target: str | None) -> None:
         except TelegramError:
             await reply(update, context, [fill(texts.CANNOT_SEE, target=target)])
             return
-    removed = await asyncio.to_thread(context.bot_data.chats.unlink, update.effective_chat.id, chat_id)
+    removed = await asyncio.to_thread(context.chats.unlink, update.effective_chat.id, chat_id)
     if not removed:
         await reply(update, context, [texts.NOTHING_LINKED])
         return
@@ -181,9 +181,9 @@ async def _unlink(update: Update, context: Context, target: str | None) -> None:
     await reply(update, context, [fill(texts.UNLINKED, names=names)])
 
 
-async def feeds(update: Update, context: Context) -> None:
+async def feeds(update: Update, context: CustomContext) -> None:
     """List the polled feeds; bot admins add or remove one: /feeds add|remove <url>."""
-    services, args = context.bot_data, context.args or []
+    services, args = context.services, context.args or []
     if not args:
         configured = feed_targets(services.settings.feeds)
         added = await asyncio.to_thread(services.chats.feeds)

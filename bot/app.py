@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -22,7 +23,8 @@ from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, 
 from telegram.request import BaseRequest
 
 from bot import admin, handlers, jobs, texts
-from bot.context import BotServices, context_types
+from bot.context import CONTEXT_TYPES, BotData
+from summarizer.services import Services
 from summarizer.settings import Settings
 from summarizer.schedule import ScheduleError, load_zone, parse_time
 
@@ -47,8 +49,7 @@ class Webhook:
 
 
 def build_application(
-    settings: Settings,
-    services: BotServices,
+    services: Services,
     token: str,
     base_url: str = DEFAULT_BASE_URL,
     *,
@@ -60,7 +61,7 @@ def build_application(
         .token(token)
         .base_url(base_url)
         .defaults(DEFAULTS)
-        .context_types(context_types(services))
+        .context_types(CONTEXT_TYPES)
         .rate_limiter(throttle())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -68,6 +69,7 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
+    app.bot_data.services = services
     register(app)
     return app
 
@@ -111,10 +113,10 @@ def register(app: Application) -> None:
 
 async def post_init(app: Application) -> None:
     """Start the services: worker pool, model warm-up (in the background), commands, jobs."""
-    services: BotServices = app.bot_data
-    workers = max(1, services.settings.bot_workers)
+    data: BotData = app.bot_data
+    workers = max(1, data.services.settings.bot_workers)
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers, thread_name_prefix="storybot"))
-    services.warming = asyncio.create_task(_warm(services))
+    data.warming = asyncio.create_task(_warm(data.services))
     try:
         await app.bot.set_my_commands([BotCommand(name, text) for name, text in texts.COMMANDS])
     except TelegramError as exc:  # a server without setMyCommands must not stop the bot
@@ -124,7 +126,7 @@ async def post_init(app: Application) -> None:
     log.info("bot @%s is up with %d worker threads", app.bot.username, workers)
 
 
-async def _warm(services: BotServices) -> None:
+async def _warm(services: Services) -> None:
     """Load the model in a daemon thread: no worker is held, and stopping never waits for it."""
     loop, started = asyncio.get_running_loop(), time.perf_counter()
     done: asyncio.Future[None] = loop.create_future()
@@ -157,25 +159,21 @@ def _resolve(future: asyncio.Future[None], error: Exception | None) -> None:
 
 
 async def post_shutdown(app: Application) -> None:
-    """Stop waiting for the warm-up and close the store."""
-    services: BotServices = app.bot_data
-    if services.warming is not None:
-        services.warming.cancel()
-    services.store.close()
+    """Stop waiting for the warm-up and close the services."""
+    data: BotData = app.bot_data
+    if data.warming is not None:
+        data.warming.cancel()
+    data.services.close()
 
 
-def build_services(settings: Settings) -> BotServices:
-    """The services from the composition root, as the handlers see them."""
+def build_services(settings: Settings, **parts: Any) -> Services:
+    """The services from the composition root, with the bot's setting for empty digests.
+
+    `parts` go to `summarizer.services.build` as they are (tests pass a store, fakes, a clock).
+    """
     from summarizer import services
 
-    built = services.build(settings, quiet_by_default=settings.digest_when_empty == "silent")
-    return BotServices(
-        settings=settings,
-        store=built.store,
-        briefings=built.briefings,
-        chats=built.chats,
-        ingestor=built.ingest,
-    )
+    return services.build(settings, quiet_by_default=settings.digest_when_empty == "silent", **parts)
 
 
 def check_config(settings: Settings, env: Mapping[str, str]) -> tuple[str, Webhook | None]:
@@ -214,7 +212,7 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
     hide_in_logs(token)
     base_url = env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL
     services = build_services(settings)
-    app = build_application(settings, services, token, base_url)
+    app = build_application(services, token, base_url)
     try:
         if webhook is None:
             app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_S)
@@ -235,7 +233,7 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
         print(f"storybot: cannot reach the Bot API at {base_url}: {str(exc).replace(token, '<token>')}", file=sys.stderr)
         return 1
     finally:
-        services.store.close()
+        services.close()
     return 0
 
 

@@ -13,7 +13,7 @@ from telegram.constants import ChatAction, ChatType
 from telegram.error import TelegramError
 
 from bot import jobs, render, texts
-from bot.context import Context
+from bot.context import CustomContext
 from bot.delivery import ChatGone, send_html
 
 log = logging.getLogger(__name__)
@@ -24,7 +24,7 @@ TYPING_ROUNDS = 12  # then stop repeating it, however long the work takes
 INLINE_CACHE_S = 30
 
 
-async def reply(update: Update, context: Context, texts: Sequence[str], *, quote: bool | None = None) -> None:
+async def reply(update: Update, context: CustomContext, texts: Sequence[str], *, quote: bool | None = None) -> None:
     """Answer in the update's chat, quoting the question in groups (or when `quote` says so)."""
     chat, message = update.effective_chat, update.effective_message
     quote = chat.type != ChatType.PRIVATE if quote is None else quote
@@ -60,22 +60,22 @@ def query_of(args: Sequence[str] | None) -> str:
     return " ".join(args or ())
 
 
-async def start(update: Update, context: Context) -> None:
+async def start(update: Update, context: CustomContext) -> None:
     """Say what the bot does, with examples (/start and /help)."""
     await reply(update, context, [render.help_html(context.bot.username)])
 
 
-async def brief(update: Update, context: Context) -> None:
+async def brief(update: Update, context: CustomContext) -> None:
     """Brief on an actor, a date or a topic: /brief xi."""
     await _answer(update, context, query_of(context.args))
 
 
-async def ask(update: Update, context: Context) -> None:
+async def ask(update: Update, context: CustomContext) -> None:
     """Treat text sent in a private chat as a /brief query."""
     await _answer(update, context, " ".join(update.effective_message.text.split()))
 
 
-async def _answer(update: Update, context: Context, query: str) -> None:
+async def _answer(update: Update, context: CustomContext, query: str) -> None:
     if not query:
         await reply(update, context, [texts.BRIEF_USAGE])
         return
@@ -83,47 +83,47 @@ async def _answer(update: Update, context: Context, query: str) -> None:
         await reply(update, context, [texts.TOO_LONG])
         return
     async with typing(update.effective_chat):
-        briefing = await asyncio.to_thread(context.bot_data.briefings.brief, query)
+        briefing = await asyncio.to_thread(context.briefings.brief, query)
     # Answers run concurrently and may overtake one another: quoting says which question each answers.
     await reply(update, context, render.to_html(briefing), quote=True)
 
 
-async def timeline(update: Update, context: Context) -> None:
+async def timeline(update: Update, context: CustomContext) -> None:
     """An actor's dated events: /timeline putin."""
     query = query_of(context.args)
     if not query or len(query) > texts.MAX_QUERY:
         await reply(update, context, [texts.TIMELINE_USAGE])
         return
     async with typing(update.effective_chat):
-        briefing = await asyncio.to_thread(context.bot_data.briefings.timeline, query)
+        briefing = await asyncio.to_thread(context.briefings.timeline, query)
     await reply(update, context, render.timeline_html(briefing))
 
 
-async def actors(update: Update, context: Context) -> None:
+async def actors(update: Update, context: CustomContext) -> None:
     """List the stored actors, most mentioned first."""
-    rows = await asyncio.to_thread(context.bot_data.briefings.actors)
+    rows = await asyncio.to_thread(context.briefings.actors)
     await reply(update, context, render.actors_html(rows))
 
 
-async def sources(update: Update, context: Context) -> None:
+async def sources(update: Update, context: CustomContext) -> None:
     """List the stored articles."""
-    rows = await asyncio.to_thread(context.bot_data.briefings.articles)
+    rows = await asyncio.to_thread(context.briefings.articles)
     await reply(update, context, render.sources_html(rows))
 
 
-async def unknown(update: Update, context: Context) -> None:
+async def unknown(update: Update, context: CustomContext) -> None:
     """Point a private chat's unknown command at /help."""
     await reply(update, context, [texts.UNKNOWN_COMMAND])
 
 
-async def inline(update: Update, context: Context) -> None:
+async def inline(update: Update, context: CustomContext) -> None:
     """Offer the briefing for `@bot <query>` as one inline result."""
     query = update.inline_query
     text = " ".join(query.query.split())[: texts.MAX_QUERY]
     if not text:
         await query.answer([], cache_time=INLINE_CACHE_S)
         return
-    briefing = await asyncio.to_thread(context.bot_data.briefings.brief, text)
+    briefing = await asyncio.to_thread(context.briefings.brief, text)
     first = briefing.items[0].text if briefing.items else briefing.note
     content = InputTextMessageContent(render.to_html(briefing)[0])
     result = InlineQueryResultArticle(
@@ -135,7 +135,7 @@ async def inline(update: Update, context: Context) -> None:
     await query.answer([result], cache_time=INLINE_CACHE_S)
 
 
-async def on_error(update: object, context: Context) -> None:
+async def on_error(update: object, context: CustomContext) -> None:
     """Log any failure with its traceback; tell the user one short line."""
     chat = update.effective_chat if isinstance(update, Update) else None
     log.error("handling %s failed", _describe(update), exc_info=context.error)

@@ -12,7 +12,8 @@ from telegram.error import TelegramError
 from telegram.ext import Application, JobQueue
 
 from bot import render
-from bot.context import BotServices, Context
+from bot.context import CustomContext
+from summarizer.services import Services
 from bot.delivery import ChatGone, send_html
 from summarizer.results import Briefing
 from summarizer.progress import ProgressLines
@@ -46,7 +47,7 @@ def cancel_digest(job_queue: JobQueue, chat_id: int) -> None:
 
 async def restore_digests(app: Application) -> int:
     """Schedule every stored subscription; send a digest missed while down once, soon. Returns the count."""
-    services: BotServices = app.bot_data
+    services: Services = app.bot_data.services
     schedules = await asyncio.to_thread(services.chats.schedules)
     missed = 0
     for s in schedules:
@@ -60,9 +61,9 @@ async def restore_digests(app: Application) -> int:
     return len(schedules)
 
 
-async def send_digest(context: Context) -> None:
+async def send_digest(context: CustomContext) -> None:
     """Send the chat's digest if its slot is unserved; the slot is given back if sending fails."""
-    services, chat_id = context.bot_data, context.job.chat_id
+    services, chat_id = context.services, context.job.chat_id
     prepared = await asyncio.to_thread(prepare_digest, services, chat_id)
     if prepared is None:
         return
@@ -72,7 +73,7 @@ async def send_digest(context: Context) -> None:
         await deliver(context, chat_id, texts, lambda: services.chats.release_digest(claim))
 
 
-def prepare_digest(services: BotServices, chat_id: int) -> tuple[DigestClaim, Briefing] | None:
+def prepare_digest(services: Services, chat_id: int) -> tuple[DigestClaim, Briefing] | None:
     """Claim the chat's due slot and build its digest (blocking: runs in a worker thread)."""
     claim = services.chats.claim_digest(chat_id)
     if claim is None:
@@ -86,7 +87,7 @@ def prepare_digest(services: BotServices, chat_id: int) -> tuple[DigestClaim, Br
     return claim, replace(briefing, subject=f"since {local:%-d %b %H:%M} {claim.zone}")
 
 
-async def deliver(context: Context, chat_id: int, texts: Sequence[str], release: Callable[[], None]) -> bool:
+async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], release: Callable[[], None]) -> bool:
     """Send; forget a chat that is gone; call `release` (in a thread) if sending failed otherwise."""
     try:
         await send_html(context.bot, chat_id, texts, on_migrate=migrator(context))
@@ -100,18 +101,18 @@ async def deliver(context: Context, chat_id: int, texts: Sequence[str], release:
     return True
 
 
-async def forget_chat(context: Context, gone: ChatGone) -> None:
+async def forget_chat(context: CustomContext, gone: ChatGone) -> None:
     """Unsubscribe and unlink a chat that blocked the bot or no longer exists."""
     log.info("%s: unsubscribing and unlinking it", gone)
-    await asyncio.to_thread(context.bot_data.chats.forget_chat, int(gone.chat_id))
+    await asyncio.to_thread(context.chats.forget_chat, int(gone.chat_id))
     cancel_digest(context.job_queue, int(gone.chat_id))
 
 
-def migrator(context: Context) -> Callable[[int, int], Awaitable[None]]:
+def migrator(context: CustomContext) -> Callable[[int, int], Awaitable[None]]:
     """Move a group's state and digest job to its new id when it becomes a supergroup."""
 
     async def migrate(old: int, new: int) -> None:
-        view = await asyncio.to_thread(context.bot_data.chats.migrate_chat, old, new)
+        view = await asyncio.to_thread(context.chats.migrate_chat, old, new)
         cancel_digest(context.job_queue, old)
         if view.digest_time:
             schedule_digest(context.job_queue, new, view.digest_time, view.timezone)
@@ -121,15 +122,15 @@ def migrator(context: Context) -> Callable[[int, int], Awaitable[None]]:
 
 def schedule_feed_poll(app: Application) -> None:
     """Poll the feeds and post new articles to linked chats every feed_poll_seconds (0: never)."""
-    interval = app.bot_data.settings.feed_poll_seconds
+    interval = app.bot_data.services.settings.feed_poll_seconds
     if interval > 0:
         first = min(interval, FEED_FIRST_S)
         app.job_queue.run_repeating(poll_feeds, interval, first=first, name="feeds", job_kwargs=LATE_OK)
 
 
-async def poll_feeds(context: Context) -> None:
+async def poll_feeds(context: CustomContext) -> None:
     """Store new articles from the feeds, then post each to the chats that want it, once."""
-    services = context.bot_data
+    services = context.services
     posts = await asyncio.to_thread(collect_posts, services)
     gone: set[int] = set()
     for post in posts:
@@ -141,22 +142,22 @@ async def poll_feeds(context: Context) -> None:
             await asyncio.to_thread(_release_all, services, [p for p in posts if p.chat_id == post.chat_id and p != post])
 
 
-def collect_posts(services: BotServices) -> list[Post]:
+def collect_posts(services: Services) -> list[Post]:
     """Ingest the configured and added feeds, then claim the posts due (blocking: a worker thread)."""
     targets = feed_targets(services.settings.feeds) + services.chats.feeds()
-    if targets and services.ingestor is not None:
+    if targets:
         # A long first poll (a new feed, models loading) says how far it is, now and then.
-        report = services.ingestor.ingest(targets, progress=ProgressLines(lambda line: log.info("%s", line)))
+        report = services.ingest.ingest(targets, progress=ProgressLines(lambda line: log.info("%s", line)))
         log.info("feeds polled: %s", report.summary())
         for rejected in report.rejected:
             log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
     return services.chats.claim_posts(services.settings.feed_posts_per_poll)
 
 
-def _releaser(services: BotServices, post: Post) -> Callable[[], None]:
+def _releaser(services: Services, post: Post) -> Callable[[], None]:
     return lambda: services.chats.release_post(post)
 
 
-def _release_all(services: BotServices, posts: Sequence[Post]) -> None:
+def _release_all(services: Services, posts: Sequence[Post]) -> None:
     for post in posts:
         services.chats.release_post(post)

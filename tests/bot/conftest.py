@@ -13,13 +13,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot import delivery
-from bot.app import build_application
-from bot.context import BotServices
-from summarizer.briefings import BriefingService
-from summarizer.db import Store
-from summarizer.ingest import Ingestor
+from bot.app import build_application, build_services
+from summarizer.services import Services
 from summarizer.settings import Settings
-from summarizer.chats import ChatService
 from tests.bot.recording import TOKEN, RecordingRequest, message
 from tests.fakes import FakeEncoder
 
@@ -43,9 +39,8 @@ def seeded_db(tmp_path_factory, nlp) -> Path:
     """The seeds and a markup-heavy article, ingested once (real spaCy, fake encoder)."""
     path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
     settings = Settings.load().replace(database_url=f"sqlite:///{path}")
-    store = Store(settings.resolved_database_url)
-    report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
-    store.close()
+    with build_services(settings, encoder=FakeEncoder(), nlp=nlp) as services:
+        report = services.ingest.ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
     assert len(report.stored) == 6, report.rejected
     return path
 
@@ -63,24 +58,20 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_services(settings, nlp, clock) -> Callable[..., BotServices]:
-    """Build services over the test's store (each with its own engine, like a restarted process)."""
-    stores: list[Store] = []
+def make_services(settings, nlp, clock) -> Callable[..., Services]:
+    """Build services over the test's store as the bot does (each with its own engine, like a restarted process)."""
+    made: list[Services] = []
 
-    def make(*, settings: Settings = settings, briefings=None) -> BotServices:
-        store = Store(settings.resolved_database_url)
-        stores.append(store)
-        return BotServices(
-            settings=settings,
-            store=store,
-            briefings=briefings or BriefingService(store, FakeEncoder()),
-            chats=ChatService(store, quiet_by_default=settings.digest_when_empty == "silent", clock=clock),
-            ingestor=Ingestor(store, settings, FakeEncoder(), nlp=nlp),
-        )
+    def make(*, settings: Settings = settings, briefings=None) -> Services:
+        services = build_services(settings, encoder=FakeEncoder(), nlp=nlp, clock=clock)
+        if briefings is not None:
+            services.briefings = briefings
+        made.append(services)
+        return services
 
     yield make
-    for store in stores:
-        store.close()
+    for services in made:
+        services.close()
 
 
 class Harness:
@@ -91,8 +82,8 @@ class Harness:
         self.request = request
 
     @property
-    def services(self) -> BotServices:
-        return self.app.bot_data
+    def services(self) -> Services:
+        return self.app.bot_data.services
 
     async def send(self, text: str, **kwargs) -> list[str]:
         """Process a user's message to the end; return the texts the bot sent to that chat."""
@@ -127,7 +118,7 @@ class Harness:
         return sorted(j.name for j in self.app.job_queue.jobs())
 
     async def stop(self) -> None:
-        """Stop as PTB does at exit, without post_shutdown (the fixture closes the store)."""
+        """Stop as PTB does at exit, without post_shutdown (the fixture closes the services)."""
         await self.settle()
         if self.app.running:
             await self.app.stop()
@@ -140,10 +131,10 @@ async def start_bot(make_services, monkeypatch) -> AsyncIterator[Callable]:
     monkeypatch.setattr(delivery, "DEFAULT_BACKOFF", delivery.Backoff(first_delay=0.01, max_delay=0.02))
     started: list[Harness] = []
 
-    async def start(services: BotServices | None = None, request: RecordingRequest | None = None) -> Harness:
+    async def start(services: Services | None = None, request: RecordingRequest | None = None) -> Harness:
         services = services or make_services()
         request = request or RecordingRequest()
-        app = build_application(services.settings, services, TOKEN, request=request)
+        app = build_application(services, TOKEN, request=request)
         await app.initialize()
         await app.post_init(app)
         await app.start()

@@ -10,6 +10,7 @@ import time
 import pytest
 
 from bot.app import Webhook, check_config, hide_in_logs, run
+from bot.context import BotData, CustomContext
 from summarizer.results import Briefing, Item
 from summarizer.settings import Settings
 
@@ -116,8 +117,19 @@ async def test_start_answers_while_the_model_warms(start_bot, make_services) -> 
 
     replies = await bot.send("/start")
     assert replies and time.perf_counter() - started < 1.0
-    assert not bot.services.warming.done()
-    await asyncio.wait_for(bot.services.warming, 5)
+    assert not bot.app.bot_data.warming.done()
+    await asyncio.wait_for(bot.app.bot_data.warming, 5)
+
+
+async def test_handlers_and_jobs_reach_the_built_services_through_a_typed_context(start_bot, make_services) -> None:
+    services = make_services()
+    bot = await start_bot(services)
+    context = bot.app.context_types.context(bot.app)
+
+    assert isinstance(context, CustomContext) and isinstance(bot.app.bot_data, BotData)
+    assert bot.app.bot_data.services is services  # the Services object itself, not copies of its fields
+    assert context.briefings is services.briefings and context.chats is services.chats
+    assert context.ingest is services.ingest and context.settings is services.settings
 
 
 def _message(bot, text: str, chat_id: int):
