@@ -22,9 +22,9 @@ from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, InlineQueryHandler, MessageHandler, filters
 from telegram.request import BaseRequest
 
-from bot import admin, handlers, jobs, texts
-from bot.context import CONTEXT_TYPES, BotData
-from summarizer.services import Services
+from bot import chat_settings, handlers, jobs, texts
+from bot.context import CONTEXT_TYPES, BotData, DigestJobs
+from summarizer.services import Services, build
 from summarizer.settings import Settings
 from summarizer.schedule import ScheduleError, load_zone, parse_time
 
@@ -69,7 +69,9 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
-    app.bot_data.services = services
+    data: BotData = app.bot_data
+    data.services = services
+    data.digests = DigestJobs(app.job_queue, jobs.send_digest)
     register(app)
     return app
 
@@ -94,13 +96,13 @@ def register(app: Application) -> None:
         "timeline": handlers.timeline,
         "actors": handlers.actors,
         "sources": handlers.sources,
-        "subscribe": admin.subscribe,
-        "unsubscribe": admin.unsubscribe,
-        "settings": admin.settings,
-        "follow": admin.follow,
-        "unfollow": admin.unfollow,
-        "channel": admin.channel,
-        "feeds": admin.feeds,
+        "subscribe": chat_settings.subscribe,
+        "unsubscribe": chat_settings.unsubscribe,
+        "settings": chat_settings.settings,
+        "follow": chat_settings.follow,
+        "unfollow": chat_settings.unfollow,
+        "channel": chat_settings.channel,
+        "feeds": chat_settings.feeds,
     }
     for name, callback in commands.items():
         app.add_handler(CommandHandler(name, callback, filters=fresh, block=False))
@@ -171,9 +173,7 @@ def build_services(settings: Settings, **parts: Any) -> Services:
 
     `parts` go to `summarizer.services.build` as they are (tests pass a store, fakes, a clock).
     """
-    from summarizer import services
-
-    return services.build(settings, quiet_by_default=settings.digest_when_empty == "silent", **parts)
+    return build(settings, quiet_by_default=settings.digest_when_empty == "silent", **parts)
 
 
 def check_config(settings: Settings, env: Mapping[str, str]) -> tuple[str, Webhook | None]:

@@ -3,14 +3,19 @@
 `context.bot_data` is a `BotData` holding the one `Services` built by
 `summarizer.services.build` in main(); `context.briefings`, `context.chats`,
 `context.ingest` and `context.settings` read from it (PTB examples/contexttypesbot.py).
+`context.digests` puts each chat's daily digest in the JobQueue.
 """
 
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
-from telegram.ext import CallbackContext, ContextTypes, ExtBot
+from telegram.ext import CallbackContext, ContextTypes, ExtBot, JobQueue
+
+from summarizer.schedule import parse_time
 
 if TYPE_CHECKING:
     from summarizer.briefings import BriefingService
@@ -20,13 +25,48 @@ if TYPE_CHECKING:
     from summarizer.settings import Settings
 
 
+# APScheduler drops a run more than a second late; a digest is still worth sending an hour late.
+LATE_OK = {"misfire_grace_time": 3600, "coalesce": True}
+
+
+class DigestJobs:
+    """Each subscribed chat's daily digest as a job `digest:<chat id>` that runs `send`.
+
+    bot/app.py makes it with the digest job (bot/jobs.py: send_digest), so that handlers
+    can schedule digests without importing the jobs.
+    """
+
+    def __init__(self, job_queue: JobQueue, send: Callable[[CustomContext], Awaitable[Any]]) -> None:
+        self.job_queue, self.send = job_queue, send
+
+    @staticmethod
+    def name(chat_id: int) -> str:
+        return f"digest:{chat_id}"
+
+    def schedule(self, chat_id: int, at: str, zone: str) -> None:
+        """Run the chat's digest daily at `at` ("HH:MM") local time in `zone`, daylight saving included."""
+        self.cancel(chat_id)
+        when = parse_time(at).replace(tzinfo=ZoneInfo(zone))
+        self.job_queue.run_daily(self.send, when, chat_id=chat_id, name=self.name(chat_id), job_kwargs=LATE_OK)
+
+    def catch_up(self, chat_id: int, delay: float) -> None:
+        """Send the chat's digest once, `delay` seconds from now (one missed while the bot was down)."""
+        name = f"digest-catch-up:{chat_id}"
+        self.job_queue.run_once(self.send, delay, chat_id=chat_id, name=name, job_kwargs=LATE_OK)
+
+    def cancel(self, chat_id: int) -> None:
+        for job in self.job_queue.get_jobs_by_name(self.name(chat_id)):
+            job.schedule_removal()
+
+
 class BotData:
     """`context.bot_data`: the process's services and the model warm-up.
 
-    PTB makes it with no arguments; bot/app.py sets `services` before the bot starts.
+    PTB makes it with no arguments; bot/app.py sets `services` and `digests` before the bot starts.
     """
 
     services: Services
+    digests: DigestJobs
 
     def __init__(self) -> None:
         self.warming: asyncio.Task[None] | None = None  # started in post_init
@@ -54,6 +94,10 @@ class CustomContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
     @property
     def ingest(self) -> Ingestor:
         return self.bot_data.services.ingest
+
+    @property
+    def digests(self) -> DigestJobs:
+        return self.bot_data.digests
 
     @property
     def query(self) -> str:

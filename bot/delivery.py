@@ -1,9 +1,13 @@
-"""Send messages that must not be lost: the bot's one retry layer.
+"""Send what the bot says: replies, digests and posts, through the bot's one retry layer.
 
-A message refused by flood control (RetryAfter) is sent again after the wait Telegram asks
-for; one lost to a network error, after a growing delay; both count against one budget of
-attempts (`Backoff.attempts`). PTB's AIORateLimiter only throttles (bot/app.py) and never
-retries, so a message is attempted at most `Backoff.attempts` times, whatever fails.
+`reply` answers an update; `deliver` sends a job's messages and reports whether they went.
+Both forget a chat that blocked the bot or was deleted (unsubscribed, unlinked) and follow
+a group that became a supergroup to its new id.
+
+`send_messages` is the retry layer: a message refused by flood control (RetryAfter) is sent
+again after the wait Telegram asks for, one lost to a network error after a growing delay,
+and both spend one budget of attempts (`Backoff.attempts`). PTB's AIORateLimiter only
+throttles (bot/app.py), so a message is attempted at most `Backoff.attempts` times.
 """
 
 from __future__ import annotations
@@ -13,9 +17,14 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from telegram import Bot, Message, ReplyParameters
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram import Bot, Message, ReplyParameters, Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+if TYPE_CHECKING:
+    from bot.context import CustomContext
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +54,52 @@ class Backoff:
 DEFAULT_BACKOFF = Backoff()
 
 
-async def send_html(
+async def reply(update: Update, context: CustomContext, texts: Sequence[str], *, quote: bool | None = None) -> None:
+    """Answer in the update's chat, quoting the question in groups (or when `quote` says so)."""
+    chat, message = update.effective_chat, update.effective_message
+    quote = chat.type != ChatType.PRIVATE if quote is None else quote
+    reply_to = message.message_id if message and quote else None
+    try:
+        await send_messages(context.bot, chat.id, texts, reply_to=reply_to, on_migrate=_migrator(context))
+    except ChatGone as gone:
+        await _forget(context, gone)
+
+
+async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], release: Callable[[], None]) -> bool:
+    """Send a job's messages; whether they went. `release` (run in a thread) gives the work back
+    for a later run when sending failed, unless the chat is gone for good."""
+    try:
+        await send_messages(context.bot, chat_id, texts, on_migrate=_migrator(context))
+    except ChatGone as gone:
+        await _forget(context, gone)
+        return False
+    except TelegramError as exc:
+        log.warning("could not send to chat %s, will retry later: %s", chat_id, exc)
+        await asyncio.to_thread(release)
+        return False
+    return True
+
+
+async def _forget(context: CustomContext, gone: ChatGone) -> None:
+    """Unsubscribe and unlink a chat that blocked the bot or no longer exists."""
+    log.info("%s: unsubscribing and unlinking it", gone)
+    await asyncio.to_thread(context.chats.forget_chat, int(gone.chat_id))
+    context.digests.cancel(int(gone.chat_id))
+
+
+def _migrator(context: CustomContext) -> Migrate:
+    """Move a group's settings and digest job to its new id when it becomes a supergroup."""
+
+    async def migrate(old: int, new: int) -> None:
+        view = await asyncio.to_thread(context.chats.migrate_chat, old, new)
+        context.digests.cancel(old)
+        if view.digest_time:
+            context.digests.schedule(new, view.digest_time, view.timezone)
+
+    return migrate
+
+
+async def send_messages(
     bot: Bot,
     chat_id: int | str,
     texts: Sequence[str],

@@ -1,20 +1,24 @@
-"""Thin handlers for asking: validate the input, show "typing", make one service call, reply."""
+"""Handlers for asking: /start, /help, /brief, /timeline, /actors, /sources, private text, inline.
+
+Each one validates its input, makes one service call in a worker thread, renders the
+result (bot/render.py) and replies (bot/delivery.py). The error handler is here too.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import hashlib
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.constants import ChatAction, ChatType
+from telegram.constants import ChatAction
 from telegram.error import TelegramError
 
-from bot import jobs, render, texts
+from bot import render, texts
 from bot.context import CustomContext
-from bot.delivery import ChatGone, send_html
+from bot.delivery import reply
 
 log = logging.getLogger(__name__)
 
@@ -22,17 +26,6 @@ TYPING_AFTER_S = 0.3  # a quicker answer needs no "typing" (and spends none of t
 TYPING_EVERY_S = 4.5  # Telegram shows "typing" for about five seconds per action
 TYPING_ROUNDS = 12  # then stop repeating it, however long the work takes
 INLINE_CACHE_S = 30
-
-
-async def reply(update: Update, context: CustomContext, texts: Sequence[str], *, quote: bool | None = None) -> None:
-    """Answer in the update's chat, quoting the question in groups (or when `quote` says so)."""
-    chat, message = update.effective_chat, update.effective_message
-    quote = chat.type != ChatType.PRIVATE if quote is None else quote
-    reply_to = message.message_id if message and quote else None
-    try:
-        await send_html(context.bot, chat.id, texts, reply_to=reply_to, on_migrate=jobs.migrator(context))
-    except ChatGone as exc:
-        await jobs.forget_chat(context, exc)
 
 
 @asynccontextmanager
@@ -56,10 +49,6 @@ async def typing(chat: Chat) -> AsyncIterator[None]:
         task.cancel()
 
 
-def query_of(args: Sequence[str] | None) -> str:
-    return " ".join(args or ())
-
-
 async def start(update: Update, context: CustomContext) -> None:
     """Say what the bot does, with examples (/start and /help)."""
     await reply(update, context, [render.help_html(context.bot.username)])
@@ -67,7 +56,7 @@ async def start(update: Update, context: CustomContext) -> None:
 
 async def brief(update: Update, context: CustomContext) -> None:
     """Brief on an actor, a date or a topic: /brief xi."""
-    await _answer(update, context, query_of(context.args))
+    await _answer(update, context, context.query)
 
 
 async def ask(update: Update, context: CustomContext) -> None:
@@ -90,7 +79,7 @@ async def _answer(update: Update, context: CustomContext, query: str) -> None:
 
 async def timeline(update: Update, context: CustomContext) -> None:
     """An actor's dated events: /timeline putin."""
-    query = query_of(context.args)
+    query = context.query
     if not query or len(query) > texts.MAX_QUERY:
         await reply(update, context, [texts.TIMELINE_USAGE])
         return

@@ -1,61 +1,46 @@
-"""Scheduled work: daily digests (restored at start, a missed one sent once) and feed polling."""
+"""Scheduled work: daily digests (restored at start, a missed one sent once) and feed polling.
+
+Job callbacks, like handlers: each makes its service calls in a worker thread, renders
+(bot/render.py) and delivers (bot/delivery.py). The digest jobs themselves are put in
+the JobQueue by `context.digests` (bot/context.py).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import replace
-from zoneinfo import ZoneInfo
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from telegram.error import TelegramError
-from telegram.ext import Application, JobQueue
+from telegram.ext import Application
 
 from bot import render
-from bot.context import CustomContext
-from summarizer.services import Services
-from bot.delivery import ChatGone, send_html
-from summarizer.results import Briefing
+from bot.context import LATE_OK, BotData, CustomContext
+from bot.delivery import deliver
+from summarizer.chats import feed_targets
 from summarizer.progress import ProgressLines
-from summarizer.chats import DigestClaim, Post, feed_targets
-from summarizer.schedule import parse_time
+
+if TYPE_CHECKING:
+    from summarizer.chats import DigestClaim, Post
+    from summarizer.results import Briefing
+    from summarizer.services import Services
 
 log = logging.getLogger(__name__)
 
 CATCH_UP_DELAY_S = 2.0  # missed digests go out this long after start, spaced by CATCH_UP_GAP_S
 CATCH_UP_GAP_S = 0.2
 FEED_FIRST_S = 30.0
-# APScheduler drops a run more than a second late; a digest is still worth sending an hour late.
-LATE_OK = {"misfire_grace_time": 3600, "coalesce": True}
-
-
-def digest_job_name(chat_id: int) -> str:
-    return f"digest:{chat_id}"
-
-
-def schedule_digest(job_queue: JobQueue, chat_id: int, at: str, zone: str) -> None:
-    """Run the chat's digest daily at `at` local time in `zone` (daylight saving included)."""
-    cancel_digest(job_queue, chat_id)
-    when = parse_time(at).replace(tzinfo=ZoneInfo(zone))
-    job_queue.run_daily(send_digest, when, chat_id=chat_id, name=digest_job_name(chat_id), job_kwargs=LATE_OK)
-
-
-def cancel_digest(job_queue: JobQueue, chat_id: int) -> None:
-    for job in job_queue.get_jobs_by_name(digest_job_name(chat_id)):
-        job.schedule_removal()
 
 
 async def restore_digests(app: Application) -> int:
     """Schedule every stored subscription; send a digest missed while down once, soon. Returns the count."""
-    services: Services = app.bot_data.services
-    schedules = await asyncio.to_thread(services.chats.schedules)
+    data: BotData = app.bot_data
+    schedules = await asyncio.to_thread(data.services.chats.schedules)
     missed = 0
     for s in schedules:
-        schedule_digest(app.job_queue, s.chat_id, f"{s.at:%H:%M}", s.zone)
+        data.digests.schedule(s.chat_id, f"{s.at:%H:%M}", s.zone)
         if s.missed:
-            delay = CATCH_UP_DELAY_S + CATCH_UP_GAP_S * missed
-            name = f"digest-catch-up:{s.chat_id}"
-            app.job_queue.run_once(send_digest, delay, chat_id=s.chat_id, name=name, job_kwargs=LATE_OK)
+            data.digests.catch_up(s.chat_id, CATCH_UP_DELAY_S + CATCH_UP_GAP_S * missed)
             missed += 1
     log.info("restored %d digest subscriptions, %d missed while down", len(schedules), missed)
     return len(schedules)
@@ -68,9 +53,9 @@ async def send_digest(context: CustomContext) -> None:
     if prepared is None:
         return
     claim, briefing = prepared
-    texts = render.digest_html(briefing, claim.quiet)
-    if texts:
-        await deliver(context, chat_id, texts, lambda: services.chats.release_digest(claim))
+    messages = render.digest_html(briefing, since=claim.since, zone=claim.zone, quiet=claim.quiet)
+    if messages:
+        await deliver(context, chat_id, messages, lambda: services.chats.release_digest(claim))
 
 
 def prepare_digest(services: Services, chat_id: int) -> tuple[DigestClaim, Briefing] | None:
@@ -83,41 +68,7 @@ def prepare_digest(services: Services, chat_id: int) -> tuple[DigestClaim, Brief
     except Exception:
         services.chats.release_digest(claim)
         raise
-    local = claim.since.astimezone(ZoneInfo(claim.zone))
-    return claim, replace(briefing, subject=f"since {local:%-d %b %H:%M} {claim.zone}")
-
-
-async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], release: Callable[[], None]) -> bool:
-    """Send; forget a chat that is gone; call `release` (in a thread) if sending failed otherwise."""
-    try:
-        await send_html(context.bot, chat_id, texts, on_migrate=migrator(context))
-    except ChatGone as exc:
-        await forget_chat(context, exc)
-        return False
-    except TelegramError as exc:
-        log.warning("could not send to chat %s, will retry later: %s", chat_id, exc)
-        await asyncio.to_thread(release)
-        return False
-    return True
-
-
-async def forget_chat(context: CustomContext, gone: ChatGone) -> None:
-    """Unsubscribe and unlink a chat that blocked the bot or no longer exists."""
-    log.info("%s: unsubscribing and unlinking it", gone)
-    await asyncio.to_thread(context.chats.forget_chat, int(gone.chat_id))
-    cancel_digest(context.job_queue, int(gone.chat_id))
-
-
-def migrator(context: CustomContext) -> Callable[[int, int], Awaitable[None]]:
-    """Move a group's state and digest job to its new id when it becomes a supergroup."""
-
-    async def migrate(old: int, new: int) -> None:
-        view = await asyncio.to_thread(context.chats.migrate_chat, old, new)
-        cancel_digest(context.job_queue, old)
-        if view.digest_time:
-            schedule_digest(context.job_queue, new, view.digest_time, view.timezone)
-
-    return migrate
+    return claim, briefing
 
 
 def schedule_feed_poll(app: Application) -> None:

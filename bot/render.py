@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
+from zoneinfo import ZoneInfo
 
 from bot import texts
 from summarizer.results import Briefing, Item, Source
@@ -200,11 +202,15 @@ def timeline_html(b: Briefing) -> list[str]:
     return chunk(blocks)
 
 
-def digest_html(b: Briefing, quiet: bool) -> list[str]:
-    """A digest's messages: one line when nothing is new, none at all for a quiet chat."""
+def digest_html(b: Briefing, *, since: datetime, zone: str, quiet: bool) -> list[str]:
+    """A chat's digest of what was stored `since`, told in its time `zone`.
+
+    One line when nothing is new, no message at all for a `quiet` chat.
+    """
     if b.kind == "none" or not b.items:
         return [] if quiet else [texts.NOTHING_NEW]
-    return to_html(b)
+    local = since.astimezone(ZoneInfo(zone))
+    return to_html(replace(b, subject=f"since {local:%-d %b %H:%M} {zone}"))
 
 
 # -- lists, settings, posts -------------------------------------------------------------------

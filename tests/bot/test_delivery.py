@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from bot.delivery import Backoff, ChatGone, send_html
+from bot.delivery import Backoff, ChatGone, send_messages
 
 NO_WAIT = Backoff(attempts=5, first_delay=0, max_delay=0)
 pytestmark = pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # RetryAfter's int
@@ -34,14 +34,14 @@ async def test_flood_control_and_network_errors_share_one_budget() -> None:
     bot = FailingBot(*[flood(), NetworkError("Bad Gateway")] * 10)
 
     with pytest.raises((RetryAfter, NetworkError)):
-        await send_html(bot, 42, ["hello"], backoff=NO_WAIT)
+        await send_messages(bot, 42, ["hello"], backoff=NO_WAIT)
     assert bot.attempts == NO_WAIT.attempts
 
 
 async def test_a_message_gets_through_within_the_budget() -> None:
     bot = FailingBot(flood(), NetworkError("Bad Gateway"), flood(), NetworkError("Bad Gateway"))
 
-    await send_html(bot, 42, ["hello"], backoff=NO_WAIT)
+    await send_messages(bot, 42, ["hello"], backoff=NO_WAIT)
     assert bot.attempts == 5
 
 
@@ -49,7 +49,7 @@ async def test_a_flood_wait_longer_than_the_backoff_allows_gives_up_at_once() ->
     bot = FailingBot(flood(seconds=600))
 
     with pytest.raises(RetryAfter):
-        await send_html(bot, 42, ["hello"], backoff=NO_WAIT)
+        await send_messages(bot, 42, ["hello"], backoff=NO_WAIT)
     assert bot.attempts == 1
 
 
@@ -62,5 +62,5 @@ async def test_a_gone_chat_is_not_retried(error) -> None:
     bot = FailingBot(error)
 
     with pytest.raises(ChatGone):
-        await send_html(bot, 42, ["hello"], backoff=NO_WAIT)
+        await send_messages(bot, 42, ["hello"], backoff=NO_WAIT)
     assert bot.attempts == 1

@@ -1,7 +1,9 @@
-"""Thin handlers that change a chat's settings: digests, follows, linked channels, feeds.
+"""Handlers for a chat's settings: /subscribe, /unsubscribe, /settings, /follow, /unfollow, /channel, /feeds.
 
-In groups only the chat's administrators may change them (checked with getChatMember);
-in a private chat the user is its own administrator.
+Each one validates its arguments, checks that the user may change the chat's settings,
+makes one chat-service call in a worker thread and replies (bot/delivery.py). In groups
+only the chat's administrators may change them (checked with getChatMember); in a private
+chat the user is its own administrator. /feeds add and remove are for the bot's operators.
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 
 from bot import render, texts
-from bot.render import fill
 from bot.context import CustomContext
-from bot.handlers import query_of, reply
-from bot.jobs import cancel_digest, schedule_digest
+from bot.delivery import reply
+from bot.render import fill
 from summarizer.chats import feed_targets
 from summarizer.schedule import ScheduleError, parse_schedule
 
@@ -56,9 +57,9 @@ async def _allowed(update: Update, context: CustomContext) -> bool:
 
 async def subscribe(update: Update, context: CustomContext) -> None:
     """Start or move the daily digest: /subscribe [HH:MM] [Area/City]."""
-    settings = context.settings
+    defaults = context.settings
     try:
-        at, zone = parse_schedule(context.args or [], settings.digest_time, settings.digest_timezone)
+        at, zone = parse_schedule(context.args or [], defaults.digest_time, defaults.digest_timezone)
     except ScheduleError as exc:
         await reply(update, context, [fill(texts.BAD_SCHEDULE, error=exc)])
         return
@@ -66,7 +67,7 @@ async def subscribe(update: Update, context: CustomContext) -> None:
         return
     chat_id = update.effective_chat.id
     await asyncio.to_thread(context.chats.subscribe, chat_id, at, zone)
-    schedule_digest(context.job_queue, chat_id, at, zone)
+    context.digests.schedule(chat_id, at, zone)
     await reply(update, context, [fill(texts.SUBSCRIBED, at=at, zone=zone)])
 
 
@@ -76,7 +77,7 @@ async def unsubscribe(update: Update, context: CustomContext) -> None:
         return
     chat_id = update.effective_chat.id
     had = await asyncio.to_thread(context.chats.unsubscribe, chat_id)
-    cancel_digest(context.job_queue, chat_id)
+    context.digests.cancel(chat_id)
     await reply(update, context, [texts.UNSUBSCRIBED if had else texts.NOT_SUBSCRIBED])
 
 
@@ -99,7 +100,7 @@ async def settings(update: Update, context: CustomContext) -> None:
 
 async def follow(update: Update, context: CustomContext) -> None:
     """Follow an actor: /follow zelensky."""
-    name = query_of(context.args)
+    name = context.query
     if not name or len(name) > texts.MAX_QUERY:
         await reply(update, context, [texts.FOLLOW_USAGE])
         return
@@ -114,7 +115,7 @@ async def follow(update: Update, context: CustomContext) -> None:
 
 async def unfollow(update: Update, context: CustomContext) -> None:
     """Stop following an actor: /unfollow zelensky."""
-    name = query_of(context.args)
+    name = context.query
     if not name or len(name) > texts.MAX_QUERY:
         await reply(update, context, [texts.UNFOLLOW_USAGE])
         return
@@ -183,22 +184,22 @@ async def _unlink(update: Update, context: CustomContext, target: str | None) ->
 
 async def feeds(update: Update, context: CustomContext) -> None:
     """List the polled feeds; bot admins add or remove one: /feeds add|remove <url>."""
-    services, args = context.services, context.args or []
+    args = context.args or []
     if not args:
-        configured = feed_targets(services.settings.feeds)
-        added = await asyncio.to_thread(services.chats.feeds)
+        configured = feed_targets(context.settings.feeds)
+        added = await asyncio.to_thread(context.chats.feeds)
         await reply(update, context, [render.feeds_html(configured + added)])
         return
     if len(args) != 2 or args[0] not in ("add", "remove") or not re.fullmatch(r"https?://\S{3,1990}", args[1]):
         await reply(update, context, [texts.FEEDS_USAGE])
         return
     user = update.effective_user
-    if user is None or str(user.id) not in services.settings.bot_admins.split():
+    if user is None or str(user.id) not in context.settings.bot_admins.split():
         await reply(update, context, [texts.OPERATORS_ONLY])
         return
     if args[0] == "add":
-        new = await asyncio.to_thread(services.chats.add_feed, args[1], user.id)
+        new = await asyncio.to_thread(context.chats.add_feed, args[1], user.id)
         await reply(update, context, [texts.FEED_ADDED if new else texts.FEED_KNOWN])
     else:
-        gone = await asyncio.to_thread(services.chats.remove_feed, args[1])
+        gone = await asyncio.to_thread(context.chats.remove_feed, args[1])
         await reply(update, context, [texts.FEED_REMOVED if gone else texts.FEED_NOT_ADDED])
