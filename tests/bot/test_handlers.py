@@ -7,19 +7,10 @@ import re
 import pytest
 
 from bot import texts
+from tests.bot.markup import markup_is_safe
 from tests.bot.recording import BOT, RecordingRequest, inline_query
 
 pytestmark = pytest.mark.slow  # the session's seeded store runs the real spaCy pipeline once
-
-# Telegram's HTML: these tags, and entities; anything else in a reply is a markup bug.
-ALLOWED_TAGS = re.compile(r"</?(?:b|i|code|a)(?: href=\"[^\"<>]*\")?>")
-
-
-def markup_is_safe(html: str) -> bool:
-    """Every < opens an allowed tag and every & starts an entity."""
-    stripped = ALLOWED_TAGS.sub("", html)
-    return "<" not in stripped and ">" not in stripped and not re.search(r"&(?!(?:amp|lt|gt|quot);)", stripped)
-
 
 async def test_start_and_help_say_what_the_bot_does(bot) -> None:
     start = await bot.send("/start")

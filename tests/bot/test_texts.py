@@ -8,7 +8,7 @@ import pytest
 
 from bot import texts
 from bot.render import esc, fill
-from tests.bot.test_render_briefing import well_formed
+from tests.bot.markup import well_formed
 
 STRINGS = {name: value for name, value in vars(texts).items() if name.isupper() and isinstance(value, str)}
 HOSTILE = "<b>x</b> & {y} “z”"

@@ -1,0 +1,168 @@
+"""Rendering: escaped HTML, numbered source links, 4096-character chunks, plain text; and the
+invariants for any text at all: every message fits, is well-formed HTML, and shows the text."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot import render
+from bot.render import TELEGRAM_LIMIT, chunk, day, to_html, to_text
+from summarizer.chats import ChatView, Link, Post
+from summarizer.results import Briefing, Item, Source
+from tests.bot.markup import visible_text, well_formed
+
+SRC = Source(1, 10, "Talks <b>begin</b>", "AP & Co", date(2023, 3, 29), "https://example.org/a?x=1&y=<2>")
+SRC2 = Source(2, 11, None, None, date(2025, 5, 7), None)
+
+
+def briefing(items) -> Briefing:
+    return Briefing("xi", "actor", "Xi Jinping", tuple(items))
+
+
+def test_days_and_spans_read_naturally():
+    assert day(date(2023, 3, 17)) == "17 Mar 2023"
+    assert day(date(2023, 3, 20), date(2023, 3, 22)) == "20–22 Mar 2023"
+    assert day(date(2022, 12, 21), date(2023, 1, 2)) == "21 Dec 2022 – 2 Jan 2023"
+    assert day(None) == "undated"
+
+
+def test_article_text_cannot_break_the_markup():
+    b = briefing([Item('Xi said "<script>alert(1)</script> & <b>bold</b>"', date(2023, 3, 29), None, (SRC,))])
+    [message] = to_html(b)
+    assert "<script>" not in message and "&lt;script&gt;" in message
+    assert well_formed(message)
+    assert '<a href="https://example.org/a?x=1&amp;y=&lt;2&gt;">[1]</a>' in message
+
+
+def test_sources_are_numbered_with_outlet_title_and_date():
+    b = briefing([Item("One.", date(2023, 3, 29), None, (SRC,)), Item("Two.", date(2025, 5, 7), None, (SRC2,))])
+    text = to_text(b)
+    assert "[1] AP & Co, “Talks <b>begin</b>”, 29 Mar 2023, https://example.org/a?x=1&y=<2>" in text
+    assert "[2] unknown outlet, 7 May 2025" in text
+    assert text.index("One.") < text.index("Two.")
+
+
+def test_long_briefings_split_under_the_limit_between_items():
+    items = [Item(f"Point {n}: " + "word " * 300, date(2023, 3, n % 28 + 1), None, (SRC,)) for n in range(40)]
+    messages = to_html(briefing(items))
+    assert len(messages) > 1
+    assert all(len(m) <= TELEGRAM_LIMIT for m in messages)
+    assert all(well_formed(m) for m in messages)
+    assert sum(len(re.findall(r"Point \d+:", m)) for m in messages) == 40
+
+
+def test_one_huge_line_is_cut_at_a_space_outside_tags():
+    pieces = chunk(["<b>x</b> " + "a&amp;b " * 2000])
+    assert all(len(p) <= TELEGRAM_LIMIT for p in pieces)
+    assert all(well_formed(p) for p in pieces)
+    assert "".join(pieces).count("&amp;") == 2000
+
+
+def test_a_none_briefing_is_its_note():
+    b = Briefing("zzz", "none", "", note="No coverage of “zzz” is stored.")
+    assert to_text(b) == "No coverage of “zzz” is stored."
+    assert to_html(b) == ["<i>No coverage of “zzz” is stored.</i>"]
+
+
+def test_date_briefings_separate_events_from_publications():
+    b = Briefing("17 March 2023", "date", "17 March 2023", (
+        Item("Happened.", date(2023, 3, 17), None, (SRC,), "event"),
+        Item("Published.", date(2023, 3, 17), None, (SRC2,), "published"),
+    ))
+    text = to_text(b)
+    assert text.index("What happened then") < text.index("Happened.") < text.index("Published then") < text.index("Published.")
+
+
+# -- invariants, for any text ----------------------------------------------------------------
+
+# Anything a stored article, a feed or a user may carry: markup, entities, quotes, emoji, RTL,
+# controls and long runs without spaces.
+TEXT = st.text(
+    st.one_of(st.sampled_from("<>&\"' \n;#/=ab"), st.characters(codec="utf-8", exclude_categories=("Cs",))),
+    max_size=300,
+)
+WORDS = st.lists(st.one_of(TEXT, st.text("<>&; ab", min_size=1, max_size=40)), max_size=60).map(" ".join)
+URL = st.one_of(st.none(), TEXT, TEXT.map(lambda t: f"https://x.example/{t}"))
+DAY = st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 12, 31)))
+SOURCE = st.builds(Source, st.integers(1, 40), st.integers(1, 10**6), st.one_of(st.none(), TEXT), st.one_of(st.none(), TEXT), DAY, URL)
+ITEM = st.builds(Item, st.one_of(TEXT, WORDS), DAY, DAY, st.lists(SOURCE, max_size=4).map(tuple), st.sampled_from(["event", "published"]))
+BRIEFING = st.builds(
+    Briefing, TEXT, st.sampled_from(["actor", "date", "topic", "digest", "none"]), TEXT,
+    st.lists(ITEM, max_size=40).map(tuple), note=TEXT,
+)
+EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+def squeezed(text: str) -> str:
+    """Text without its whitespace: messages are split, and lines cut, at whitespace."""
+    return "".join(text.split())
+
+
+def check(messages: list[str]) -> str:
+    """Every message fits and is well-formed Telegram HTML; returns what the user reads."""
+    assert messages and all(messages)
+    for message in messages:
+        assert len(message) <= TELEGRAM_LIMIT
+        assert well_formed(message), message
+    return squeezed("".join(visible_text(m) for m in messages))
+
+
+@EXAMPLES
+@given(BRIEFING)
+def test_any_briefing_fits_in_well_formed_messages_that_show_all_of_it(b) -> None:
+    shown = check(to_html(b)) if to_html(b) else ""
+    for item in b.items:
+        assert squeezed(item.text) in shown
+    for source in b.sources:
+        assert squeezed(source.title or "") in shown and squeezed(source.outlet or "") in shown
+
+
+@EXAMPLES
+@given(BRIEFING)
+def test_any_timeline_fits_in_well_formed_messages_that_show_all_of_it(b) -> None:
+    shown = check(render.timeline_html(b))
+    for item in b.items:
+        assert squeezed(item.text) in shown
+
+
+@EXAMPLES
+@given(BRIEFING, st.booleans())
+def test_any_digest_fits_in_well_formed_messages(b, quiet) -> None:
+    since = datetime(2025, 5, 7, 8, 0, tzinfo=UTC)
+    messages = render.digest_html(b, since=since, zone="Asia/Tokyo", quiet=quiet)
+    if messages:
+        check(messages)
+    else:
+        assert quiet and (b.kind == "none" or not b.items)
+
+
+@EXAMPLES
+@given(st.lists(st.one_of(WORDS, TEXT).map(render.esc), max_size=30))
+def test_chunks_fit_and_keep_every_character_but_whitespace(blocks) -> None:
+    messages = chunk(blocks)
+    assert all(len(m) <= TELEGRAM_LIMIT for m in messages)
+    assert squeezed("".join(messages)) == squeezed("".join(blocks))
+
+
+@EXAMPLES
+@given(TEXT, TEXT, URL, st.lists(TEXT, max_size=5))
+def test_any_stored_or_typed_text_is_escaped_in_every_view(title, outlet, url, names) -> None:
+    post = render.post_html(Post(1, 2, title, outlet, url))
+    view = ChatView(1, "08:00", "UTC", False, tuple(names), tuple(Link(n, t) for n, t in enumerate(names)))
+    rendered = [post, render.settings_html(view), render.no_actor_html(title, names), render.feeds_html(names)]
+    for text in rendered:
+        assert len(text) <= TELEGRAM_LIMIT and well_formed(text), text
+    assert squeezed(title) in squeezed(visible_text(post)) and squeezed(outlet) in squeezed(visible_text(post))
+
+
+@EXAMPLES
+@given(TEXT, TEXT)
+def test_fill_and_link_escape_whatever_they_are_given(value, url) -> None:
+    filled = render.fill("<b>{v}</b> and {w}", v=value, w=url)
+    assert well_formed(filled) and visible_text(filled) == f"{value} and {url}"
+    anchor = render.link(f"https://x.example/{url}", render.esc(value))
+    assert well_formed(anchor) and visible_text(anchor) == value
