@@ -324,8 +324,20 @@ def _fit(block: str, limit: int) -> list[str]:
 
 
 def _safe_cut(line: str, limit: int) -> int:
-    """The last space before `limit` that is outside any tag or entity."""
+    """The last space before `limit` outside any tag or entity; failing that, the last place outside one."""
     cut = line.rfind(" ", 0, limit)
-    while cut > 0 and (line.rfind("<", 0, cut) > line.rfind(">", 0, cut) or line.rfind("&", 0, cut) > line.rfind(";", 0, cut)):
+    while cut > 0 and _opened(line, cut) is not None:
         cut = line.rfind(" ", 0, cut)
-    return cut if cut > 0 else limit
+    if cut > 0:
+        return cut
+    cut = limit  # a run without spaces: cut it before the tag or entity the limit falls in
+    while (start := _opened(line, cut)) is not None and start > 0:
+        cut = start
+    return cut
+
+
+def _opened(line: str, at: int) -> int | None:
+    """Where the tag or entity that `line[at]` falls inside starts; None when it falls inside none."""
+    tag, entity = line.rfind("<", 0, at), line.rfind("&", 0, at)
+    starts = [s for s, end in ((tag, ">"), (entity, ";")) if s >= 0 and line.rfind(end, 0, at) < s]
+    return max(starts) if starts else None

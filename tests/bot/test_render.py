@@ -62,6 +62,12 @@ def test_one_huge_line_is_cut_at_a_space_outside_tags():
     assert "".join(pieces).count("&amp;") == 2000
 
 
+def test_a_huge_line_without_spaces_is_cut_outside_entities():
+    pieces = chunk(["• <b>1 Mar 2023</b>: " + "&amp;" * 1000 + " tail"])
+    assert all(len(p) <= TELEGRAM_LIMIT and well_formed(p) for p in pieces)
+    assert "".join(pieces).count("&amp;") == 1000
+
+
 def test_a_none_briefing_is_its_note():
     b = Briefing("zzz", "none", "", note="No coverage of “zzz” is stored.")
     assert to_text(b) == "No coverage of “zzz” is stored."
@@ -86,10 +92,11 @@ TEXT = st.text(
     max_size=300,
 )
 WORDS = st.lists(st.one_of(TEXT, st.text("<>&; ab", min_size=1, max_size=40)), max_size=60).map(" ".join)
+RUN = st.text("<>&;ab", min_size=1500, max_size=2000)  # escaped, longer than a message, no space to cut at
 URL = st.one_of(st.none(), TEXT, TEXT.map(lambda t: f"https://x.example/{t}"))
 DAY = st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 12, 31)))
 SOURCE = st.builds(Source, st.integers(1, 40), st.integers(1, 10**6), st.one_of(st.none(), TEXT), st.one_of(st.none(), TEXT), DAY, URL)
-ITEM = st.builds(Item, st.one_of(TEXT, WORDS), DAY, DAY, st.lists(SOURCE, max_size=4).map(tuple), st.sampled_from(["event", "published"]))
+ITEM = st.builds(Item, st.one_of(TEXT, WORDS, RUN), DAY, DAY, st.lists(SOURCE, max_size=4).map(tuple), st.sampled_from(["event", "published"]))
 BRIEFING = st.builds(
     Briefing, TEXT, st.sampled_from(["actor", "date", "topic", "digest", "none"]), TEXT,
     st.lists(ITEM, max_size=40).map(tuple), note=TEXT,
@@ -141,10 +148,10 @@ def test_any_digest_fits_in_well_formed_messages(b, quiet) -> None:
 
 
 @EXAMPLES
-@given(st.lists(st.one_of(WORDS, TEXT).map(render.esc), max_size=30))
+@given(st.lists(st.one_of(WORDS, TEXT, RUN).map(render.esc), max_size=30))
 def test_chunks_fit_and_keep_every_character_but_whitespace(blocks) -> None:
     messages = chunk(blocks)
-    assert all(len(m) <= TELEGRAM_LIMIT for m in messages)
+    assert all(len(m) <= TELEGRAM_LIMIT and well_formed(m) for m in messages)
     assert squeezed("".join(messages)) == squeezed("".join(blocks))
 
 
