@@ -126,9 +126,10 @@ def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return 0
-    for r in rows:
-        extra = f"  aka {', '.join(r.aliases)}" if r.aliases else ""
-        print(f"{r.mentions:5d} mentions {r.articles:4d} articles  {r.name} ({r.kind}){extra}")
+    from bot.render import actors_text
+
+    for line in actors_text(rows):
+        print(line)
     return 0
 
 
@@ -137,10 +138,10 @@ def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False, default=str))
         return 0
-    for r in rows:
-        date = f"{r.published}" if r.published else "undated"
-        how = f" ({r.published_how})" if r.published_how else ""
-        print(f"#{r.id:<4d} {date}{how}  {r.outlet or 'unknown outlet'}: {r.title or r.origin}  [{r.sentences} sentences]")
+    from bot.render import articles_text
+
+    for line in articles_text(rows):
+        print(line)
     return 0
 
 

@@ -31,6 +31,7 @@ class ActorLine(Protocol):
 
     name: str
     kind: str
+    aliases: tuple[str, ...]
     mentions: int
     articles: int
 
@@ -38,11 +39,14 @@ class ActorLine(Protocol):
 class ArticleLine(Protocol):
     """What the article list shows of one article (the briefing service's article rows)."""
 
+    id: int
     title: str | None
     outlet: str | None
     url: str | None
     published: date | None
+    published_how: str | None
     origin: str
+    sentences: int
 
 
 # -- escaping ---------------------------------------------------------------------------------
@@ -214,6 +218,23 @@ def digest_html(b: Briefing, *, since: datetime, zone: str, quiet: bool) -> list
 
 
 # -- lists, settings, posts -------------------------------------------------------------------
+
+
+def actors_text(rows: Sequence[ActorLine]) -> list[str]:
+    """One line per actor with its counts and other names, as the CLI prints them."""
+    return [
+        f"{r.mentions:5d} mentions {r.articles:4d} articles  {r.name} ({r.kind})" + (f"  aka {', '.join(r.aliases)}" if r.aliases else "")
+        for r in rows
+    ]
+
+
+def articles_text(rows: Sequence[ArticleLine]) -> list[str]:
+    """One line per stored article, with how its date was found, as the CLI prints them."""
+    lines = []
+    for r in rows:
+        published = f"{r.published or 'undated'}" + (f" ({r.published_how})" if r.published_how else "")
+        lines.append(f"#{r.id:<4d} {published}  {r.outlet or 'unknown outlet'}: {r.title or r.origin}  [{r.sentences} sentences]")
+    return lines
 
 
 def help_html(bot_username: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -81,6 +82,22 @@ def test_date_briefings_separate_events_from_publications():
     ))
     text = to_text(b)
     assert text.index("What happened then") < text.index("Happened.") < text.index("Published then") < text.index("Published.")
+
+
+def test_actor_and_article_lists_print_one_line_each():
+    xi = SimpleNamespace(name="Xi Jinping", kind="person", aliases=("Xi", "President Xi"), mentions=42, articles=5)
+    kyiv = SimpleNamespace(name="Kyiv", kind="place", aliases=(), mentions=3, articles=1)
+    assert render.actors_text([xi, kyiv]) == [
+        "   42 mentions    5 articles  Xi Jinping (person)  aka Xi, President Xi",
+        "    3 mentions    1 articles  Kyiv (place)",
+    ]
+    dated = SimpleNamespace(id=7, title="Talks", outlet="AP", url=None, published=date(2023, 3, 17), published_how="front matter", origin="a.md", sentences=12)
+    undated = SimpleNamespace(id=12, title=None, outlet=None, url=None, published=None, published_how=None, origin="b.md", sentences=1)
+    assert render.articles_text([dated, undated]) == [
+        "#7    2023-03-17 (front matter)  AP: Talks  [12 sentences]",
+        "#12   undated  unknown outlet: b.md  [1 sentences]",
+    ]
+    assert "<b>Xi Jinping</b> (person): 42 mentions in 5 articles" in render.actors_html([xi, kyiv])[0]
 
 
 # -- invariants, for any text ----------------------------------------------------------------
