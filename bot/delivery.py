@@ -66,8 +66,11 @@ async def reply(update: Update, context: CustomContext, texts: Sequence[str], *,
 
 
 async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], release: Callable[[], None]) -> bool:
-    """Send a job's messages; whether they went. `release` (run in a thread) gives the work back
-    for a later run when sending failed, unless the chat is gone for good."""
+    """Send a job's messages; return whether they went.
+
+    When sending fails, `release` (run in a thread) gives the work back for a later run,
+    unless the chat is gone for good.
+    """
     try:
         await send_messages(context.bot, chat_id, texts, on_migrate=_migrator(context))
     except ChatGone as gone:
