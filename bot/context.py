@@ -13,7 +13,7 @@ from summarizer.chats import ChatService
 
 if TYPE_CHECKING:
     from summarizer.briefings import BriefingService
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
 
 

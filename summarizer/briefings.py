@@ -12,16 +12,18 @@ from datetime import date, datetime
 import numpy as np
 from sqlalchemy.orm import Session
 
-from summarizer import corpus, repository
 from summarizer.results import Briefing, Item, Source
-from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
-from summarizer.db import Store
 from summarizer.embeddings import Encoder
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.scoring import content_words, focus, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning
+from summarizer.store import Store
+from summarizer.store import actors as actor_store
+from summarizer.store import articles as article_store
+from summarizer.store import sentences as corpus
+from summarizer.store.rows import ActorRow, ArticleRow, Candidates, Catalog
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ class BriefingService:
         self.tuning = tuning
         self._vectors = corpus.VectorIndex()
         self._cache: OrderedDict[tuple, Briefing] = OrderedDict()
-        self._catalog: tuple[tuple[int, int], corpus.Catalog] | None = None
+        self._catalog: tuple[tuple[int, int], Catalog] | None = None
         self._lock = threading.Lock()
 
     def warm(self) -> None:
@@ -71,15 +73,15 @@ class BriefingService:
         with self._lock:
             self._cache.clear()
 
-    def actors(self) -> list[repository.ActorRow]:
+    def actors(self) -> list[ActorRow]:
         """Stored actors that are mentioned, most mentioned first."""
         with self.store.session() as session:
-            return [r for r in repository.actor_rows(session) if r.mentions]
+            return [r for r in actor_store.actor_rows(session) if r.mentions]
 
-    def articles(self) -> list[repository.ArticleRow]:
+    def articles(self) -> list[ArticleRow]:
         """Stored articles, newest publication first."""
         with self.store.session() as session:
-            return repository.article_rows(session)
+            return article_store.article_rows(session)
 
     def brief(self, query: str, *, long: bool = False) -> Briefing:
         """Brief on an actor, a date or span, or a topic, across every stored article.
@@ -92,7 +94,7 @@ class BriefingService:
             A Briefing; kind "none" with a note and suggestions when nothing relevant is stored.
         """
         with self.store.session() as session:
-            version = repository.corpus_version(session)
+            version = article_store.corpus_version(session)
             key = (" ".join(query.lower().split()), long, version, self.today())
             with self._lock:
                 if key in self._cache:
@@ -160,13 +162,13 @@ class BriefingService:
         c = self._current_catalog(session)
         return plan(query, c.names, c.mentions, self.today(), c.dates)
 
-    def _current_catalog(self, session: Session) -> corpus.Catalog:
+    def _current_catalog(self, session: Session) -> Catalog:
         """The store's names, counts and dates, read once per corpus version."""
-        version = repository.corpus_version(session)
+        version = article_store.corpus_version(session)
         with self._lock:
             if self._catalog is not None and self._catalog[0] == version:
                 return self._catalog[1]
-        current = corpus.catalog(session)
+        current = actor_store.catalog(session)
         with self._lock:
             self._catalog = (version, current)
         return current
@@ -275,7 +277,7 @@ class BriefingService:
         by_publication: bool = False,
     ) -> tuple[Item, ...]:
         """Items from groups: the lead's text and date, every member's article as a source."""
-        meta = corpus.article_meta(session, {c.articles[i] for g in groups for i in g.members})
+        meta = article_store.articles_by_id(session, {c.articles[i] for g in groups for i in g.members})
         items = []
         for g in groups:
             lead = g.lead
@@ -303,7 +305,7 @@ class BriefingService:
         for name in follow:
             actor, _ = resolve_actor(name, known.names, known.mentions, self.today())
             if actor is not None:
-                followed |= corpus.mentioned_sentence_ids(session, actor.id) & ids
+                followed |= actor_store.mentioned_sentence_ids(session, actor.id) & ids
         return followed
 
     def _none(self, session: Session, query: str, p: Plan, template: str) -> Briefing:
@@ -341,7 +343,7 @@ def _overlap(span: DateSpan, start: date, end: date) -> float:
     return max(inside, 0) / ((end - start).days + 1)
 
 
-def _source(meta: corpus.ArticleMeta) -> Source:
+def _source(meta: ArticleRow) -> Source:
     return Source(0, meta.id, meta.title, meta.outlet, meta.published, meta.url)
 
 

@@ -15,10 +15,10 @@ from datetime import UTC, datetime, time
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from summarizer import corpus
 from summarizer.actors import name_key
-from summarizer.db import Store
-from summarizer.models import Actor, Article, ChatLink, ChatSubscription, Delivery, Feed, Follow, Mention
+from summarizer.store import Store
+from summarizer.store.actors import actor_keys, mention_counts
+from summarizer.store.models import Actor, Article, ChatLink, ChatSubscription, Delivery, Feed, Follow, Mention
 from summarizer.queries import resolve_actor
 from summarizer.schedule import FIRST_SPAN, SLACK, digest_due, last_occurrence, load_zone, parse_time
 
@@ -333,7 +333,7 @@ def _is(column, value):
 
 def _resolve_actor(session: Session, text: str, now: datetime) -> tuple[tuple[int, str] | None, tuple[str, ...]]:
     """Find the stored actor `text` names: any kind by exact key, else the query planner's match."""
-    actor, suggestions = resolve_actor(text, corpus.actor_keys(session), corpus.mention_counts(session), now.date())
+    actor, suggestions = resolve_actor(text, actor_keys(session), {a: n for a, (n, _) in mention_counts(session).items()}, now.date())
     return ((actor.id, actor.name) if actor else None), suggestions
 
 

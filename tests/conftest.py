@@ -46,7 +46,7 @@ def real_encoder(model_dir):
 @pytest.fixture(scope="session")
 def real_seeded_store(tmp_path_factory, nlp, real_encoder):
     """A store holding the five seeds, analysed with the real spaCy pipeline and MiniLM."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
     from summarizer.settings import Settings
 
@@ -62,7 +62,7 @@ def real_seeded_store(tmp_path_factory, nlp, real_encoder):
 @pytest.fixture(scope="session")
 def seeded_store(tmp_path_factory, nlp):
     """A store holding the five seeds, analysed with the real spaCy pipeline and the fake encoder."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
     from summarizer.settings import Settings
     from tests.fakes import FakeEncoder

@@ -16,7 +16,7 @@ from bot import delivery
 from bot.app import build_application
 from bot.context import BotServices
 from summarizer.briefings import BriefingService
-from summarizer.db import Store
+from summarizer.store.db import Store
 from summarizer.ingest import Ingestor
 from summarizer.settings import Settings
 from summarizer.chats import ChatService

@@ -9,8 +9,8 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from summarizer.actors import name_key
-from summarizer.db import Store
-from summarizer.models import Actor, Alias, Article, Mention, Sentence
+from summarizer.store.db import Store
+from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
 from summarizer.chats import ChatService, feed_targets
 from summarizer.schedule import ScheduleError, digest_due, last_occurrence, parse_schedule
 
