@@ -62,20 +62,10 @@ class DateSpan:
             d = d.date()
         return isinstance(d, date) and self.start <= d <= self.end
 
-    def overlaps(self, other: DateSpan) -> bool:
-        return self.start <= other.end and other.start <= self.end
-
     def __str__(self) -> str:
         if self.start == self.end:
             return self.start.isoformat()
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
-
-    @classmethod
-    def parse(cls, text: str) -> DateSpan:
-        """Invert `str()`: "2023-03-20" or "2023-03-20..2023-03-22"."""
-        first, sep, last = text.strip().partition("..")
-        start = date.fromisoformat(first.strip())
-        return cls(start, date.fromisoformat(last.strip()) if sep else start)
 
 
 # --- calendar helpers ------------------------------------------------------------------
