@@ -12,11 +12,11 @@ from datetime import date, datetime
 import numpy as np
 from sqlalchemy.orm import Session
 
-from summarizer.results import Briefing, Item, Source
 from summarizer.dates import DateSpan
 from summarizer.embeddings import Encoder
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
+from summarizer.results import Briefing, Item, Source
 from summarizer.scoring import content_words, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning

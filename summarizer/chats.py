@@ -16,12 +16,27 @@ from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from summarizer.actors import name_key
+from summarizer.queries import resolve_actor
+from summarizer.schedule import (
+    FIRST_SPAN,
+    SLACK,
+    digest_due,
+    last_occurrence,
+    load_zone,
+    parse_time,
+)
 from summarizer.store import Store
 from summarizer.store.actors import actor_keys, mention_counts
-from summarizer.store.models import Actor, Article, ChatLink, ChatSubscription, Delivery, Feed, Follow, Mention
-from summarizer.queries import resolve_actor
-from summarizer.schedule import FIRST_SPAN, SLACK, digest_due, last_occurrence, load_zone, parse_time
-
+from summarizer.store.models import (
+    Actor,
+    Article,
+    ChatLink,
+    ChatSubscription,
+    Delivery,
+    Feed,
+    Follow,
+    Mention,
+)
 
 Clock = Callable[[], datetime]
 

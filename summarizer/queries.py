@@ -9,10 +9,11 @@ from datetime import date
 from typing import Literal
 
 from summarizer.actors import name_key
-from summarizer.store.rows import ActorRow
 from summarizer.dates import DateSpan, parse_date_query
+from summarizer.store.rows import ActorRow
+from summarizer.vocabulary import MONTH_ABBREVIATIONS, alternation
 
-MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+MONTH = re.compile(rf"\b{alternation(a.lower() for a in MONTH_ABBREVIATIONS)}[a-z]*\b", re.IGNORECASE)
 YEAR = re.compile(r"\b\d{4}\b")
 RESOLVE_SCORE = 85  # a near miss this close to one name is that name ("zelenksy")
 SUGGEST_SCORE = 60  # close enough to offer as "did you mean"

@@ -7,7 +7,6 @@ service builds its own store or encoder, so one process holds one model and one 
 from __future__ import annotations
 
 import logging
-
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -21,10 +20,10 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
     from summarizer.briefings import BriefingService
-    from summarizer.store import Store
+    from summarizer.chats import ChatService
     from summarizer.embeddings import Encoder
     from summarizer.ingest import Ingestor
-    from summarizer.chats import ChatService
+    from summarizer.store import Store
 
 
 @dataclass
@@ -68,10 +67,10 @@ def build(
         clock, today: the time sources of the chat and briefing services.
     """
     from summarizer.briefings import BriefingService
-    from summarizer.store import Store
+    from summarizer.chats import ChatService
     from summarizer.embeddings import make_encoder
     from summarizer.ingest import Ingestor
-    from summarizer.chats import ChatService
+    from summarizer.store import Store
 
     store = store or Store(settings.resolved_database_url)
     encoder = encoder or make_encoder(settings)

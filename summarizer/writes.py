@@ -13,7 +13,13 @@ from datetime import datetime
 import numpy as np
 from sqlalchemy.orm import Session
 
-from summarizer.actors import ActorConfig, ActorIndex, NewActor, Resolution, config_resolution
+from summarizer.actors import (
+    ActorConfig,
+    ActorIndex,
+    NewActor,
+    Resolution,
+    config_resolution,
+)
 from summarizer.analysis import Analysis
 from summarizer.scoring import prominence, quality, speaks
 from summarizer.sources import RawArticle
