@@ -105,7 +105,7 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
     titles: list[TitleHit] = []
     for index, span in enumerate(spans):
         started = time.perf_counter()
-        event = event_span(span, published) if published else None
+        event = _event(span, published) if published else None
         if seconds is not None:
             seconds["dates"] += time.perf_counter() - started
         sentences.append(
@@ -267,6 +267,15 @@ def _standalone_titles(span: Span, index: int) -> list[TitleHit]:
             continue  # a bare "president" names nobody in particular
         hits.append(TitleHit(index, doc[start : token.i + 1].text))
     return hits
+
+
+def _event(span: Span, published: date) -> tuple[DateSpan, str] | None:
+    """The sentence's event date; a sentence whose time cannot be placed stays undated, never costing its article."""
+    try:
+        return event_span(span, published)
+    except (ValueError, OverflowError, ArithmeticError):
+        log.debug("undated: the event date of %r could not be placed", span.text[:80], exc_info=True)
+        return None
 
 
 def _proper_runs(span: Span) -> tuple[str, ...]:

@@ -190,11 +190,11 @@ class BriefingService:
             ctx = Context(span=span)
             events = self._pool(session, events, "event", ctx)
             items = self._choose(session, events, self._rank("event", events, ctx), event_budget)
-        if len(published):
-            shown = {sid for it in items for sid in it.sentence_ids}
-            published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
+        shown = {sid for it in items for sid in it.sentence_ids}
+        published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
+        published = self._pool(session, published, "published", Context())
+        if len(published):  # none left when the day's every sentence was already an event item
             rest = Budget(budget.max_items - len(items), budget.max_chars - sum(len(it.text) for it in items))
-            published = self._pool(session, published, "published", Context())
             scores = self._rank("published", published, Context())
             if items:  # what the events already say is not said again
                 said = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items]).vectors
@@ -307,7 +307,7 @@ class BriefingService:
         note = template.format(q=query.strip(), subject=p.subject or f"“{query.strip()}”")
         known = self._current_catalog(session)
         if p.kind == "date":
-            suggestions = _coverage(known.dates)
+            suggestions = _coverage(known.dates, p.span)
             note += " Stored coverage: " + "; ".join(suggestions) + "."
         elif p.suggestions:
             suggestions = list(p.suggestions)
@@ -342,10 +342,20 @@ def _renumber(items: Sequence[Item]) -> list[Item]:
     return out
 
 
-def _coverage(dates: Sequence[date]) -> list[str]:
-    """Stored dates as spans separated by gaps of more than a month: ["14–29 March 2023", ...]."""
+def _coverage(dates: Sequence[date], asked: DateSpan | None = None) -> list[str]:
+    """Stored dates as spans separated by gaps of more than a month: ["14–29 March 2023", ...].
+
+    A span that would straddle the `asked` days (which hold no coverage) is cut around them,
+    so the answer never lists coverage that contains the day it just said had none.
+    """
     labels = episodes(list(dates), 30)
     spans: dict[int, list[date]] = {}
     for d, label in zip(dates, labels):
         spans.setdefault(label, []).append(d)
-    return [describe_span(DateSpan(min(ds), max(ds))) for ds in spans.values()]
+    out = []
+    for ds in spans.values():
+        parts = [ds]
+        if asked is not None:
+            parts = [[d for d in ds if d < asked.start], [d for d in ds if d > asked.end]]
+        out += [describe_span(DateSpan(min(part), max(part))) for part in parts if part]
+    return out

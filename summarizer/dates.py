@@ -405,9 +405,13 @@ def resolve_expression(text: str, anchor: date, tense: Tense = "unknown") -> Dat
         tense: the tense of the governing verb; "unknown" reads as past, the news default.
 
     Returns:
-        The day or span meant, or None for durations and vague periods ("recent weeks").
+        The day or span meant, or None for durations, vague periods ("recent weeks") and
+        times the calendar cannot hold ("7000 years ago").
     """
-    return _resolve(_normalize(text), anchor, tense)
+    try:
+        return _resolve(_normalize(text), anchor, tense)
+    except (ValueError, OverflowError, ArithmeticError):
+        return None
 
 
 def _resolve(t: str, anchor: date, tense: Tense) -> DateSpan | None:
@@ -435,7 +439,13 @@ def parse_date_query(q: str, today: date, latest: date | None = None) -> DateSpa
         latest: the newest date in the store; a yearless "March 21" is the last one on or
             before it (on or before `today` when None).
     """
-    t = _strip_lead(_normalize(q))
+    try:
+        return _parse_query(_strip_lead(_normalize(q)), today, latest)
+    except (ValueError, OverflowError, ArithmeticError):
+        return None  # a date the calendar cannot hold is no date query
+
+
+def _parse_query(t: str, today: date, latest: date | None) -> DateSpan | None:
     if not t:
         return None
     if not re.search(r"\d", t):
