@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.harness import BotProcess, Emulator, new_token
+from emulator.client import BotProcess, Emulator, new_token
 
 StartBot = Callable[..., BotProcess]
 

@@ -11,7 +11,7 @@ from telegram import Bot, BotCommand, InlineQueryResultArticle, InputTextMessage
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest
 
-from tests.e2e.harness import BOT_USERNAME, Emulator
+from emulator.client import BOT_USERNAME, Emulator
 
 pytestmark = pytest.mark.e2e
 

@@ -27,7 +27,7 @@ from typing import Any, Self
 
 import httpx
 
-EMULATOR_DIR = Path(__file__).parent / "emulator"
+EMULATOR_DIR = Path(__file__).resolve().parent.parent / "tests" / "e2e" / "emulator"
 HOST = "127.0.0.1"
 # The username the emulator's getMe gives every bot (for commands like /start@TestNameBot).
 BOT_USERNAME = "TestNameBot"
