@@ -1,9 +1,9 @@
-"""Run the Bot API emulator on loopback and play a Telegram user against a real bot process.
+"""Start the Bot API emulator on loopback and play a Telegram user against a real bot process.
 
-`Emulator` starts `tests/e2e/emulator/server.js` (telegram-test-api 4.2.1 with the fixes PTB 22
-needs, see emulator/routes.js) and talks to it over HTTP: it posts user messages, callback and
-inline queries, and reads what the bot sent and which Bot API methods it called. `BotProcess`
-runs any bot command with its output in a log file and always kills it at the end.
+`Emulator` starts `server.js` (next to this file; see README.md) with Node.js and talks to it over
+HTTP: it posts user messages, callback and inline queries, and reads what the bot sent and which
+Bot API methods it called. `BotProcess` runs any bot command with its output in a log file and
+always kills it at the end.
 
 Every wait here is bounded by a deadline; no process outlives `stop()`.
 """
@@ -11,7 +11,6 @@ Every wait here is bounded by a deadline; no process outlives `stop()`.
 from __future__ import annotations
 
 import copy
-import fcntl
 import os
 import re
 import shutil
@@ -20,14 +19,13 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
 import httpx
 
-EMULATOR_DIR = Path(__file__).resolve().parent.parent / "tests" / "e2e" / "emulator"
+SERVER = Path(__file__).resolve().with_name("server.js")
 HOST = "127.0.0.1"
 # The username the emulator's getMe gives every bot (for commands like /start@TestNameBot).
 BOT_USERNAME = "TestNameBot"
@@ -37,7 +35,7 @@ Predicate = Callable[[dict[str, Any]], bool]
 
 
 class EmulatorError(RuntimeError):
-    """The emulator could not be installed, started, or asked something."""
+    """The emulator could not be started, or asked something."""
 
 
 def new_token() -> str:
@@ -63,51 +61,6 @@ def wait_until(
             break
         time.sleep(interval)
     raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}")
-
-
-@contextmanager
-def _install_lock() -> Iterator[None]:
-    """Hold a machine-wide lock, so parallel test runs do not run `npm ci` in one folder at once."""
-    lock_path = Path(tempfile.gettempdir()) / "storybot-e2e-npm.lock"
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def install_node_deps(timeout: float = 300.0) -> None:
-    """Install the emulator's pinned npm packages (`npm ci`) unless they are already there."""
-    marker = EMULATOR_DIR / "node_modules" / "telegram-test-api" / "package.json"
-    if marker.exists():
-        return
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        raise EmulatorError("node and npm are needed for the e2e tests; neither may be missing")
-    with _install_lock():
-        if marker.exists():  # another run installed them while we waited for the lock
-            return
-        try:
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund"],
-                cwd=EMULATOR_DIR,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise EmulatorError(
-                f"`npm ci` in {EMULATOR_DIR} took over {timeout:.0f}s; "
-                "is the npm registry reachable?"
-            ) from exc
-    if done.returncode != 0:
-        tail = (done.stdout + done.stderr)[-2000:]
-        raise EmulatorError(
-            f"`npm ci` in {EMULATOR_DIR} failed (exit {done.returncode}); is the npm registry "
-            f"reachable?\n{tail}"
-        )
 
 
 class BotProcess:
@@ -195,13 +148,11 @@ class Emulator:
         port: int = 0,
         log_path: Path | None = None,
         start_timeout: float = 20.0,
-        install_timeout: float = 300.0,
     ) -> None:
         self.token = token or new_token()
         self.port = port
         self.log_path = log_path or Path(tempfile.mkdtemp(prefix="storybot-e2e-")) / "emulator.log"
         self.start_timeout = start_timeout
-        self.install_timeout = install_timeout
         self.url = ""
         self._server: BotProcess | None = None
         self._owns_http = True
@@ -211,12 +162,12 @@ class Emulator:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Install the node packages if needed, start the server, wait for its READY line."""
-        install_node_deps(self.install_timeout)
-        env = {**os.environ, "EMULATOR_PORT": str(self.port)}
-        self._server = BotProcess(
-            ["node", "server.js"], env=env, log_path=self.log_path, cwd=EMULATOR_DIR
-        )
+        """Start the server with Node.js and wait for its READY line."""
+        node = shutil.which("node")
+        if node is None:
+            raise EmulatorError("the Bot API emulator needs Node.js 18 or later: `node` is not on PATH")
+        args = [node, str(SERVER), str(self.port)]
+        self._server = BotProcess(args, env=os.environ, log_path=self.log_path)
         try:
             ready = self._server.wait_for_output(
                 r"READY (http://127\.0\.0\.1:(\d+))", timeout=self.start_timeout
@@ -321,7 +272,6 @@ class Emulator:
         uid = user_id if user_id is not None else (chat_id if chat_type == "private" else 1)
         user = {"id": uid, "is_bot": False, "first_name": first_name, "username": username}
         message: dict[str, Any] = {
-            "botToken": token or self.token,
             "from": user,
             "chat": _chat(chat_id, chat_type, user, chat_title),
             "date": int(time.time()),
@@ -332,7 +282,7 @@ class Emulator:
         if command:
             # PTB's CommandHandler needs a bot_command entity at offset 0, as Telegram sends.
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
-        return self._post("/sendCommand" if command else "/sendMessage", message)
+        return self._post("/harness/message", {"token": token or self.token, "message": message})
 
     def send_callback_query(
         self,

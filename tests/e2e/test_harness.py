@@ -49,7 +49,7 @@ def test_unknown_method_is_a_telegram_404(bot_emulator: Emulator) -> None:
 
 
 async def test_ptb_methods_the_package_lacks(bot_emulator: Emulator) -> None:
-    """PTB's own Bot parses every answer of the methods added or replaced in routes.js."""
+    """PTB's own Bot parses the answer of every method upstream lacks or answers wrongly."""
     chat_id = 21
     async with Bot(bot_emulator.token, base_url=bot_emulator.base_url) as bot:
         message = await bot.send_message(chat_id, "<b>draft</b>", parse_mode="HTML")
