@@ -1,4 +1,4 @@
-"""Self-test of the e2e harness: the emulator's fixes, and a real PTB bot played by a user."""
+"""The emulator against python-telegram-bot 22: what it changes from upstream, and a PTB bot played by a user."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from telegram import Bot, BotCommand, InlineQueryResultArticle, InputTextMessage
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest
 
-from emulator.client import BOT_USERNAME, Emulator
+from emulator.client import BOT_USERNAME, Emulator, EmulatorError
 
 pytestmark = pytest.mark.e2e
 
@@ -46,6 +46,16 @@ def test_unknown_method_is_a_telegram_404(bot_emulator: Emulator) -> None:
     assert answer["ok"] is False
     assert answer["error_code"] == 404
     assert "sendDice" in answer["description"]
+
+
+async def test_without_node_it_says_so_in_one_line(monkeypatch, tmp_path: Path) -> None:
+    """No `node` on the PATH is one line naming what is missing."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    emulator = Emulator(log_path=tmp_path / "emulator.log")
+
+    with pytest.raises(EmulatorError, match=r"^the Bot API emulator needs Node\.js 18 or later: `node` is not on PATH$"):
+        emulator.start()
+    emulator.stop()
 
 
 async def test_ptb_methods_the_package_lacks(bot_emulator: Emulator) -> None:
