@@ -137,8 +137,9 @@ class BotProcess:
 class Emulator:
     """The Bot API emulator on 127.0.0.1, plus the user side of a conversation with a bot.
 
-    Use as a context manager, or call `start()` and `stop()`. Methods taking `token` default to
-    `self.token`; give each bot under test its own token (see `new_token`) to keep tests apart.
+    Use as a context manager, or call `start()` and `stop()`. Its methods speak for the bot
+    `self.token`; `for_bot(token)` speaks for another. Give each bot under test its own token (see
+    `new_token`): bots on one emulator never share a chat.
     """
 
     def __init__(
@@ -165,16 +166,20 @@ class Emulator:
         """Start the server with Node.js and wait for its READY line."""
         node = shutil.which("node")
         if node is None:
-            raise EmulatorError("the Bot API emulator needs Node.js 18 or later: `node` is not on PATH")
+            raise EmulatorError("the Bot API emulator needs Node.js 18 or later: no `node` on PATH")
         args = [node, str(SERVER), str(self.port)]
         self._server = BotProcess(args, env=os.environ, log_path=self.log_path)
         try:
             ready = self._server.wait_for_output(
                 r"READY (http://127\.0\.0\.1:(\d+))", timeout=self.start_timeout
             )
-        except (TimeoutError, EmulatorError):
+        except (TimeoutError, EmulatorError) as exc:
+            # server.js says why it cannot start in one line (an old Node.js, a bad port).
+            said = self._server.output().strip().splitlines() or ["nothing"]
             self.stop()
-            raise
+            raise EmulatorError(
+                f"the Bot API emulator did not start: {said[-1]} (log: {self.log_path})"
+            ) from exc
         self.url, self.port = ready.group(1), int(ready.group(2))
         return self
 
@@ -187,7 +192,7 @@ class Emulator:
             self._http.close()
 
     def for_bot(self, token: str) -> Emulator:
-        """Return a view of this running emulator whose methods default to `token`."""
+        """Return a view of this running emulator whose methods speak for the bot `token`."""
         view = copy.copy(self)
         view.token = token
         view._server = None  # the view neither owns nor stops the server...
@@ -205,10 +210,10 @@ class Emulator:
         """The PTB `base_url` for bots on this emulator (PTB appends the token and method)."""
         return f"{self.url}/bot"
 
-    def bot_env(self, token: str | None = None) -> dict[str, str]:
+    def bot_env(self) -> dict[str, str]:
         """Return the environment variables that point a bot process at this emulator."""
         return {
-            "TELEGRAM_BOT_TOKEN": token or self.token,
+            "TELEGRAM_BOT_TOKEN": self.token,
             "TELEGRAM_BASE_URL": self.base_url,
             # httpx honours proxy variables; loopback must bypass any proxy.
             "NO_PROXY": f"{HOST},localhost",
@@ -220,7 +225,6 @@ class Emulator:
         args: Sequence[str],
         *,
         log_path: Path,
-        token: str | None = None,
         env: Mapping[str, str] | None = None,
         cwd: Path | str | None = None,
     ) -> BotProcess:
@@ -228,18 +232,16 @@ class Emulator:
 
         The caller owns the returned process and must `stop()` it (the `bot_process` fixture does).
         """
-        full_env = {**os.environ, **self.bot_env(token), **(env or {})}
+        full_env = {**os.environ, **self.bot_env(), **(env or {})}
         return BotProcess(args, env=full_env, log_path=log_path, cwd=cwd)
 
-    def wait_until_polling(
-        self, bot: BotProcess | None = None, *, token: str | None = None, timeout: float = 20.0
-    ) -> None:
+    def wait_until_polling(self, bot: BotProcess | None = None, *, timeout: float = 20.0) -> None:
         """Wait for the bot's first getUpdates call, i.e. until it is ready for messages."""
 
         def check() -> bool:
             if bot is not None and not bot.alive:
                 raise EmulatorError(bot.describe("exited before polling"))
-            return bool(self.calls("getUpdates", token=token))
+            return bool(self.calls("getUpdates"))
 
         try:
             wait_until(check, timeout=timeout, what="the bot's first getUpdates call")
@@ -260,7 +262,6 @@ class Emulator:
         first_name: str = "Tess",
         username: str = "tess_tester",
         chat_title: str = "E2E group",
-        token: str | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Send `text` from a user to the bot, as a command if it starts with "/".
@@ -282,7 +283,7 @@ class Emulator:
         if command:
             # PTB's CommandHandler needs a bot_command entity at offset 0, as Telegram sends.
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
-        return self._post("/harness/message", {"token": token or self.token, "message": message})
+        return self._post("/harness/message", {"token": self.token, "message": message})
 
     def send_callback_query(
         self,
@@ -292,13 +293,12 @@ class Emulator:
         *,
         user_id: int | None = None,
         first_name: str = "Tess",
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Press an inline button with callback `data` under a message the bot sent to `chat_id`."""
         uid = user_id if user_id is not None else chat_id
         user = {"id": uid, "is_bot": False, "first_name": first_name}
         body = {
-            "token": token or self.token,
+            "token": self.token,
             "from": user,
             "chat_id": chat_id,
             "message_id": message_id,
@@ -314,11 +314,10 @@ class Emulator:
         offset: str = "",
         chat_type: str | None = None,
         first_name: str = "Tess",
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Type `@bot query` as a user; returns `{"update_id", "inline_query_id"}`."""
         body: dict[str, Any] = {
-            "token": token or self.token,
+            "token": self.token,
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
             "query": query,
             "offset": offset,
@@ -327,24 +326,20 @@ class Emulator:
             body["chat_type"] = chat_type
         return self._post("/harness/inlineQuery", body)
 
-    def set_chat_member(
-        self, chat_id: int, user_id: int, status: str, *, token: str | None = None
-    ) -> None:
+    def set_chat_member(self, chat_id: int, user_id: int, status: str) -> None:
         """Make getChatMember answer `status` ("creator", "administrator", "member", ...)."""
-        body = {"token": token or self.token, "chat_id": chat_id, "user_id": user_id, "status": status}
+        body = {"token": self.token, "chat_id": chat_id, "user_id": user_id, "status": status}
         self._post("/harness/chatMember", body)
 
     # -- what the bot did -------------------------------------------------------------------
 
-    def replies(
-        self, chat_id: int | None = None, *, token: str | None = None
-    ) -> list[dict[str, Any]]:
+    def replies(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """Return the messages the bot sent (to `chat_id`, or anywhere), oldest first.
 
         Each is the Message as Telegram returned it to the bot (text without HTML tags, current
         after edits), plus "request": the fields the bot sent (raw text, parse_mode, reply_markup).
         """
-        body: dict[str, Any] = {"token": token or self.token}
+        body: dict[str, Any] = {"token": self.token}
         if chat_id is not None:
             body["chat_id"] = chat_id
         return self._post("/harness/sent", body)
@@ -356,7 +351,6 @@ class Emulator:
         *,
         after: int = 0,
         timeout: float = 10.0,
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Wait for the first bot message to `chat_id` after message `after` matching `predicate`.
 
@@ -364,7 +358,7 @@ class Emulator:
         """
 
         def check() -> dict[str, Any] | None:
-            for reply in self.replies(chat_id, token=token):
+            for reply in self.replies(chat_id):
                 if reply["message_id"] > after and (predicate is None or predicate(reply)):
                     return reply
             return None
@@ -372,12 +366,12 @@ class Emulator:
         try:
             return wait_until(check, timeout=timeout, what=f"a bot reply in chat {chat_id}")
         except TimeoutError as exc:
-            seen = [r["request"].get("text") for r in self.replies(chat_id, token=token)]
+            seen = [r["request"].get("text") for r in self.replies(chat_id)]
             raise TimeoutError(f"{exc}; the bot sent to that chat: {seen!r}") from exc
 
-    def calls(self, method: str | None = None, *, token: str | None = None) -> list[dict[str, Any]]:
+    def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         """Return the Bot API calls the bot made, oldest first: {"method", "params", "time"}."""
-        body: dict[str, Any] = {"token": token or self.token}
+        body: dict[str, Any] = {"token": self.token}
         if method is not None:
             body["method"] = method
         return self._post("/harness/calls", body)
@@ -388,19 +382,18 @@ class Emulator:
         predicate: Predicate | None = None,
         *,
         timeout: float = 10.0,
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Wait for a call of `method` whose record matches `predicate`; return that record."""
 
         def check() -> dict[str, Any] | None:
-            calls = self.calls(method, token=token)
+            calls = self.calls(method)
             return next((c for c in calls if predicate is None or predicate(c)), None)
 
         return wait_until(check, timeout=timeout, what=f"a {method} call")
 
-    def bot_api(self, method: str, *, token: str | None = None, **params: Any) -> dict[str, Any]:
+    def bot_api(self, method: str, **params: Any) -> dict[str, Any]:
         """Call a Bot API method as the bot would; return the raw JSON answer (ok or not)."""
-        response = self._http.post(f"{self.base_url}{token or self.token}/{method}", json=params)
+        response = self._http.post(f"{self.base_url}{self.token}/{method}", json=params)
         return response.json()
 
     def _post(self, path: str, body: Mapping[str, Any]) -> Any:

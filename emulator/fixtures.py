@@ -1,8 +1,8 @@
-"""pytest fixtures: one emulator per session, bot processes started per test, a token per test.
+"""pytest fixtures: one emulator per session, a bot of its own and its processes per test.
 
 Import them into a conftest.py::
 
-    from emulator.fixtures import bot_emulator, bot_process, bot_token, emulator_server  # noqa: F401
+    from emulator.fixtures import bot_emulator, bot_process, emulator_server  # noqa: F401
 
 Then a test plays a user against a real bot process::
 
@@ -37,24 +37,18 @@ def emulator_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulat
 
 
 @pytest.fixture
-def bot_token(emulator_server: Emulator) -> str:
-    """A token of this test's own: messages and calls of other tests never mix with its own."""
-    return new_token()
+def bot_emulator(emulator_server: Emulator) -> Emulator:
+    """The emulator for this test's own bot (a new token): other tests' chats never mix in."""
+    return emulator_server.for_bot(new_token())
 
 
 @pytest.fixture
-def bot_emulator(emulator_server: Emulator, bot_token: str) -> Emulator:
-    """The emulator as this test's bot sees it: every helper defaults to `bot_token`."""
-    return emulator_server.for_bot(bot_token)
-
-
-@pytest.fixture
-def bot_process(emulator_server: Emulator, bot_token: str, tmp_path: Path) -> Iterator[StartBot]:
+def bot_process(bot_emulator: Emulator, tmp_path: Path) -> Iterator[StartBot]:
     """Start bot processes against the emulator; every one is stopped when the test ends.
 
     Call it as `bot_process(args, env=None, cwd=None, wait_polling=True, timeout=20.0)`. The bot
-    gets TELEGRAM_BOT_TOKEN=`bot_token` and TELEGRAM_BASE_URL=`emulator_server.base_url`; with
-    `wait_polling` the call returns once the bot made its first getUpdates call.
+    gets TELEGRAM_BOT_TOKEN=`bot_emulator.token` and TELEGRAM_BASE_URL=`bot_emulator.base_url`;
+    with `wait_polling` the call returns once the bot made its first getUpdates call.
     """
     started: list[BotProcess] = []
 
@@ -67,10 +61,10 @@ def bot_process(emulator_server: Emulator, bot_token: str, tmp_path: Path) -> It
         timeout: float = 20.0,
     ) -> BotProcess:
         log_path = tmp_path / f"bot-{len(started)}.log"
-        bot = emulator_server.start_bot(args, log_path=log_path, token=bot_token, env=env, cwd=cwd)
+        bot = bot_emulator.start_bot(args, log_path=log_path, env=env, cwd=cwd)
         started.append(bot)
         if wait_polling:
-            emulator_server.wait_until_polling(bot, token=bot_token, timeout=timeout)
+            bot_emulator.wait_until_polling(bot, timeout=timeout)
         return bot
 
     yield start

@@ -39,7 +39,7 @@ const ADMIN_RIGHTS = [
   'can_edit_stories', 'can_delete_stories',
 ];
 
-/** A Bot API error, answered as Telegram does: HTTP `code` and `{ok: false, error_code, description}`. */
+/** A Bot API error, answered as Telegram does: HTTP `code`, `{ok: false, error_code, ...}`. */
 class ApiError extends Error {
   constructor(code, description) {
     super(description);
@@ -51,7 +51,7 @@ const badRequest = (what) => new ApiError(400, `Bad Request: ${what}`);
 
 /** Everything the emulator knows, in memory, for the life of the process. */
 const store = {
-  // One counter for user and bot messages, so a reply's id is above the question's (as in upstream).
+  // One counter for user and bot messages, so a reply's id is above its question's (as upstream).
   nextMessageId: 1,
   nextUpdateId: 1,
   nextQueryId: 1,
@@ -136,9 +136,10 @@ function findBotMessage(token, chatId, messageId) {
 /** Return the ChatMember Telegram would send, for the status a test set (default: member). */
 function chatMember(token, chatId, userId) {
   const status = store.members.get(`${chatKey(token, chatId)}|${userId}`) || 'member';
+  const stranger = { id: Number(userId), is_bot: false, first_name: `User ${userId}` };
   const user = String(userId) === String(botId(token))
     ? botUser(token)
-    : store.users.get(String(userId)) || { id: Number(userId), is_bot: false, first_name: `User ${userId}` };
+    : store.users.get(String(userId)) || stranger;
   if (status === 'creator') {
     return { status, user, is_anonymous: false };
   }
@@ -196,7 +197,8 @@ function pendingUpdates(token, limit) {
 function confirmUpdates(token, offset) {
   const own = store.updates.filter((queued) => queued.token === token && !queued.confirmed);
   const firstKept = own.findIndex((queued) => queued.update.update_id >= offset);
-  const cut = offset < 0 ? Math.max(0, own.length + offset) : (firstKept < 0 ? own.length : firstKept);
+  const upTo = firstKept < 0 ? own.length : firstKept;
+  const cut = offset < 0 ? Math.max(0, own.length + offset) : upTo;
   own.slice(0, cut).forEach((queued) => { queued.confirmed = true; });
 }
 
@@ -276,9 +278,8 @@ const BOT_METHODS = {
   })],
   getUpdates: [[], getUpdates],
   sendMessage: [['chat_id', 'text'], (p, token) => {
-    const sent = {
-      token, messageId: store.nextMessageId++, chatId: String(p.chat_id), request: p, time: Date.now(),
-    };
+    const chatId = String(p.chat_id);
+    const sent = { token, messageId: store.nextMessageId++, chatId, request: p, time: Date.now() };
     store.botMessages.push(sent);
     return botMessage(sent);
   }],
@@ -338,9 +339,9 @@ const HARNESS = {
     }
     store.users.set(String(body.from.id), body.from);
     const id = String(store.nextQueryId++);
-    const query = {
-      id, from: body.from, chat_instance: String(body.chat_id), message: botMessage(sent), data: body.data,
-    };
+    const { from, data } = body;
+    const message = botMessage(sent);
+    const query = { id, from, chat_instance: String(body.chat_id), message, data };
     return { update_id: addUpdate(body.token, 'callback_query', query), callback_query_id: id };
   }],
   /** A user typing `@bot query`. */
@@ -414,9 +415,9 @@ function decodeParams(raw) {
   return decoded;
 }
 
-/** Throw the Bad Request Telegram answers when a required parameter is missing. */
-function requireParams(p, required) {
-  const missing = required.find((key) => p[key] === undefined || p[key] === '');
+/** Throw a Bad Request naming the first required parameter missing (or empty, if `orEmpty`). */
+function requireParams(p, required, orEmpty) {
+  const missing = required.find((key) => p[key] === undefined || (orEmpty && p[key] === ''));
   if (missing) {
     throw badRequest(`${missing} is empty`);
   }
@@ -432,7 +433,7 @@ function callBot(token, method, p, req, res) {
     throw new ApiError(404, `Not Found: method ${method} is not emulated (see emulator/README.md)`);
   }
   const [required, run] = BOT_METHODS[method];
-  requireParams(p, required);
+  requireParams(p, required, true);
   return run(p, token, req, res);
 }
 
@@ -441,7 +442,8 @@ function send(res, code, body) {
     return;
   }
   // While stopping, close each connection after its answer so the server can close.
-  res.writeHead(code, { 'content-type': 'application/json', ...(store.stopping ? { connection: 'close' } : {}) });
+  const headers = { 'content-type': 'application/json' };
+  res.writeHead(code, store.stopping ? { ...headers, connection: 'close' } : headers);
   res.end(JSON.stringify(body));
 }
 
@@ -456,7 +458,7 @@ async function handle(req, res) {
       result = await callBot(decodeURIComponent(bot[1]), bot[2], decodeParams(p), req, res);
     } else if (harness && req.method === 'POST' && Object.hasOwn(HARNESS, harness[1])) {
       const [required, run] = HARNESS[harness[1]];
-      requireParams(p, required);
+      requireParams(p, required, false); // an inline query may be empty
       result = run(p);
     } else {
       throw new ApiError(404, `Not Found: ${req.method} ${url.pathname}`);

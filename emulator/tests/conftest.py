@@ -1,1 +1,1 @@
-from emulator.fixtures import bot_emulator, bot_process, bot_token, emulator_server  # noqa: F401
+from emulator.fixtures import bot_emulator, bot_process, emulator_server  # noqa: F401
