@@ -56,7 +56,7 @@ const store = {
   nextUpdateId: 1,
   nextQueryId: 1,
   botMessages: [], // {token, messageId, chatId, request (the bot's parameters), time, editTime}
-  updates: [], // {token, update (as getUpdates answers it), confirmed}
+  updates: [], // {token, update (as getUpdates answers it), confirmed}; kept until confirmed
   calls: [], // {token, method, params, time (seconds)}
   chats: new Map(), // `token|chat id` -> the Chat a user wrote from
   users: new Map(), // user id -> the User
@@ -193,13 +193,14 @@ function pendingUpdates(token, limit) {
   return pending;
 }
 
-/** Confirm (forget) every update below `offset`, or all but the last -offset when negative. */
+/** Confirm and forget every update below `offset`, or all but the last -offset when negative. */
 function confirmUpdates(token, offset) {
   const own = store.updates.filter((queued) => queued.token === token && !queued.confirmed);
   const firstKept = own.findIndex((queued) => queued.update.update_id >= offset);
   const upTo = firstKept < 0 ? own.length : firstKept;
   const cut = offset < 0 ? Math.max(0, own.length + offset) : upTo;
   own.slice(0, cut).forEach((queued) => { queued.confirmed = true; });
+  store.updates = store.updates.filter((queued) => !queued.confirmed);
 }
 
 /** Wait until a user update arrives, the request closes, or `ms` pass. */

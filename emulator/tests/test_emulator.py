@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -67,7 +68,29 @@ def test_a_server_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None
     emulator.stop()
 
 
-async def test_ptb_methods_the_package_lacks(bot_emulator: Emulator) -> None:
+def test_get_updates_long_polls_keeps_until_confirmed_and_filters(bot_emulator: Emulator) -> None:
+    """getUpdates waits for a user, keeps an update until an offset confirms it, filters kinds."""
+
+    def poll(**params) -> list[int]:
+        return [u["update_id"] for u in bot_emulator.bot_api("getUpdates", **params)["result"]]
+
+    first = bot_emulator.send_message(1, "one")["update_id"]
+    assert poll() == poll() == [first]  # not confirmed yet: a cancelled poll loses nothing
+    started = time.monotonic()
+    assert poll(offset=first + 1, timeout=1) == []
+    assert 0.9 < time.monotonic() - started < 5
+    threading.Timer(0.3, bot_emulator.send_message, (1, "two")).start()
+    started = time.monotonic()
+    second = poll(offset=first + 1, timeout=20)
+    assert len(second) == 1 and time.monotonic() - started < 5  # woken, not timed out
+    bot_emulator.send_inline_query("news", user_id=1)
+    assert poll(offset=second[0] + 1, allowed_updates=["message"]) == []
+    bot_emulator.send_message(1, "three")
+    assert bot_emulator.bot_api("deleteWebhook", drop_pending_updates=True)["result"] is True
+    assert poll() == []
+
+
+async def test_ptb_methods_upstream_lacks(bot_emulator: Emulator) -> None:
     """PTB's own Bot parses the answer of every method upstream lacks or answers wrongly."""
     chat_id = 21
     async with Bot(bot_emulator.token, base_url=bot_emulator.base_url) as bot:
