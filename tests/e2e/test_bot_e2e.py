@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.harness import BOT_USERNAME, Emulator, wait_until
+from emulator.client import BOT_USERNAME, Emulator, wait_until
 
 pytestmark = pytest.mark.e2e
 
