@@ -42,7 +42,7 @@ class Clock:
 def seeded_db(tmp_path_factory, nlp) -> Path:
     """The seeds and a markup-heavy article, ingested once (real spaCy, fake encoder)."""
     path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
-    settings = Settings.load().replace(database_url=f"sqlite:///{path}")
+    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{path}")
     store = Store(settings.resolved_database_url)
     report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
     store.close()
