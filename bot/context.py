@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from bot.settings import BotSettings
 from summarizer import repository
 from summarizer.settings import Settings
 from summarizer.subscriptions import SubscriptionService
@@ -23,6 +24,7 @@ class BotServices:
     """The bot's services and settings; one instance per application."""
 
     settings: Settings
+    bot_settings: BotSettings  # the [bot] keys: digest defaults, workers, feeds, operators
     store: Store  # closed in post_shutdown
     briefings: BriefingService
     subscriptions: SubscriptionService

@@ -71,7 +71,10 @@ class LayeredSettings(BaseSettings):
 
 
 class Settings(LayeredSettings):
-    """Everything configurable, read once in main() and passed down."""
+    """The domain's settings ([storage], [models], [ingest]), read once in main() and passed down.
+
+    The bot's keys ([bot]) are bot.settings.BotSettings, read from the same file and environment.
+    """
 
     database_url: str = ""
     data_dir: str = ""
@@ -85,17 +88,6 @@ class Settings(LayeredSettings):
     max_article_bytes: int = 1_000_000
     ingest_batch: int = 16
     actors_file: str = "actors.toml"
-    # [bot]
-    digest_time: str = "08:00"
-    digest_timezone: str = "UTC"
-    digest_when_empty: str = "say"  # "say" so in one line, or stay "silent"
-    bot_workers: int = 4
-    feeds: str = ""  # URLs or paths separated by spaces
-    feed_poll_seconds: int = 900
-    feed_posts_per_poll: int = 5
-    bot_admins: str = ""  # Telegram user ids separated by spaces: who may /feeds add
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
 
     @property
     def data_path(self) -> Path:

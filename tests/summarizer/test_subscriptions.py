@@ -15,7 +15,6 @@ from summarizer.subscriptions import (
     ScheduleError,
     SubscriptionService,
     digest_due,
-    feed_targets,
     last_occurrence,
     parse_schedule,
 )
@@ -51,10 +50,6 @@ def test_parse_schedule_fills_defaults(args, expected) -> None:
 def test_parse_schedule_rejects_bad_input(args) -> None:
     with pytest.raises(ScheduleError):
         parse_schedule(args, "08:00", "UTC")
-
-
-def test_feed_targets_split_on_spaces_and_commas() -> None:
-    assert feed_targets(" a.rss, https://x/feed\nb.xml ") == ["a.rss", "https://x/feed", "b.xml"]
 
 
 # -- digest slots and daylight saving ----------------------------------------------------------
