@@ -1,10 +1,15 @@
-"""Build the one settings object: config/storybot.toml, then STORYBOT_* environment variables."""
+"""Build the settings: storybot.toml from the config folder, then STORYBOT_* environment variables.
+
+The config folder is $STORYBOT_CONFIG_DIR when set, else the defaults shipped inside the package
+(the repository's config/, installed as `summarizer.defaults`), so an installed wheel has them too.
+"""
 
 from __future__ import annotations
 
 import os
 import tomllib
 from collections.abc import Mapping
+from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, Self, get_args
 
@@ -12,13 +17,18 @@ from pydantic import ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 CONFIG_FILE = "storybot.toml"
 ENV_PREFIX = "STORYBOT_"
 
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
+
+
+def default_config_dir() -> Path:
+    """The folder of the default storybot.toml and actors.toml, shipped as the package summarizer.defaults."""
+    # Installed (wheel or editable), a package's files are plain files on disk.
+    return Path(str(resources.files("summarizer.defaults")))
 
 
 class LayeredSettings(BaseSettings):
@@ -50,11 +60,11 @@ class LayeredSettings(BaseSettings):
     def load(cls, env: Mapping[str, str] | None = None, config_dir: Path | None = None, **values: Any) -> Self:
         """Read storybot.toml from the config folder, then STORYBOT_* overrides from `env` (default os.environ).
 
-        The folder is `config_dir`, else $STORYBOT_CONFIG_DIR, else the repository's config/.
+        The folder is `config_dir`, else $STORYBOT_CONFIG_DIR, else the packaged defaults.
         Raises SettingsError, one line naming the key, for a malformed value.
         """
         env = os.environ if env is None else env
-        folder = Path(config_dir or env.get("STORYBOT_CONFIG_DIR") or DEFAULT_CONFIG_DIR)
+        folder = Path(config_dir or env.get("STORYBOT_CONFIG_DIR") or default_config_dir())
         layers = _SectionedToml(cls, folder / CONFIG_FILE)(), _Environment(cls, env)(), values
         return cls._validated({key: value for layer in layers for key, value in layer.items()} | {"config_dir": folder})
 

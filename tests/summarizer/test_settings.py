@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,13 @@ def test_each_value_comes_from_the_highest_source_that_has_it(tmp_path) -> None:
     assert settings.spacy_model == "toml"  # the file, over the default
     assert settings.ingest_batch == 16  # the field default
     assert settings.config_dir == folder
+
+
+def test_without_storybot_config_dir_the_packaged_defaults_are_read() -> None:
+    settings = Settings.load(env={})
+
+    assert settings.config_dir == Path(str(resources.files("summarizer.defaults")))
+    assert (settings.config_dir / "storybot.toml").is_file() and settings.actors_path.is_file()
 
 
 def test_env_names_the_config_folder_unless_the_caller_does(tmp_path) -> None:
