@@ -27,8 +27,11 @@ class SettingsError(ValueError):
 
 def default_config_dir() -> Path:
     """The folder of the default storybot.toml and actors.toml, shipped as the package summarizer.defaults."""
-    # Installed (wheel or editable), a package's files are plain files on disk.
-    return Path(str(resources.files("summarizer.defaults")))
+    try:
+        # Installed (wheel or editable), a package's files are plain files on disk.
+        return Path(str(resources.files("summarizer.defaults")))
+    except ModuleNotFoundError:  # a source tree run without installing: config/ is no package there
+        raise SettingsError("the default config is not installed: pip install -e . or set STORYBOT_CONFIG_DIR") from None
 
 
 class LayeredSettings(BaseSettings):

@@ -37,6 +37,15 @@ def test_without_storybot_config_dir_the_packaged_defaults_are_read() -> None:
     assert (settings.config_dir / "storybot.toml").is_file() and settings.actors_path.is_file()
 
 
+def test_a_tree_run_without_installing_is_told_how_to_find_the_defaults(monkeypatch) -> None:
+    def not_installed(package: str):
+        raise ModuleNotFoundError(package)
+
+    monkeypatch.setattr(resources, "files", not_installed)
+    with pytest.raises(SettingsError, match="STORYBOT_CONFIG_DIR"):
+        Settings.load(env={})
+
+
 def test_env_names_the_config_folder_unless_the_caller_does(tmp_path) -> None:
     folder = _config(tmp_path / "conf", '[ingest]\ningest_batch = 3\n')
 
