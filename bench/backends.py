@@ -11,10 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-from summarizer.briefings import BriefingService
-from summarizer.db import Store
-from summarizer.embeddings import make_encoder
-from summarizer.ingest import Ingestor
+from summarizer import services
 from summarizer.settings import Settings
 from tests.gold.evaluate import evaluate, load_gold, table
 
@@ -25,15 +22,10 @@ def briefings(out: Path, backend: str) -> tuple[dict[str, list[str]], list]:
     path = out / f"seeds-{backend}.db"
     path.unlink(missing_ok=True)
     settings = Settings.load().replace(database_url=f"sqlite:///{path}", embedding_backend=backend)
-    store = Store(settings.database_url)
-    try:
-        encoder = make_encoder(settings)
-        Ingestor(store, settings, encoder=encoder).ingest([str(ROOT / "seeds")])
-        service = BriefingService(store, settings, encoder=encoder)
-        texts = {case["q"]: [item.text for item in service.brief(case["q"]).items] for case in load_gold()}
-        return texts, evaluate(service)
-    finally:
-        store.close()
+    with services.build(settings) as built:
+        built.ingest.ingest([str(ROOT / "seeds")])
+        texts = {case["q"]: [item.text for item in built.briefings.brief(case["q"]).items] for case in load_gold()}
+        return texts, evaluate(built.briefings)
 
 
 def main(out: str) -> None:

@@ -13,22 +13,21 @@ import resource
 import sys
 import time
 
-from summarizer.db import Store
-from summarizer.ingest import Ingestor
+from summarizer import services
 from summarizer.settings import Settings
 
 
 def main(database_url: str, targets: list[str]) -> None:
     settings = Settings.load().replace(database_url=database_url)
-    store = Store(database_url)
-    ingestor = Ingestor(store, settings)
+    built = services.build(settings)
+    ingestor = built.ingest
     started = time.perf_counter()
     ingestor.nlp  # model loading is start-up, not throughput: timed apart
     ingestor.encoder.load()
     loaded = time.perf_counter()
     report = ingestor.ingest(targets)
     done = time.perf_counter()
-    store.close()
+    built.close()
     seconds = dict(report.seconds)
     work = sum(seconds.values())
     print(

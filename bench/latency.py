@@ -11,8 +11,7 @@ import statistics
 import sys
 import time
 
-from summarizer.briefings import BriefingService
-from summarizer.db import Store
+from summarizer import services
 from summarizer.settings import Settings
 
 QUERIES = {
@@ -29,8 +28,8 @@ def percentile(values: list[float], q: float) -> float:
 
 def main(database_url: str, rounds: int) -> None:
     settings = Settings.load().replace(database_url=database_url)
-    store = Store(database_url)
-    service = BriefingService(store, settings)
+    built = services.build(settings)
+    service = built.briefings
     service.warm()
     for queries in QUERIES.values():  # first calls load the vector matrix and caches
         for q in queries:
@@ -46,7 +45,7 @@ def main(database_url: str, rounds: int) -> None:
                 times.append((time.perf_counter() - started) * 1000)
         out[kind] = {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95)}
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    store.close()
+    built.close()
     print(json.dumps(out))
 
 

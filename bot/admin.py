@@ -18,7 +18,7 @@ from bot import views
 from bot.context import Context
 from bot.handlers import query_of, reply
 from bot.jobs import cancel_digest, schedule_digest
-from summarizer.subscriptions import ScheduleError, parse_schedule
+from summarizer.schedule import ScheduleError, parse_schedule
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ async def subscribe(update: Update, context: Context) -> None:
     if not await _allowed(update, context):
         return
     chat_id = update.effective_chat.id
-    await asyncio.to_thread(context.bot_data.subscriptions.subscribe, chat_id, at, zone)
+    await asyncio.to_thread(context.bot_data.chats.subscribe, chat_id, at, zone)
     schedule_digest(context.job_queue, chat_id, at, zone)
     await reply(update, context, [
         f"Daily digest at <b>{at}</b> {views.esc(zone)}: what was stored since the last one. "
@@ -80,7 +80,7 @@ async def unsubscribe(update: Update, context: Context) -> None:
     if not await _allowed(update, context):
         return
     chat_id = update.effective_chat.id
-    had = await asyncio.to_thread(context.bot_data.subscriptions.unsubscribe, chat_id)
+    had = await asyncio.to_thread(context.bot_data.chats.unsubscribe, chat_id)
     cancel_digest(context.job_queue, chat_id)
     await reply(update, context, ["Daily digest stopped." if had else "This chat has no daily digest."])
 
@@ -88,9 +88,9 @@ async def unsubscribe(update: Update, context: Context) -> None:
 async def settings(update: Update, context: Context) -> None:
     """Show this chat's settings; /settings quiet on|off chooses silence for empty digests."""
     args = [a.lower() for a in context.args or []]
-    subscriptions, chat_id = context.bot_data.subscriptions, update.effective_chat.id
+    chats, chat_id = context.bot_data.chats, update.effective_chat.id
     if not args:
-        view = await asyncio.to_thread(subscriptions.view, chat_id)
+        view = await asyncio.to_thread(chats.view, chat_id)
         await reply(update, context, [views.settings_html(view)])
         return
     if len(args) != 2 or args[0] != "quiet" or args[1] not in ("on", "off"):
@@ -98,7 +98,7 @@ async def settings(update: Update, context: Context) -> None:
         return
     if not await _allowed(update, context):
         return
-    view = await asyncio.to_thread(subscriptions.set_quiet, chat_id, args[1] == "on")
+    view = await asyncio.to_thread(chats.set_quiet, chat_id, args[1] == "on")
     await reply(update, context, [views.settings_html(view)])
 
 
@@ -110,7 +110,7 @@ async def follow(update: Update, context: Context) -> None:
         return
     if not await _allowed(update, context):
         return
-    found = await asyncio.to_thread(context.bot_data.subscriptions.follow, update.effective_chat.id, name)
+    found = await asyncio.to_thread(context.bot_data.chats.follow, update.effective_chat.id, name)
     if found.name is None:
         await reply(update, context, [views.no_actor_html(name, found.suggestions)])
         return
@@ -125,7 +125,7 @@ async def unfollow(update: Update, context: Context) -> None:
         return
     if not await _allowed(update, context):
         return
-    removed = await asyncio.to_thread(context.bot_data.subscriptions.unfollow, update.effective_chat.id, name)
+    removed = await asyncio.to_thread(context.bot_data.chats.unfollow, update.effective_chat.id, name)
     text = f"No longer following <b>{views.esc(removed)}</b>." if removed else f"This chat does not follow “{views.esc(name)}”."
     await reply(update, context, [text])
 
@@ -144,7 +144,7 @@ async def channel(update: Update, context: Context) -> None:
         await _unlink(update, context, target)
     elif target is None:
         chat = update.effective_chat
-        await asyncio.to_thread(context.bot_data.subscriptions.link, chat.id, chat.id, chat.title)
+        await asyncio.to_thread(context.bot_data.chats.link, chat.id, chat.id, chat.title)
         await reply(update, context, ["New articles will be posted here (about the actors this chat follows, if any)."])
     else:
         await _link_channel(update, context, target)
@@ -166,7 +166,7 @@ async def _link_channel(update: Update, context: Context, target: str) -> None:
         await reply(update, context, [f"Only an administrator of {views.esc(target)} can link it."])
         return
     title = f"@{channel_chat.username}" if channel_chat.username else channel_chat.title
-    await asyncio.to_thread(context.bot_data.subscriptions.link, channel_chat.id, here.id, title)
+    await asyncio.to_thread(context.bot_data.chats.link, channel_chat.id, here.id, title)
     await reply(update, context, [f"New articles will be posted to {views.esc(title or target)}, filtered by what this chat follows."])
 
 
@@ -178,7 +178,7 @@ async def _unlink(update: Update, context: Context, target: str | None) -> None:
         except TelegramError:
             await reply(update, context, [f"I cannot see {views.esc(target)}."])
             return
-    removed = await asyncio.to_thread(context.bot_data.subscriptions.unlink, update.effective_chat.id, chat_id)
+    removed = await asyncio.to_thread(context.bot_data.chats.unlink, update.effective_chat.id, chat_id)
     here = update.effective_chat.id
     names = ", ".join(views.esc(views.link_name(r.title, r.chat_id, here)) for r in removed)
     await reply(update, context, [f"No longer posting new articles to {names}." if removed else "Nothing was linked."])
@@ -189,7 +189,7 @@ async def feeds(update: Update, context: Context) -> None:
     services, args = context.bot_data, context.args or []
     if not args:
         configured = services.bot_settings.feeds
-        added = await asyncio.to_thread(services.subscriptions.feeds)
+        added = await asyncio.to_thread(services.chats.feeds)
         lines = [f"• {views.esc(f)}" for f in configured + added] or ["No feeds are polled yet."]
         await reply(update, context, ["<b>Feeds</b>\n" + "\n".join(lines)])
         return
@@ -201,8 +201,8 @@ async def feeds(update: Update, context: Context) -> None:
         await reply(update, context, ["Only the bot's operators can change the feeds."])
         return
     if args[0] == "add":
-        new = await asyncio.to_thread(services.subscriptions.add_feed, args[1], user.id)
+        new = await asyncio.to_thread(services.chats.add_feed, args[1], user.id)
         await reply(update, context, ["Feed added; it is polled from now on." if new else "That feed is already polled."])
     else:
-        gone = await asyncio.to_thread(services.subscriptions.remove_feed, args[1])
+        gone = await asyncio.to_thread(services.chats.remove_feed, args[1])
         await reply(update, context, ["Feed removed." if gone else "That feed was not added with /feeds add."])

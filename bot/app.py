@@ -152,22 +152,17 @@ async def post_shutdown(app: Application) -> None:
 
 
 def build_services(settings: Settings, bot_settings: BotSettings) -> BotServices:
-    """Open the store and build the services over it, sharing one encoder."""
-    from summarizer.briefings import BriefingService
-    from summarizer.db import Store
-    from summarizer.embeddings import make_encoder
-    from summarizer.ingest import Ingestor
-    from summarizer.subscriptions import SubscriptionService
+    """The services from the composition root, as the handlers see them."""
+    from summarizer import services
 
-    store = Store(settings.resolved_database_url)
-    encoder = make_encoder(settings)
+    built = services.build(settings, quiet_by_default=bot_settings.digest_when_empty == "silent")
     return BotServices(
         settings=settings,
         bot_settings=bot_settings,
-        store=store,
-        briefings=BriefingService(store, settings, encoder=encoder),
-        subscriptions=SubscriptionService(store, quiet_by_default=bot_settings.digest_when_empty == "silent"),
-        ingestor=Ingestor(store, settings, encoder=encoder),
+        store=built.store,
+        briefings=built.briefings,
+        chats=built.chats,
+        ingestor=built.ingest,
     )
 
 

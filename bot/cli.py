@@ -7,6 +7,7 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 
 from summarizer.settings import Settings, SettingsError
@@ -43,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("targets", nargs="+", metavar="PATH_OR_URL")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary; rejections still print")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("rescore", help="recompute the stored ranking signals (after scoring changes)")
+    p.set_defaults(func=cmd_rescore)
 
     p = sub.add_parser("actors", help="canonical actors, most mentioned first")
     p.add_argument("--json", action="store_true")
@@ -84,20 +88,16 @@ def _datetime(value: str):
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _store(settings: Settings):
-    from summarizer.db import Store
+def _services(settings: Settings):
+    """The services from the composition root; close them (a `with` block) when done."""
+    from summarizer import services
 
-    return Store(settings.resolved_database_url)
+    return services.build(settings)
 
 
 def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    from summarizer.ingest import Ingestor
-
-    store = _store(settings)
-    try:
-        report = _run_ingest(Ingestor(store, settings), args.targets, quiet=args.quiet)
-    finally:
-        store.close()
+    with _services(settings) as built, _progress(quiet=args.quiet) as progress:
+        report = built.ingest.ingest(args.targets, progress=progress)
     for rejected in report.rejected:
         print(f"rejected {rejected.origin}: {rejected.reason}", file=sys.stderr)
     if not args.quiet:
@@ -105,33 +105,34 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
-def _run_ingest(ingestor, targets: list[str], *, quiet: bool):
-    """Read the inputs, then analyse and store them, showing progress on stderr.
-
-    On a terminal, a bar over the new articles; otherwise (cron, CI) a line now and then.
-    """
+@contextmanager
+def _progress(*, quiet: bool):
+    """The ingestion progress callback for stderr: a bar on a terminal, else a line now and then (cron, CI)."""
     from rich.console import Console
 
     from summarizer.progress import ProgressLines
-    from summarizer.sources import iter_inputs
 
-    items = list(iter_inputs(targets, max_bytes=ingestor.settings.max_article_bytes))
     console = Console(stderr=True)
-    if quiet or len(items) < 2:
-        return ingestor.ingest_items(items)
-    if not console.is_terminal:
-        return ingestor.ingest_items(items, progress=ProgressLines(lambda line: print(line, file=sys.stderr, flush=True)))
-    from bot.ingest_progress import progress_bar
+    if quiet:
+        yield None
+    elif not console.is_terminal:
+        yield ProgressLines(lambda line: print(line, file=sys.stderr, flush=True))
+    else:
+        from bot.ingest_progress import progress_bar
 
-    with progress_bar(console) as show:
-        return ingestor.ingest_items(items, progress=show)
+        with progress_bar(console) as show:
+            yield show
+
+
+def cmd_rescore(settings: Settings, args: argparse.Namespace) -> int:
+    with _services(settings) as built:
+        sentences, mentions = built.ingest.rescore()
+    print(f"rescored {sentences} sentences and {mentions} mentions")
+    return 0
 
 
 def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:
-    from summarizer import repository
-
-    rows = _read(settings, repository.actor_rows)
-    rows = [r for r in rows if r.mentions]
+    rows = _briefings(settings, lambda s: s.actors())
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False))
         return 0
@@ -142,9 +143,7 @@ def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
-    from summarizer import repository
-
-    rows = _read(settings, repository.article_rows)
+    rows = _briefings(settings, lambda s: s.articles())
     if args.json:
         print(json.dumps([asdict(r) for r in rows], indent=2, ensure_ascii=False, default=str))
         return 0
@@ -155,30 +154,10 @@ def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _with_store(settings: Settings, action):
-    """Open the configured store, run `action(store)`, close the store."""
-    store = _store(settings)
-    try:
-        return action(store)
-    finally:
-        store.close()
-
-
-def _read(settings: Settings, query):
-    """Run one repository read in its own session."""
-
-    def run(store):
-        with store.session() as session:
-            return query(session)
-
-    return _with_store(settings, run)
-
-
 def _briefings(settings: Settings, action):
-    """Run one call on a briefing service over the configured store."""
-    from summarizer.briefings import BriefingService
-
-    return _with_store(settings, lambda store: action(BriefingService(store, settings)))
+    """Run one call on the briefing service."""
+    with _services(settings) as built:
+        return action(built.briefings)
 
 
 def _print_briefing(briefing, as_json: bool) -> None:

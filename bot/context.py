@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING, TypeAlias
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
 from bot.settings import BotSettings
-from summarizer import repository
 from summarizer.settings import Settings
-from summarizer.subscriptions import SubscriptionService
+from summarizer.chats import ChatService
 
 if TYPE_CHECKING:
     from summarizer.briefings import BriefingService
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
 
 
@@ -27,19 +26,9 @@ class BotServices:
     bot_settings: BotSettings  # the [bot] keys: digest defaults, workers, feeds, operators
     store: Store  # closed in post_shutdown
     briefings: BriefingService
-    subscriptions: SubscriptionService
+    chats: ChatService
     ingestor: Ingestor | None = None  # None: feeds are not polled
     warming: asyncio.Task | None = field(default=None, repr=False)
-
-    def actors(self) -> list[repository.ActorRow]:
-        """Stored actors that are mentioned, most mentioned first (blocking: call in a thread)."""
-        with self.store.session() as session:
-            return [r for r in repository.actor_rows(session) if r.mentions]
-
-    def articles(self) -> list[repository.ArticleRow]:
-        """Stored articles, newest first (blocking: call in a thread)."""
-        with self.store.session() as session:
-            return repository.article_rows(session)
 
 
 Context: TypeAlias = CallbackContext[ExtBot[None], dict, dict, BotServices]

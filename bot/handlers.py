@@ -102,13 +102,13 @@ async def timeline(update: Update, context: Context) -> None:
 
 async def actors(update: Update, context: Context) -> None:
     """List the stored actors, most mentioned first."""
-    rows = await asyncio.to_thread(context.bot_data.actors)
+    rows = await asyncio.to_thread(context.bot_data.briefings.actors)
     await reply(update, context, views.actors_html(rows))
 
 
 async def sources(update: Update, context: Context) -> None:
     """List the stored articles."""
-    rows = await asyncio.to_thread(context.bot_data.articles)
+    rows = await asyncio.to_thread(context.bot_data.briefings.articles)
     await reply(update, context, views.sources_html(rows))
 
 

@@ -15,9 +15,10 @@ from bot import views
 from bot.context import BotServices, Context
 from bot.delivery import ChatGone, send_html
 from bot.render import to_html
-from summarizer.briefing import Briefing
+from summarizer.results import Briefing
 from summarizer.progress import ProgressLines
-from summarizer.subscriptions import DigestClaim, Post, parse_time
+from summarizer.chats import DigestClaim, Post
+from summarizer.schedule import parse_time
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ def cancel_digest(job_queue: JobQueue, chat_id: int) -> None:
 async def restore_digests(app: Application) -> int:
     """Schedule every stored subscription; send a digest missed while down once, soon. Returns the count."""
     services: BotServices = app.bot_data
-    schedules = await asyncio.to_thread(services.subscriptions.schedules)
+    schedules = await asyncio.to_thread(services.chats.schedules)
     missed = 0
     for s in schedules:
         schedule_digest(app.job_queue, s.chat_id, f"{s.at:%H:%M}", s.zone)
@@ -69,18 +70,18 @@ async def send_digest(context: Context) -> None:
     claim, briefing = prepared
     texts = digest_texts(briefing, claim.quiet)
     if texts:
-        await deliver(context, chat_id, texts, lambda: services.subscriptions.release_digest(claim))
+        await deliver(context, chat_id, texts, lambda: services.chats.release_digest(claim))
 
 
 def prepare_digest(services: BotServices, chat_id: int) -> tuple[DigestClaim, Briefing] | None:
     """Claim the chat's due slot and build its digest (blocking: runs in a worker thread)."""
-    claim = services.subscriptions.claim_digest(chat_id)
+    claim = services.chats.claim_digest(chat_id)
     if claim is None:
         return None
     try:
         briefing = services.briefings.digest(claim.since, follow=claim.follows)
     except Exception:
-        services.subscriptions.release_digest(claim)
+        services.chats.release_digest(claim)
         raise
     local = claim.since.astimezone(ZoneInfo(claim.zone))
     return claim, replace(briefing, subject=f"since {local:%-d %b %H:%M} {claim.zone}")
@@ -110,7 +111,7 @@ async def deliver(context: Context, chat_id: int, texts: Sequence[str], release:
 async def forget_chat(context: Context, gone: ChatGone) -> None:
     """Unsubscribe and unlink a chat that blocked the bot or no longer exists."""
     log.info("%s: unsubscribing and unlinking it", gone)
-    await asyncio.to_thread(context.bot_data.subscriptions.forget_chat, int(gone.chat_id))
+    await asyncio.to_thread(context.bot_data.chats.forget_chat, int(gone.chat_id))
     cancel_digest(context.job_queue, int(gone.chat_id))
 
 
@@ -118,7 +119,7 @@ def migrator(context: Context) -> Callable[[int, int], Awaitable[None]]:
     """Move a group's state and digest job to its new id when it becomes a supergroup."""
 
     async def migrate(old: int, new: int) -> None:
-        view = await asyncio.to_thread(context.bot_data.subscriptions.migrate_chat, old, new)
+        view = await asyncio.to_thread(context.bot_data.chats.migrate_chat, old, new)
         cancel_digest(context.job_queue, old)
         if view.digest_time:
             schedule_digest(context.job_queue, new, view.digest_time, view.timezone)
@@ -150,20 +151,20 @@ async def poll_feeds(context: Context) -> None:
 
 def collect_posts(services: BotServices) -> list[Post]:
     """Ingest the configured and added feeds, then claim the posts due (blocking: a worker thread)."""
-    targets = services.bot_settings.feeds + services.subscriptions.feeds()
+    targets = services.bot_settings.feeds + services.chats.feeds()
     if targets and services.ingestor is not None:
         # A long first poll (a new feed, models loading) says how far it is, now and then.
         report = services.ingestor.ingest(targets, progress=ProgressLines(lambda line: log.info("%s", line)))
         log.info("feeds polled: %s", report.summary())
         for rejected in report.rejected:
             log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
-    return services.subscriptions.claim_posts(services.bot_settings.feed_posts_per_poll)
+    return services.chats.claim_posts(services.bot_settings.feed_posts_per_poll)
 
 
 def _releaser(services: BotServices, post: Post) -> Callable[[], None]:
-    return lambda: services.subscriptions.release_post(post)
+    return lambda: services.chats.release_post(post)
 
 
 def _release_all(services: BotServices, posts: Sequence[Post]) -> None:
     for post in posts:
-        services.subscriptions.release_post(post)
+        services.chats.release_post(post)

@@ -6,7 +6,7 @@ import html
 from collections.abc import Iterable
 from datetime import date
 
-from summarizer.briefing import Briefing, Item, Source
+from summarizer.results import Briefing, Item, Source
 
 TELEGRAM_LIMIT = 4096
 

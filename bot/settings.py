@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, field_validator
 
 from summarizer.settings import LayeredSettings
-from summarizer.subscriptions import load_zone, parse_time
+from summarizer.schedule import load_zone, parse_time
 
 
 def split_list(value: Any) -> Any:

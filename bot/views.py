@@ -6,9 +6,9 @@ import html
 from collections.abc import Sequence
 
 from bot.render import chunk, day, source_line
-from summarizer.briefing import Briefing
-from summarizer.repository import ActorRow, ArticleRow
-from summarizer.subscriptions import ChatView, Post
+from summarizer.results import Briefing
+from summarizer.store.rows import ActorRow, ArticleRow
+from summarizer.chats import ChatView, Post
 
 MAX_QUERY = 300  # characters of a query; longer text gets a polite line, not a search
 LIST_LIMIT = 50

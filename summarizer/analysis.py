@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.dates import DateSpan
 from summarizer.event_dates import event_span
+from summarizer.vocabulary import HONORIFICS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,19 +27,8 @@ log = logging.getLogger(__name__)
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 # The small model sometimes tags a person as one of these; other evidence can overrule it.
 MISLABELS = {"GPE", "ORG", "WORK_OF_ART", "PRODUCT", "LOC", "NORP", "EVENT"}
-SPEECH_VERBS = {
-    "say", "tell", "add", "speculate", "suggest", "write", "announce", "ask", "warn", "note",
-    "insist", "claim", "state", "explain", "argue", "reply", "respond", "urge", "declare",
-    "confirm", "deny", "hail", "invite", "speak", "stress", "emphasize", "emphasise",
-}
-ROLE_WORDS = {
-    "president", "leader", "spokesman", "spokeswoman", "spokesperson", "minister", "adviser",
-    "advisor", "secretary", "chancellor", "premier", "mayor", "commander", "ambassador",
-    "envoy", "director", "chief", "general", "head", "chairman", "chairwoman", "king", "queen",
-    "pope", "governor", "senator", "prosecutor", "counterpart",
-}
 TITLE_TOKEN_POS = {"PROPN", "NOUN", "ADJ", "PART"}
-HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|sir|president|prime minister|premier|chancellor)\.?\s+)+", re.I)
+HONORIFIC = re.compile(rf"^(?:{alternation(HONORIFICS)}\.?\s+)+", re.I)
 QUOTES = "\"“”‘’'«»"
 MAX_MERGED_SENTENCE = 400
 
@@ -225,7 +215,7 @@ def clean_name(text: str, label: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).strip(QUOTES + " ")
     text = re.sub(r"['’]s$", "", text).strip()
     if label in {"PERSON", "SPEAKER"}:
-        text = HONORIFICS.sub("", text).strip()
+        text = HONORIFIC.sub("", text).strip()
     text = re.sub(r"\s+", " ", text)
     if len(text) < 2 or not any(ch.isupper() for ch in text[:1]) or any(ch.isdigit() for ch in text):
         return ""

@@ -12,25 +12,27 @@ from datetime import date, datetime
 import numpy as np
 from sqlalchemy.orm import Session
 
-from summarizer import corpus, repository
-from summarizer.briefing import Briefing, Item, Source
-from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
-from summarizer.db import Store
-from summarizer.embeddings import Encoder, make_encoder
+from summarizer.embeddings import Encoder
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
-from summarizer.scoring import content_words, focus, lexical_overlap, needs_context
-from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
+from summarizer.ranking import Context, Weights, rank
+from summarizer.results import Briefing, Item, Source
+from summarizer.scoring import content_words, lexical_overlap, needs_context
+from summarizer.selection import Budget, Group, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning
-from summarizer.settings import Settings
+from summarizer.store import Store
+from summarizer.store import actors as actor_store
+from summarizer.store import articles as article_store
+from summarizer.store import sentences as corpus
+from summarizer.store.rows import ActorRow, ArticleRow, Candidates, Catalog
 
 log = logging.getLogger(__name__)
 
 SHORT = Budget(max_items=6, max_chars=1200)
 LONG = Budget(max_items=15, max_chars=3600)
 MAX_PAIRED = 400  # a pronoun sentence joined with the one before it stays under this
-POOL = 300  # candidates kept after the cheap signals; only these get vectors and pairing
 SELECTION = SelectionTuning()
+POOL = SELECTION.pool  # candidates kept after the cheap signals; only these get vectors and pairing
 
 
 @dataclass(frozen=True)
@@ -47,19 +49,20 @@ class BriefingService:
     def __init__(
         self,
         store: Store,
-        settings: Settings,
+        encoder: Encoder,
         *,
-        encoder: Encoder | None = None,
         today: Callable[[], date] = date.today,
         tuning: Tuning = Tuning(),
+        weights: Weights = Weights(),
     ) -> None:
         self.store = store
-        self.encoder = encoder or make_encoder(settings)
+        self.encoder = encoder
         self.today = today
         self.tuning = tuning
+        self.weights = weights
         self._vectors = corpus.VectorIndex()
         self._cache: OrderedDict[tuple, Briefing] = OrderedDict()
-        self._catalog: tuple[tuple[int, int], corpus.Catalog] | None = None
+        self._catalog: tuple[tuple[int, int], Catalog] | None = None
         self._lock = threading.Lock()
 
     def warm(self) -> None:
@@ -73,6 +76,16 @@ class BriefingService:
         with self._lock:
             self._cache.clear()
 
+    def actors(self) -> list[ActorRow]:
+        """Stored actors that are mentioned, most mentioned first."""
+        with self.store.session() as session:
+            return [r for r in actor_store.actor_rows(session) if r.mentions]
+
+    def articles(self) -> list[ArticleRow]:
+        """Stored articles, newest publication first."""
+        with self.store.session() as session:
+            return article_store.article_rows(session)
+
     def brief(self, query: str, *, long: bool = False) -> Briefing:
         """Brief on an actor, a date or span, or a topic, across every stored article.
 
@@ -84,7 +97,7 @@ class BriefingService:
             A Briefing; kind "none" with a note and suggestions when nothing relevant is stored.
         """
         with self.store.session() as session:
-            version = repository.corpus_version(session)
+            version = article_store.corpus_version(session)
             key = (" ".join(query.lower().split()), long, version, self.today())
             with self._lock:
                 if key in self._cache:
@@ -106,8 +119,7 @@ class BriefingService:
             c = corpus.actor_candidates(session, p.actor.id)
             c = corpus.subset(c, [i for i in range(len(c)) if c.event_start[i] is not None])
             # The most specific, best-written events when there are more than fit.
-            prelim = np.array([q + _dated(s, e) for q, s, e in zip(c.quality, c.event_start, c.event_end)])
-            c, _ = self._pool(session, c, prelim, self.tuning.timeline_limit * 3)
+            c = self._pool(session, c, "timeline", Context(), self.tuning.timeline_limit * 3)
             order = sorted(range(len(c)), key=lambda i: (c.event_start[i], c.ids[i]))
             texts = self._standalone_texts(session, c)
             usable = [i for i in order if texts[i]]
@@ -127,11 +139,9 @@ class BriefingService:
             if not len(c):
                 return Briefing("digest", "none", subject, note="Nothing new since the last digest.")
             followed = self._followed_sentences(session, follow, set(c.ids))
-            prelim = np.array(
-                [0.35 * _lead(pos) + 0.25 * q + (0.5 if sid in followed else 0.0) for pos, q, sid in zip(c.positions, c.quality, c.ids)]
-            )
-            c, prelim = self._pool(session, c, prelim)
-            items = self._choose(session, c, prelim + 0.4 * centrality(c.vectors), budget)
+            ctx = Context(followed=frozenset(followed))
+            c = self._pool(session, c, "digest", ctx)
+            items = self._choose(session, c, self._rank("digest", c, ctx), budget)
             if follow:
                 items = tuple(sorted(items, key=lambda it: not any(s in followed for s in it.sentence_ids)))
             return Briefing("digest", "digest", subject, items)
@@ -152,27 +162,20 @@ class BriefingService:
         c = self._current_catalog(session)
         return plan(query, c.names, c.mentions, self.today(), c.dates)
 
-    def _current_catalog(self, session: Session) -> corpus.Catalog:
+    def _current_catalog(self, session: Session) -> Catalog:
         """The store's names, counts and dates, read once per corpus version."""
-        version = repository.corpus_version(session)
+        version = article_store.corpus_version(session)
         with self._lock:
             if self._catalog is not None and self._catalog[0] == version:
                 return self._catalog[1]
-        current = corpus.catalog(session)
+        current = actor_store.catalog(session)
         with self._lock:
             self._catalog = (version, current)
         return current
 
     def _actor(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
-        c = corpus.actor_candidates(session, p.actor.id)
-        prelim = (
-            0.4 * focus(np.array(c.prominence), np.array(c.named))
-            + 0.2 * np.array(c.quality)
-            + 0.1 * np.array([_dated(s, e) for s, e in zip(c.event_start, c.event_end)])
-            + 0.1 * np.array(c.speaker, dtype=float)
-        )
-        c, prelim = self._pool(session, c, prelim)
-        items = self._choose(session, c, prelim + 0.3 * centrality(c.vectors), budget)
+        c = self._pool(session, corpus.actor_candidates(session, p.actor.id), "actor", Context())
+        items = self._choose(session, c, self._rank("actor", c, Context()), budget)
         note = f"(read “{p.corrected_from}” as {p.actor.name})" if p.corrected_from else ""
         return Briefing(query, "actor", p.actor.name, items, note=note)
 
@@ -184,18 +187,15 @@ class BriefingService:
         items: tuple[Item, ...] = ()
         if len(events):
             event_budget = Budget(max(budget.max_items - 2, 1), budget.max_chars * 2 // 3) if len(published) else budget
-            prelim = np.array(
-                [0.5 * _overlap(span, s, e) + 0.2 * q for s, e, q in zip(events.event_start, events.event_end, events.quality)]
-            )
-            events, prelim = self._pool(session, events, prelim)
-            items = self._choose(session, events, prelim + 0.3 * centrality(events.vectors), event_budget)
+            ctx = Context(span=span)
+            events = self._pool(session, events, "event", ctx)
+            items = self._choose(session, events, self._rank("event", events, ctx), event_budget)
         if len(published):
             shown = {sid for it in items for sid in it.sentence_ids}
             published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
             rest = Budget(budget.max_items - len(items), budget.max_chars - sum(len(it.text) for it in items))
-            prelim = np.array([0.4 * _lead(pos) + 0.2 * q for pos, q in zip(published.positions, published.quality)])
-            published, prelim = self._pool(session, published, prelim)
-            scores = prelim + 0.4 * centrality(published.vectors)
+            published = self._pool(session, published, "published", Context())
+            scores = self._rank("published", published, Context())
             if items:  # what the events already say is not said again
                 said = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items]).vectors
                 scores[np.max(published.vectors @ said.T, axis=1) >= SELECTION.dup_threshold] = -1.0
@@ -219,18 +219,22 @@ class BriefingService:
         )
         keep = [i for i in range(len(c)) if relevance[i] >= self.tuning.topic_floor]
         c, relevance = corpus.subset(c, keep), relevance[keep]
-        scores = 0.6 * relevance + 0.15 * np.array(c.quality)
-        items = self._choose(session, c, scores + 0.25 * centrality(c.vectors), budget) if keep else ()
+        ctx = Context(relevance=dict(zip(c.ids, relevance)))
+        items = self._choose(session, c, self._rank("topic", c, ctx), budget) if keep else ()
         if not items:
             return self._none(session, query, p, "No coverage of “{q}” is stored.")
         return Briefing(query, "topic", p.subject, items)
 
     # -- shared steps ---------------------------------------------------------------------------
 
-    def _pool(self, session: Session, c: Candidates, prelim: np.ndarray, size: int = POOL) -> tuple[Candidates, np.ndarray]:
-        """Keep the `size` best candidates by the cheap signals, and load only their vectors."""
+    def _rank(self, strategy: str, c: Candidates, ctx: Context) -> np.ndarray:
+        return rank(strategy, c, ctx, self.weights)
+
+    def _pool(self, session: Session, c: Candidates, strategy: str, ctx: Context, size: int = POOL) -> Candidates:
+        """Keep the `size` best candidates by the strategy's cheap signals, and load only their vectors."""
+        prelim = self._rank(strategy, c, ctx)
         order = [int(i) for i in np.argsort(-prelim, kind="stable")[:size] if prelim[i] > 0]
-        return corpus.load_vectors(session, corpus.subset(c, order)), prelim[order]
+        return corpus.load_vectors(session, corpus.subset(c, order))
 
     def _choose(
         self, session: Session, c: Candidates, scores: np.ndarray, budget: Budget, *, by_publication: bool = False
@@ -267,7 +271,7 @@ class BriefingService:
         by_publication: bool = False,
     ) -> tuple[Item, ...]:
         """Items from groups: the lead's text and date, every member's article as a source."""
-        meta = corpus.article_meta(session, {c.articles[i] for g in groups for i in g.members})
+        meta = article_store.articles_by_id(session, {c.articles[i] for g in groups for i in g.members})
         items = []
         for g in groups:
             lead = g.lead
@@ -295,7 +299,7 @@ class BriefingService:
         for name in follow:
             actor, _ = resolve_actor(name, known.names, known.mentions, self.today())
             if actor is not None:
-                followed |= corpus.mentioned_sentence_ids(session, actor.id) & ids
+                followed |= actor_store.mentioned_sentence_ids(session, actor.id) & ids
         return followed
 
     def _none(self, session: Session, query: str, p: Plan, template: str) -> Briefing:
@@ -317,23 +321,7 @@ class BriefingService:
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
 
 
-def _lead(position: int) -> float:
-    """1 for an article's opening sentence, falling to 0 by the ninth: news puts the news first."""
-    return 1.0 - min(position / 8, 1.0)
-
-
-def _dated(start: date | None, end: date | None) -> float:
-    """1 for a sentence about a specific day or few days: a concrete happening."""
-    return 1.0 if start and end and (end - start).days < 7 else 0.0
-
-
-def _overlap(span: DateSpan, start: date, end: date) -> float:
-    """Share of an event's days that fall inside the asked span: 1 for a precise hit."""
-    inside = (min(span.end, end) - max(span.start, start)).days + 1
-    return max(inside, 0) / ((end - start).days + 1)
-
-
-def _source(meta: corpus.ArticleMeta) -> Source:
+def _source(meta: ArticleRow) -> Source:
     return Source(0, meta.id, meta.title, meta.outlet, meta.published, meta.url)
 
 

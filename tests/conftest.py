@@ -48,14 +48,14 @@ def real_encoder(model_dir):
 @pytest.fixture(scope="session")
 def real_seeded_store(tmp_path_factory, nlp, real_encoder):
     """A store holding the five seeds, analysed with the real spaCy pipeline and MiniLM."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
     from summarizer.settings import Settings
 
     url = f"sqlite:///{tmp_path_factory.mktemp('real-seeds') / 'store.db'}"
     settings = Settings.load(env={}).replace(database_url=url)
     store = Store(url)
-    report = Ingestor(store, settings, nlp=nlp, encoder=real_encoder).ingest([str(ROOT / "seeds")])
+    report = Ingestor(store, settings, real_encoder, nlp=nlp).ingest([str(ROOT / "seeds")])
     assert len(report.stored) == 5, report.rejected
     yield store
     store.close()
@@ -64,7 +64,7 @@ def real_seeded_store(tmp_path_factory, nlp, real_encoder):
 @pytest.fixture(scope="session")
 def seeded_store(tmp_path_factory, nlp):
     """A store holding the five seeds, analysed with the real spaCy pipeline and the fake encoder."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
     from summarizer.settings import Settings
     from tests.fakes import FakeEncoder
@@ -72,7 +72,7 @@ def seeded_store(tmp_path_factory, nlp):
     url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'store.db'}"
     settings = Settings.load(env={}).replace(database_url=url)
     store = Store(url)
-    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(ROOT / "seeds")])
+    report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(ROOT / "seeds")])
     assert len(report.stored) == 5, report.rejected
     yield store
     store.close()

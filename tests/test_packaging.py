@@ -45,9 +45,9 @@ def test_the_wheel_ships_every_module_and_the_default_config(wheel) -> None:
         names = set(archive.namelist())
         for name in ("storybot.toml", "actors.toml"):
             assert archive.read(f"summarizer/defaults/{name}") == (ROOT / "config" / name).read_bytes()
-    modules = {p.relative_to(ROOT).as_posix() for package in ("bot", "summarizer") for p in (ROOT / package).rglob("*.py")}
-    assert modules - names == set()  # a new package must be added to [tool.setuptools] packages
-    assert "summarizer/migrations/script.py.mako" in names
+    sources = [p for package in ("bot", "summarizer") for pattern in ("*.py", "*.mako") for p in (ROOT / package).rglob(pattern)]
+    shipped = {p.relative_to(ROOT).as_posix() for p in sources}
+    assert shipped - names == set()  # a new package must be added to [tool.setuptools] packages
 
 
 def test_the_installed_wheel_finds_its_default_config_outside_the_repository(wheel, tmp_path) -> None:

@@ -17,10 +17,10 @@ from bot.app import build_application
 from bot.context import BotServices
 from bot.settings import BotSettings
 from summarizer.briefings import BriefingService
-from summarizer.db import Store
+from summarizer.store.db import Store
 from summarizer.ingest import Ingestor
 from summarizer.settings import Settings
-from summarizer.subscriptions import SubscriptionService
+from summarizer.chats import ChatService
 from tests.bot.recording import TOKEN, RecordingRequest, message
 from tests.fakes import FakeEncoder
 
@@ -45,7 +45,7 @@ def seeded_db(tmp_path_factory, nlp) -> Path:
     path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
     settings = Settings.load(env={}).replace(database_url=f"sqlite:///{path}")
     store = Store(settings.resolved_database_url)
-    report = Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
+    report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
     store.close()
     assert len(report.stored) == 6, report.rejected
     return path
@@ -80,9 +80,9 @@ def make_services(settings, bot_settings, nlp, clock) -> Callable[..., BotServic
             settings=settings,
             bot_settings=bot_settings,
             store=store,
-            briefings=briefings or BriefingService(store, settings, encoder=FakeEncoder()),
-            subscriptions=SubscriptionService(store, quiet_by_default=bot_settings.digest_when_empty == "silent", clock=clock),
-            ingestor=Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()),
+            briefings=briefings or BriefingService(store, FakeEncoder()),
+            chats=ChatService(store, quiet_by_default=bot_settings.digest_when_empty == "silent", clock=clock),
+            ingestor=Ingestor(store, settings, FakeEncoder(), nlp=nlp),
         )
 
     yield make
@@ -167,3 +167,12 @@ async def start_bot(make_services, monkeypatch) -> AsyncIterator[Callable]:
 @pytest.fixture
 async def bot(start_bot) -> Harness:
     return await start_bot()
+
+
+@pytest.fixture
+def fake_models(monkeypatch, nlp):
+    """For the CLI: real spaCy (shared), the fake encoder; the CLI under test, not the weights."""
+    from summarizer import embeddings, ingest
+
+    monkeypatch.setattr(ingest, "load_pipeline", lambda name: nlp)
+    monkeypatch.setattr(embeddings, "make_encoder", lambda settings: FakeEncoder())

@@ -10,7 +10,7 @@ import time
 import pytest
 
 from bot.app import Webhook, check_config, hide_in_logs, run
-from summarizer.briefing import Briefing, Item
+from summarizer.results import Briefing, Item
 from summarizer.settings import Settings
 
 GOOD_TOKEN = "123456:AAE-abcdefghijklmnopqrstuvwxyz_0123"

@@ -70,7 +70,7 @@ async def test_a_channel_that_removed_the_bot_is_unlinked(feed_bot) -> None:
 
     await feed_bot.run_job("feeds")
 
-    view = feed_bot.services.subscriptions.view(OTHER_GROUP)
+    view = feed_bot.services.chats.view(OTHER_GROUP)
     assert view.links == ()
     assert view.follows == ("Volodymyr Zelensky",)  # the group that linked it keeps its settings
 
@@ -96,7 +96,7 @@ async def test_linking_a_channel_needs_the_bot_and_the_user_as_its_admins(feed_b
 
     assert "I cannot see @nochannel" in (await feed_bot.send("/channel link @nochannel", **group))[0]
     assert "Usage: /channel" in (await feed_bot.send("/channel link <b>x</b>", **group))[0]
-    assert feed_bot.services.subscriptions.view(GROUP).links == ()
+    assert feed_bot.services.chats.view(GROUP).links == ()
 
 
 async def test_feeds_are_listed_and_only_operators_add_them(start_bot, make_services, bot_settings) -> None:

@@ -12,17 +12,6 @@ from bot import cli
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def fake_models(monkeypatch, nlp):
-    """Real spaCy (shared), fake encoder: the CLI under test, not the weights."""
-    from summarizer import briefings, ingest
-    from tests.fakes import FakeEncoder
-
-    monkeypatch.setattr(ingest, "load_pipeline", lambda name: nlp)
-    monkeypatch.setattr(ingest, "make_encoder", lambda settings: FakeEncoder())
-    monkeypatch.setattr(briefings, "make_encoder", lambda settings: FakeEncoder())
-
-
 @pytest.mark.slow
 def test_ingest_reports_new_duplicates_and_rejections(fake_models, tmp_path, capsys):
     bad = tmp_path / "bad.json"

@@ -116,7 +116,7 @@ async def test_a_chat_that_blocked_the_bot_or_was_deleted_is_unsubscribed(bot, c
 
     await bot.run_job("digest:42")
 
-    assert bot.services.subscriptions.view(42).digest_time is None
+    assert bot.services.chats.view(42).digest_time is None
     assert bot.app.job_queue.get_jobs_by_name("digest:42") == ()
 
 
@@ -142,7 +142,7 @@ async def test_network_errors_are_retried_with_backoff(bot, clock) -> None:
     await bot.run_job("digest:42")
 
     assert bot.request.texts(42)[-1].startswith("<b>Digest: since ")
-    assert bot.services.subscriptions.claim_digest(42) is None  # served
+    assert bot.services.chats.claim_digest(42) is None  # served
 
 
 async def test_a_digest_that_could_not_be_sent_is_tried_again(bot, clock) -> None:
@@ -197,4 +197,4 @@ async def test_a_group_that_became_a_supergroup_keeps_its_digest(start_bot, cloc
 
     assert request.texts(-100999)[-1].startswith("<b>Digest: since ")
     assert "digest:-100999" in bot.job_names() and "digest:-500" not in bot.job_names()
-    assert bot.services.subscriptions.view(-100999).digest_time == "08:00"
+    assert bot.services.chats.view(-100999).digest_time == "08:00"

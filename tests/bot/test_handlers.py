@@ -114,9 +114,9 @@ async def test_odd_input_gets_a_normal_answer_and_the_bot_keeps_serving(bot, tex
         assert markup_is_safe(replies[0])
     assert after[0].startswith("<b>Xi Jinping: ")
     with bot.services.store.session() as session:  # the articles table is still there
-        from summarizer import repository
+        from summarizer.store import articles
 
-        assert repository.corpus_version(session)[0] == 6
+        assert articles.corpus_version(session)[0] == 6
 
 
 async def test_text_in_a_private_chat_is_a_query(bot) -> None:

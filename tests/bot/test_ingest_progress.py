@@ -10,8 +10,7 @@ import pytest
 
 from bot import cli
 from bot.ingest_progress import EtaColumn, describe
-from summarizer.ingest import IngestReport
-from summarizer.progress import IngestProgress
+from summarizer.progress import IngestProgress, ProgressLines
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -23,18 +22,8 @@ def no_forced_terminal(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def fake_ingestor(monkeypatch, nlp):
-    """The CLI's Ingestor with the shared spaCy pipeline and the fake encoder."""
-    from summarizer import ingest
-    from tests.fakes import FakeEncoder
-
-    real = ingest.Ingestor
-    monkeypatch.setattr(ingest, "Ingestor", lambda store, settings: real(store, settings, nlp=nlp, encoder=FakeEncoder()))
-
-
 @pytest.mark.slow
-def test_ingest_without_a_terminal_prints_progress_lines_on_stderr(fake_ingestor, no_forced_terminal, tmp_path, capsys):
+def test_ingest_without_a_terminal_prints_progress_lines_on_stderr(fake_models, no_forced_terminal, tmp_path, capsys):
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     assert cli.main(["ingest", str(ROOT / "seeds"), str(bad)]) == 1
@@ -51,7 +40,7 @@ def test_ingest_without_a_terminal_prints_progress_lines_on_stderr(fake_ingestor
 
 
 @pytest.mark.slow
-def test_quiet_or_nothing_new_prints_no_progress(fake_ingestor, no_forced_terminal, capsys):
+def test_quiet_or_nothing_new_prints_no_progress(fake_models, no_forced_terminal, capsys):
     assert cli.main(["ingest", "--quiet", str(ROOT / "seeds")]) == 0
     assert capsys.readouterr().err == ""
     assert cli.main(["ingest", str(ROOT / "seeds")]) == 0
@@ -59,36 +48,29 @@ def test_quiet_or_nothing_new_prints_no_progress(fake_ingestor, no_forced_termin
     assert (out.strip(), err) == ("0 new, 5 duplicates, 0 rejected", "")
 
 
-class ScriptedIngestor:
-    """Plays a fixed event sequence to the progress callback, as a run of 32 new articles would."""
-
-    class settings:
-        max_article_bytes = 1_000_000
-
-    def __init__(self) -> None:
-        self.seen_progress = False
-
-    def ingest_items(self, items, progress=None, report=None):
-        self.seen_progress = progress is not None
-        if progress:
-            progress(IngestProgress("checked", total=32, duplicates=2))
-            progress(IngestProgress("loading", total=32, duplicates=2))
-            for done in range(1, 33):
-                progress(IngestProgress("working", done, 32, 2, 0, 10 * done, done // 16, 8.0 * (1 + (done - 1) // 16)))
-            progress(IngestProgress("done", 32, 32, 2, 0, 320, 2, 16.0))
-        return IngestReport()
+def play_run(progress) -> None:
+    """The events a run of 32 new articles (2 duplicates) sends, in two batches of 16."""
+    progress(IngestProgress("checked", total=32, duplicates=2))
+    progress(IngestProgress("loading", total=32, duplicates=2))
+    for done in range(1, 33):
+        progress(IngestProgress("working", done, 32, 2, 0, 10 * done, done // 16, 8.0 * (1 + (done - 1) // 16)))
+    progress(IngestProgress("done", 32, 32, 2, 0, 320, 2, 16.0))
 
 
-def test_on_a_terminal_the_bar_runs_over_the_new_articles(monkeypatch, tmp_path, capsys):
+def test_on_a_terminal_the_bar_runs_over_the_new_articles(monkeypatch, capsys):
     monkeypatch.setenv("FORCE_COLOR", "1")
-    for name in ("a", "b", "c"):
-        (tmp_path / f"{name}.txt").write_text(f"Article {name}.")
-    ingestor = ScriptedIngestor()
-    report = cli._run_ingest(ingestor, [str(tmp_path)], quiet=False)
-    assert isinstance(report, IngestReport) and ingestor.seen_progress
+    monkeypatch.setenv("TTY_INTERACTIVE", "1")
+    with cli._progress(quiet=False) as progress:
+        assert not isinstance(progress, ProgressLines)
+        play_run(progress)
     err = capsys.readouterr().err
     assert "ingest:" not in err  # a bar, not log lines
     assert "2 duplicates skipped" in err and "32/32" in err
+
+
+def test_quiet_means_no_progress_callback():
+    with cli._progress(quiet=True) as progress:
+        assert progress is None
 
 
 def test_the_bar_label_says_what_is_happening_and_what_was_skipped():

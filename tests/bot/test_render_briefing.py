@@ -7,7 +7,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 from bot.render import TELEGRAM_LIMIT, chunk, day, to_html, to_text
-from summarizer.briefing import Briefing, Item, Source
+from summarizer.results import Briefing, Item, Source
 
 SRC = Source(1, 10, "Talks <b>begin</b>", "AP & Co", date(2023, 3, 29), "https://example.org/a?x=1&y=<2>")
 SRC2 = Source(2, 11, None, None, date(2025, 5, 7), None)

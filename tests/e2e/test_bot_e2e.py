@@ -119,14 +119,14 @@ def test_a_malformed_token_is_one_line_and_status_2(data_env) -> None:
 
 def _subscribe_yesterday(data_dir: str, chat_id: int, at: str, now: datetime) -> None:
     """Store a subscription made a day ago, as if the bot then went down over today's slot."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.settings import Settings
-    from summarizer.subscriptions import SubscriptionService
+    from summarizer.chats import ChatService
 
     settings = Settings.load(env={"STORYBOT_DATA_DIR": data_dir})
     store = Store(settings.resolved_database_url)
     try:
-        SubscriptionService(store, clock=lambda: now - timedelta(days=1)).subscribe(chat_id, at, "UTC")
+        ChatService(store, clock=lambda: now - timedelta(days=1)).subscribe(chat_id, at, "UTC")
     finally:
         store.close()
 

@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.briefing import Briefing
+from summarizer.results import Briefing
 
 GOLD = Path(__file__).with_name("briefings.toml")
 
@@ -77,16 +77,14 @@ def table(scores: list[Score]) -> str:
 
 
 def main(argv: list[str]) -> int:
-    from summarizer.briefings import BriefingService
-    from summarizer.db import Store
+    from summarizer import services
     from summarizer.settings import Settings
 
     settings = Settings.load()
-    store = Store(argv[0] if argv else settings.resolved_database_url)
-    try:
-        print(table(evaluate(BriefingService(store, settings))))
-    finally:
-        store.close()
+    if argv:
+        settings = settings.replace(database_url=argv[0])
+    with services.build(settings) as built:
+        print(table(evaluate(built.briefings)))
     return 0
 
 

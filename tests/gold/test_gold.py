@@ -26,7 +26,7 @@ MIN_ON_SUBJECT = 0.8
 @pytest.fixture(scope="module")
 def scores(real_seeded_store, real_encoder):
     settings = Settings.load().replace(database_url=real_seeded_store.url)
-    service = BriefingService(real_seeded_store, settings, encoder=real_encoder)
+    service = BriefingService(real_seeded_store, real_encoder)
     result = evaluate(service)
     print("\n" + table(result))
     return result

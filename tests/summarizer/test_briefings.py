@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from summarizer.briefings import SHORT, BriefingService
 from summarizer.ingest import Ingestor
-from summarizer.models import Sentence
+from summarizer.store.models import Sentence
 from summarizer.settings import Settings
 from tests.fakes import FakeEncoder
 
@@ -19,8 +19,7 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def service(seeded_store):
-    settings = Settings.load(env={}).replace(database_url=seeded_store.url)
-    return BriefingService(seeded_store, settings, encoder=FakeEncoder(), today=lambda: date(2026, 11, 22))
+    return BriefingService(seeded_store, FakeEncoder(), today=lambda: date(2026, 11, 22))
 
 
 def stored_sentences(store) -> set[str]:
@@ -59,7 +58,7 @@ def test_both_episodes_of_the_xi_story_appear(service):
 def test_the_same_quote_from_two_outlets_is_one_item_citing_both(real_seeded_store, real_encoder):
     # Duplicates are found by meaning: this needs the real encoder, not the bag of words.
     settings = Settings.load().replace(database_url=real_seeded_store.url)
-    b = BriefingService(real_seeded_store, settings, encoder=real_encoder).brief("peskov")
+    b = BriefingService(real_seeded_store, real_encoder).brief("peskov")
     appreciate = [i for i in b.items if re.search(r"highly appreciat", i.text)]
     assert len(appreciate) == 1
     assert len({s.article_id for s in appreciate[0].sources}) == 2
@@ -121,12 +120,12 @@ def test_the_timeline_lists_dated_events_oldest_first(service):
 @pytest.fixture
 def fresh(tmp_path, nlp):
     """An empty store with an ingestor and a briefing service over it (fake encoder)."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     settings = Settings.load().replace(database_url=url)
     store = Store(url)
-    yield Ingestor(store, settings, nlp=nlp, encoder=FakeEncoder()), BriefingService(store, settings, encoder=FakeEncoder())
+    yield Ingestor(store, settings, FakeEncoder(), nlp=nlp), BriefingService(store, FakeEncoder())
     store.close()
 
 

@@ -1,6 +1,6 @@
-"""Chat state for the bot: digest subscriptions, follows, linked chats, feeds, deliveries.
+"""The chat service: digest subscriptions, follows, linked chats, feeds, deliveries.
 
-Time rules are pure functions (`last_occurrence`, `digest_due`); the service owns its sessions.
+Time rules are pure functions in `summarizer/schedule.py`; the service owns its sessions.
 Digests and posts are claimed before they are sent and released if sending fails, so a digest
 slot or an article reaches a chat at most once, even across restarts.
 """
@@ -8,29 +8,37 @@ slot or an article reaches a chat at most once, even across restarts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from datetime import UTC, datetime, time
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from summarizer import corpus
 from summarizer.actors import name_key
-from summarizer.db import Store
-from summarizer.models import Actor, Article, ChatLink, ChatSubscription, Delivery, Feed, Follow, Mention
 from summarizer.queries import resolve_actor
-
-SLACK = timedelta(minutes=1)  # a digest job that fires a moment early still serves its slot
-FIRST_SPAN = timedelta(days=1)  # a chat's first digest covers the day before it subscribed
-_HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
+from summarizer.schedule import (
+    FIRST_SPAN,
+    SLACK,
+    digest_due,
+    last_occurrence,
+    load_zone,
+    parse_time,
+)
+from summarizer.store import Store
+from summarizer.store.actors import actor_keys, mention_counts
+from summarizer.store.models import (
+    Actor,
+    Article,
+    ChatLink,
+    ChatSubscription,
+    Delivery,
+    Feed,
+    Follow,
+    Mention,
+)
 
 Clock = Callable[[], datetime]
-
-
-class ScheduleError(ValueError):
-    """A digest time or time zone that is not valid; the message says which."""
 
 
 @dataclass(frozen=True)
@@ -91,64 +99,6 @@ class FollowResult:
     suggestions: tuple[str, ...] = ()
 
 
-def parse_schedule(args: Sequence[str], default_time: str, default_zone: str) -> tuple[str, str]:
-    """Read `[HH:MM] [Area/City]`, in either order; defaults fill what is missing.
-
-    Returns:
-        ("HH:MM", zone name). Raises ScheduleError naming the bad part.
-    """
-    if len(args) > 2:
-        raise ScheduleError("give at most a time and a time zone")
-    at, zone = default_time, default_zone
-    for arg in args:
-        if ":" in arg and arg[:1].isdigit():
-            at = arg
-        else:
-            zone = arg
-    return format_time(parse_time(at)), load_zone(zone).key
-
-
-def parse_time(text: str) -> time:
-    match = _HHMM.fullmatch(text.strip())
-    if not match:
-        raise ScheduleError(f"“{text[:20]}” is not a time from 00:00 to 23:59")
-    return time(int(match.group(1)), int(match.group(2)))
-
-
-def format_time(at: time) -> str:
-    return f"{at.hour:02d}:{at.minute:02d}"
-
-
-def load_zone(name: str) -> ZoneInfo:
-    """The IANA time zone called `name` ("Europe/London", "UTC")."""
-    if not name or len(name) > 64 or not re.fullmatch(r"[A-Za-z0-9_+\-/]+", name):
-        raise ScheduleError(f"“{name[:20]}” is not a time zone name like Europe/London")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ScheduleError(f"“{name[:40]}” is not a known time zone (try Europe/London or UTC)") from None
-
-
-def last_occurrence(now: datetime, zone: ZoneInfo, at: time) -> datetime:
-    """The latest instant, at or before `now`, when the clock in `zone` read `at`; in UTC.
-
-    A time the clocks skip (spring forward) counts at its pre-change offset and a time that
-    happens twice (fall back) at its first occurrence, as the digest scheduler fires it.
-    """
-    local_day = now.astimezone(zone).date()
-    for back in range(3):
-        candidate = datetime.combine(local_day - timedelta(days=back), at, tzinfo=zone).astimezone(UTC)
-        if candidate <= now:
-            return candidate
-    raise AssertionError("unreachable: a day ago always passed")
-
-
-def digest_due(now: datetime, zone: ZoneInfo, at: time, served: datetime | None) -> bool:
-    """Whether a digest slot passed after `served` (the last slot served, or the subscription)."""
-    slot = last_occurrence(now + SLACK, zone, at)
-    return served is None or slot > served
-
-
 def _utc(value: datetime | None) -> datetime | None:
     """Read a stored time as UTC (SQLite gives naive datetimes back)."""
     if value is None:
@@ -161,7 +111,7 @@ def _served(sub: ChatSubscription) -> datetime | None:
     return max(marks) if marks else None
 
 
-class SubscriptionService:
+class ChatService:
     """Chat settings for the bot over the store. Thread-safe; every call is one transaction."""
 
     def __init__(self, store: Store, *, quiet_by_default: bool = False, clock: Clock | None = None) -> None:
@@ -393,7 +343,7 @@ def _is(column, value):
 
 def _resolve_actor(session: Session, text: str, now: datetime) -> tuple[tuple[int, str] | None, tuple[str, ...]]:
     """Find the stored actor `text` names: any kind by exact key, else the query planner's match."""
-    actor, suggestions = resolve_actor(text, corpus.actor_keys(session), corpus.mention_counts(session), now.date())
+    actor, suggestions = resolve_actor(text, actor_keys(session), {a: n for a, (n, _) in mention_counts(session).items()}, now.date())
     return ((actor.id, actor.name) if actor else None), suggestions
 
 

@@ -9,15 +9,10 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from summarizer.actors import name_key
-from summarizer.db import Store
-from summarizer.models import Actor, Alias, Article, Mention, Sentence
-from summarizer.subscriptions import (
-    ScheduleError,
-    SubscriptionService,
-    digest_due,
-    last_occurrence,
-    parse_schedule,
-)
+from summarizer.store.db import Store
+from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
+from summarizer.chats import ChatService
+from summarizer.schedule import ScheduleError, digest_due, last_occurrence, parse_schedule
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
 
@@ -126,8 +121,8 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def service(store, clock) -> SubscriptionService:
-    return SubscriptionService(store, clock=clock)
+def service(store, clock) -> ChatService:
+    return ChatService(store, clock=clock)
 
 
 def add_actor(store: Store, name: str, kind: str = "person", keys: tuple[str, ...] = ()) -> int:
