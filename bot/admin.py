@@ -18,7 +18,6 @@ from bot import views
 from bot.context import Context
 from bot.handlers import query_of, reply
 from bot.jobs import cancel_digest, schedule_digest
-from summarizer.chats import feed_targets
 from summarizer.schedule import ScheduleError, parse_schedule
 
 log = logging.getLogger(__name__)
@@ -59,9 +58,9 @@ async def _allowed(update: Update, context: Context) -> bool:
 
 async def subscribe(update: Update, context: Context) -> None:
     """Start or move the daily digest: /subscribe [HH:MM] [Area/City]."""
-    settings = context.bot_data.settings
+    defaults = context.bot_data.bot_settings
     try:
-        at, zone = parse_schedule(context.args or [], settings.digest_time, settings.digest_timezone)
+        at, zone = parse_schedule(context.args or [], defaults.digest_time, defaults.digest_timezone)
     except ScheduleError as exc:
         await reply(update, context, [views.esc(f"{exc}. {views.SUBSCRIBE_USAGE}")])
         return
@@ -189,7 +188,7 @@ async def feeds(update: Update, context: Context) -> None:
     """List the polled feeds; bot admins add or remove one: /feeds add|remove <url>."""
     services, args = context.bot_data, context.args or []
     if not args:
-        configured = feed_targets(services.settings.feeds)
+        configured = services.bot_settings.feeds
         added = await asyncio.to_thread(services.chats.feeds)
         lines = [f"• {views.esc(f)}" for f in configured + added] or ["No feeds are polled yet."]
         await reply(update, context, ["<b>Feeds</b>\n" + "\n".join(lines)])
@@ -198,7 +197,7 @@ async def feeds(update: Update, context: Context) -> None:
         await reply(update, context, ["Usage: /feeds — list; /feeds add|remove https://example.com/feed.xml"])
         return
     user = update.effective_user
-    if user is None or str(user.id) not in services.settings.bot_admins.split():
+    if user is None or user.id not in services.bot_settings.bot_admins:
         await reply(update, context, ["Only the bot's operators can change the feeds."])
         return
     if args[0] == "add":

@@ -22,8 +22,8 @@ from telegram.request import BaseRequest
 
 from bot import admin, handlers, jobs, views
 from bot.context import BotServices, context_types
-from summarizer.settings import Settings
-from summarizer.schedule import ScheduleError, load_zone, parse_time
+from bot.settings import BotSettings
+from summarizer.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def register(app: Application) -> None:
 async def post_init(app: Application) -> None:
     """Start the services: worker pool, model warm-up (in the background), commands, jobs."""
     services: BotServices = app.bot_data
-    workers = max(1, services.settings.bot_workers)
+    workers = max(1, services.bot_settings.bot_workers)
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers, thread_name_prefix="storybot"))
     services.warming = asyncio.create_task(_warm(services))
     try:
@@ -151,13 +151,14 @@ async def post_shutdown(app: Application) -> None:
     services.store.close()
 
 
-def build_services(settings: Settings) -> BotServices:
+def build_services(settings: Settings, bot_settings: BotSettings) -> BotServices:
     """The services from the composition root, as the handlers see them."""
     from summarizer import services
 
-    built = services.build(settings, quiet_by_default=settings.digest_when_empty == "silent")
+    built = services.build(settings, quiet_by_default=bot_settings.digest_when_empty == "silent")
     return BotServices(
         settings=settings,
+        bot_settings=bot_settings,
         store=built.store,
         briefings=built.briefings,
         chats=built.chats,
@@ -165,20 +166,13 @@ def build_services(settings: Settings) -> BotServices:
     )
 
 
-def check_config(settings: Settings, env: Mapping[str, str]) -> tuple[str, Webhook | None]:
-    """The token and webhook from the environment, checked with the bot settings; ValueError says what is wrong."""
+def check_config(env: Mapping[str, str]) -> tuple[str, Webhook | None]:
+    """The token and webhook from the environment (secrets: never in a file); ValueError says what is wrong."""
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set: export the token @BotFather gave you")
     if not TOKEN.fullmatch(token):
         raise ValueError("TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and the secret, as @BotFather gives it")
-    try:
-        parse_time(settings.digest_time)
-        load_zone(settings.digest_timezone)
-    except ScheduleError as exc:
-        raise ValueError(f"bad digest default in the configuration: {exc}") from None
-    if settings.digest_when_empty not in ("say", "silent"):
-        raise ValueError(f"digest_when_empty must be say or silent, not {settings.digest_when_empty!r}")
     url = env.get("STORYBOT_WEBHOOK_URL", "").strip()
     if not url:
         return token, None
@@ -191,25 +185,33 @@ def check_config(settings: Settings, env: Mapping[str, str]) -> tuple[str, Webho
 
 
 def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
-    """Run the bot until SIGINT or SIGTERM; returns the exit status (2: bad configuration)."""
+    """Run the bot until SIGINT or SIGTERM; returns the exit status (2: bad configuration).
+
+    The bot's settings come from the same environment and config folder as `settings`.
+    """
     env = os.environ if env is None else env
     try:
-        token, webhook = check_config(settings, env)
+        bot_settings = BotSettings.load(env, config_dir=settings.config_dir)
+    except SettingsError as exc:
+        print(f"storybot: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    try:
+        token, webhook = check_config(env)
     except ValueError as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return 2
     hide_in_logs(token)
     base_url = env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL
-    services = build_services(settings)
+    services = build_services(settings, bot_settings)
     app = build_application(settings, services, token, base_url)
     try:
         if webhook is None:
             app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_S)
         else:
-            log.info("webhook mode: listening on %s:%d", settings.webhook_listen, settings.webhook_port)
+            log.info("webhook mode: listening on %s:%d", bot_settings.webhook_listen, bot_settings.webhook_port)
             app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
+                listen=bot_settings.webhook_listen,
+                port=bot_settings.webhook_port,
                 url_path=webhook.path,
                 webhook_url=webhook.url,
                 secret_token=webhook.secret,

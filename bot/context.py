@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot
 
+from bot.settings import BotSettings
 from summarizer.settings import Settings
 from summarizer.chats import ChatService
 
@@ -22,6 +23,7 @@ class BotServices:
     """The bot's services and settings; one instance per application."""
 
     settings: Settings
+    bot_settings: BotSettings  # the [bot] keys: digest defaults, workers, feeds, operators
     store: Store  # closed in post_shutdown
     briefings: BriefingService
     chats: ChatService

@@ -17,7 +17,7 @@ from bot.delivery import ChatGone, send_html
 from bot.render import to_html
 from summarizer.results import Briefing
 from summarizer.progress import ProgressLines
-from summarizer.chats import DigestClaim, Post, feed_targets
+from summarizer.chats import DigestClaim, Post
 from summarizer.schedule import parse_time
 
 log = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def migrator(context: Context) -> Callable[[int, int], Awaitable[None]]:
 
 def schedule_feed_poll(app: Application) -> None:
     """Poll the feeds and post new articles to linked chats every feed_poll_seconds (0: never)."""
-    interval = app.bot_data.settings.feed_poll_seconds
+    interval = app.bot_data.bot_settings.feed_poll_seconds
     if interval > 0:
         first = min(interval, FEED_FIRST_S)
         app.job_queue.run_repeating(poll_feeds, interval, first=first, name="feeds", job_kwargs=LATE_OK)
@@ -151,14 +151,14 @@ async def poll_feeds(context: Context) -> None:
 
 def collect_posts(services: BotServices) -> list[Post]:
     """Ingest the configured and added feeds, then claim the posts due (blocking: a worker thread)."""
-    targets = feed_targets(services.settings.feeds) + services.chats.feeds()
+    targets = services.bot_settings.feeds + services.chats.feeds()
     if targets and services.ingestor is not None:
         # A long first poll (a new feed, models loading) says how far it is, now and then.
         report = services.ingestor.ingest(targets, progress=ProgressLines(lambda line: log.info("%s", line)))
         log.info("feeds polled: %s", report.summary())
         for rejected in report.rejected:
             log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
-    return services.chats.claim_posts(services.settings.feed_posts_per_poll)
+    return services.chats.claim_posts(services.bot_settings.feed_posts_per_poll)
 
 
 def _releaser(services: BotServices, post: Post) -> Callable[[], None]:

@@ -96,11 +96,6 @@ def _served(sub: ChatSubscription) -> datetime | None:
     return max(marks) if marks else None
 
 
-def feed_targets(configured: str) -> list[str]:
-    """Split the configured feeds (spaces, commas or newlines between them)."""
-    return [t for t in re.split(r"[\s,]+", configured) if t]
-
-
 class ChatService:
     """Chat settings for the bot over the store. Thread-safe; every call is one transaction."""
 

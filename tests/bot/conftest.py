@@ -15,6 +15,7 @@ from telegram.ext import Application
 from bot import delivery
 from bot.app import build_application
 from bot.context import BotServices
+from bot.settings import BotSettings
 from summarizer.briefings import BriefingService
 from summarizer.store.db import Store
 from summarizer.ingest import Ingestor
@@ -42,7 +43,7 @@ class Clock:
 def seeded_db(tmp_path_factory, nlp) -> Path:
     """The seeds and a markup-heavy article, ingested once (real spaCy, fake encoder)."""
     path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
-    settings = Settings.load().replace(database_url=f"sqlite:///{path}")
+    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{path}")
     store = Store(settings.resolved_database_url)
     report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
     store.close()
@@ -54,7 +55,12 @@ def seeded_db(tmp_path_factory, nlp) -> Path:
 def settings(tmp_path, seeded_db) -> Settings:
     db = tmp_path / "bot.db"
     shutil.copy(seeded_db, db)
-    return Settings.load().replace(database_url=f"sqlite:///{db}", feed_poll_seconds=0, bot_workers=4)
+    return Settings.load().replace(database_url=f"sqlite:///{db}")
+
+
+@pytest.fixture
+def bot_settings() -> BotSettings:
+    return BotSettings.load(env={}).replace(feed_poll_seconds=0, bot_workers=4)
 
 
 @pytest.fixture
@@ -63,18 +69,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_services(settings, nlp, clock) -> Callable[..., BotServices]:
+def make_services(settings, bot_settings, nlp, clock) -> Callable[..., BotServices]:
     """Build services over the test's store (each with its own engine, like a restarted process)."""
     stores: list[Store] = []
 
-    def make(*, settings: Settings = settings, briefings=None) -> BotServices:
+    def make(*, settings: Settings = settings, bot_settings: BotSettings = bot_settings, briefings=None) -> BotServices:
         store = Store(settings.resolved_database_url)
         stores.append(store)
         return BotServices(
             settings=settings,
+            bot_settings=bot_settings,
             store=store,
             briefings=briefings or BriefingService(store, FakeEncoder()),
-            chats=ChatService(store, quiet_by_default=settings.digest_when_empty == "silent", clock=clock),
+            chats=ChatService(store, quiet_by_default=bot_settings.digest_when_empty == "silent", clock=clock),
             ingestor=Ingestor(store, settings, FakeEncoder(), nlp=nlp),
         )
 

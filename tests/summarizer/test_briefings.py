@@ -19,7 +19,6 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def service(seeded_store):
-    settings = Settings.load().replace(database_url=seeded_store.url)
     return BriefingService(seeded_store, FakeEncoder(), today=lambda: date(2026, 11, 22))
 
 

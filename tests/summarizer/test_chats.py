@@ -12,7 +12,7 @@ from summarizer.actors import name_key
 from summarizer.store import chats as chat_store
 from summarizer.store.db import Store
 from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
-from summarizer.chats import ChatService, feed_targets
+from summarizer.chats import ChatService
 from summarizer.schedule import ScheduleError, digest_due, last_occurrence, parse_schedule
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
@@ -46,10 +46,6 @@ def test_parse_schedule_fills_defaults(args, expected) -> None:
 def test_parse_schedule_rejects_bad_input(args) -> None:
     with pytest.raises(ScheduleError):
         parse_schedule(args, "08:00", "UTC")
-
-
-def test_feed_targets_split_on_spaces_and_commas() -> None:
-    assert feed_targets(" a.rss, https://x/feed\nb.xml ") == ["a.rss", "https://x/feed", "b.xml"]
 
 
 # -- digest slots and daylight saving ----------------------------------------------------------

@@ -39,7 +39,7 @@ def ingestor(settings, nlp):
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, nlp):
     """The five seeds, ingested once for the read-only tests of this module."""
-    settings = Settings.load().replace(database_url=f"sqlite:///{tmp_path_factory.mktemp('seeded') / 's.db'}")
+    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{tmp_path_factory.mktemp('seeded') / 's.db'}")
     store = Store(settings.resolved_database_url)
     report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(SEEDS)])
     yield store, report
