@@ -1,6 +1,6 @@
 """The bot under load: /brief through the Bot API emulator from 20 chats, then from one.
 
-Starts the emulator (tests/e2e/harness.py) and the real `storybot run` on a store holding the
+Starts the emulator (emulator/client.py) and the real `storybot run` on a store holding the
 seeds, sends every request at once, and times each reply from the moment its question was sent
 to the moment the bot's sendMessage reached the emulator (matched by the quoted message id).
 
@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from tests.e2e.harness import Emulator, wait_until
+from emulator.client import Emulator, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 STORYBOT = str(Path(sys.executable).with_name("storybot"))

@@ -24,9 +24,9 @@ from telegram.request import BaseRequest
 
 from bot import chat_settings, handlers, jobs, texts
 from bot.context import CONTEXT_TYPES, BotData, DigestJobs
+from bot.settings import BotSettings
 from summarizer.services import Services, build
-from summarizer.settings import Settings
-from summarizer.schedule import ScheduleError, load_zone, parse_time
+from summarizer.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +50,13 @@ class Webhook:
 
 def build_application(
     services: Services,
+    bot_settings: BotSettings,
     token: str,
     base_url: str = DEFAULT_BASE_URL,
     *,
     request: BaseRequest | None = None,
 ) -> Application:
-    """The application with every handler and job wired to `services`; start it with run_*()."""
+    """The application with every handler and job wired to `services` and `bot_settings`; start it with run_*()."""
     builder = (
         Application.builder()
         .token(token)
@@ -70,7 +71,7 @@ def build_application(
         builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     data: BotData = app.bot_data
-    data.services = services
+    data.services, data.bot_settings = services, bot_settings
     data.digests = DigestJobs(app.job_queue, jobs.send_digest)
     register(app)
     return app
@@ -116,7 +117,7 @@ def register(app: Application) -> None:
 async def post_init(app: Application) -> None:
     """Start the services: worker pool, model warm-up (in the background), commands, jobs."""
     data: BotData = app.bot_data
-    workers = max(1, data.services.settings.bot_workers)
+    workers = max(1, data.bot_settings.bot_workers)
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(workers, thread_name_prefix="storybot"))
     data.warming = asyncio.create_task(_warm(data.services))
     try:
@@ -168,28 +169,21 @@ async def post_shutdown(app: Application) -> None:
     data.services.close()
 
 
-def build_services(settings: Settings, **parts: Any) -> Services:
+def build_services(settings: Settings, bot_settings: BotSettings, **parts: Any) -> Services:
     """The services from the composition root, with the bot's setting for empty digests.
 
     `parts` go to `summarizer.services.build` as they are (tests pass a store, fakes, a clock).
     """
-    return build(settings, quiet_by_default=settings.digest_when_empty == "silent", **parts)
+    return build(settings, quiet_by_default=bot_settings.digest_when_empty == "silent", **parts)
 
 
-def check_config(settings: Settings, env: Mapping[str, str]) -> tuple[str, Webhook | None]:
-    """The token and webhook from the environment, checked with the bot settings; ValueError says what is wrong."""
+def check_config(env: Mapping[str, str]) -> tuple[str, Webhook | None]:
+    """The token and webhook from the environment (secrets: never in a file); ValueError says what is wrong."""
     token = env.get("TELEGRAM_BOT_TOKEN", "").strip()
     if not token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set: export the token @BotFather gave you")
     if not TOKEN.fullmatch(token):
         raise ValueError("TELEGRAM_BOT_TOKEN is malformed: expected digits, a colon and the secret, as @BotFather gives it")
-    try:
-        parse_time(settings.digest_time)
-        load_zone(settings.digest_timezone)
-    except ScheduleError as exc:
-        raise ValueError(f"bad digest default in the configuration: {exc}") from None
-    if settings.digest_when_empty not in ("say", "silent"):
-        raise ValueError(f"digest_when_empty must be say or silent, not {settings.digest_when_empty!r}")
     url = env.get("STORYBOT_WEBHOOK_URL", "").strip()
     if not url:
         return token, None
@@ -202,25 +196,33 @@ def check_config(settings: Settings, env: Mapping[str, str]) -> tuple[str, Webho
 
 
 def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
-    """Run the bot until SIGINT or SIGTERM; returns the exit status (2: bad configuration)."""
+    """Run the bot until SIGINT or SIGTERM; returns the exit status (2: bad configuration).
+
+    The bot's settings come from the same environment and config folder as `settings`.
+    """
     env = os.environ if env is None else env
     try:
-        token, webhook = check_config(settings, env)
+        bot_settings = BotSettings.load(env, config_dir=settings.config_dir)
+    except SettingsError as exc:
+        print(f"storybot: bad configuration: {exc}", file=sys.stderr)
+        return 2
+    try:
+        token, webhook = check_config(env)
     except ValueError as exc:
         print(f"storybot: {exc}", file=sys.stderr)
         return 2
     hide_in_logs(token)
     base_url = env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL
-    services = build_services(settings)
-    app = build_application(services, token, base_url)
+    services = build_services(settings, bot_settings)
+    app = build_application(services, bot_settings, token, base_url)
     try:
         if webhook is None:
             app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_S)
         else:
-            log.info("webhook mode: listening on %s:%d", settings.webhook_listen, settings.webhook_port)
+            log.info("webhook mode: listening on %s:%d", bot_settings.webhook_listen, bot_settings.webhook_port)
             app.run_webhook(
-                listen=settings.webhook_listen,
-                port=settings.webhook_port,
+                listen=bot_settings.webhook_listen,
+                port=bot_settings.webhook_port,
                 url_path=webhook.path,
                 webhook_url=webhook.url,
                 secret_token=webhook.secret,

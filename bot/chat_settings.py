@@ -20,7 +20,6 @@ from bot import render, texts
 from bot.context import CustomContext
 from bot.delivery import reply
 from bot.render import fill
-from summarizer.chats import feed_targets
 from summarizer.schedule import ScheduleError, parse_schedule
 
 log = logging.getLogger(__name__)
@@ -57,7 +56,7 @@ async def _allowed(update: Update, context: CustomContext) -> bool:
 
 async def subscribe(update: Update, context: CustomContext) -> None:
     """Start or move the daily digest: /subscribe [HH:MM] [Area/City]."""
-    defaults = context.settings
+    defaults = context.bot_settings
     try:
         at, zone = parse_schedule(context.args or [], defaults.digest_time, defaults.digest_timezone)
     except ScheduleError as exc:
@@ -186,7 +185,7 @@ async def feeds(update: Update, context: CustomContext) -> None:
     """List the polled feeds; bot admins add or remove one: /feeds add|remove <url>."""
     args = context.args or []
     if not args:
-        configured = feed_targets(context.settings.feeds)
+        configured = context.bot_settings.feeds
         added = await asyncio.to_thread(context.chats.feeds)
         await reply(update, context, [render.feeds_html(configured + added)])
         return
@@ -194,7 +193,7 @@ async def feeds(update: Update, context: CustomContext) -> None:
         await reply(update, context, [texts.FEEDS_USAGE])
         return
     user = update.effective_user
-    if user is None or str(user.id) not in context.settings.bot_admins.split():
+    if user is None or user.id not in context.bot_settings.bot_admins:
         await reply(update, context, [texts.OPERATORS_ONLY])
         return
     if args[0] == "add":

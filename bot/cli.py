@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary; rejections still print")
     p.set_defaults(func=cmd_ingest)
 
+    p = sub.add_parser("rescore", help="recompute the stored ranking signals (after scoring changes)")
+    p.set_defaults(func=cmd_rescore)
+
     p = sub.add_parser("actors", help="canonical actors, most mentioned first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_actors)
@@ -119,6 +122,13 @@ def _progress(*, quiet: bool):
 
         with progress_bar(console) as show:
             yield show
+
+
+def cmd_rescore(settings: Settings, args: argparse.Namespace) -> int:
+    with _services(settings) as built:
+        sentences, mentions = built.ingest.rescore()
+    print(f"rescored {sentences} sentences and {mentions} mentions")
+    return 0
 
 
 def cmd_actors(settings: Settings, args: argparse.Namespace) -> int:

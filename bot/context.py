@@ -1,9 +1,10 @@
 """What every handler and job is given: a CallbackContext with typed access to the services.
 
 `context.bot_data` is a `BotData` holding the one `Services` built by
-`summarizer.services.build` in main(); `context.briefings`, `context.chats`,
-`context.ingest` and `context.settings` read from it (PTB examples/contexttypesbot.py).
-`context.digests` puts each chat's daily digest in the JobQueue.
+`summarizer.services.build` in main() and the bot's own settings; `context.briefings`,
+`context.chats`, `context.ingest` and `context.bot_settings` read from it (PTB
+examples/contexttypesbot.py). `context.digests` puts each chat's daily digest in
+the JobQueue.
 """
 
 from __future__ import annotations
@@ -18,11 +19,11 @@ from telegram.ext import CallbackContext, ContextTypes, ExtBot, JobQueue
 from summarizer.schedule import parse_time
 
 if TYPE_CHECKING:
+    from bot.settings import BotSettings
     from summarizer.briefings import BriefingService
     from summarizer.chats import ChatService
     from summarizer.ingest import Ingestor
     from summarizer.services import Services
-    from summarizer.settings import Settings
 
 
 # APScheduler drops a run more than a second late; a digest is still worth sending an hour late.
@@ -62,10 +63,12 @@ class DigestJobs:
 class BotData:
     """`context.bot_data`: the process's services and the model warm-up.
 
-    PTB makes it with no arguments; bot/app.py sets `services` and `digests` before the bot starts.
+    PTB makes it with no arguments; bot/app.py sets `services`, `bot_settings` and
+    `digests` before the bot starts.
     """
 
     services: Services
+    bot_settings: BotSettings
     digests: DigestJobs
 
     def __init__(self) -> None:
@@ -80,8 +83,9 @@ class CustomContext(CallbackContext[ExtBot[None], dict, dict, BotData]):
         return self.bot_data.services
 
     @property
-    def settings(self) -> Settings:
-        return self.bot_data.services.settings
+    def bot_settings(self) -> BotSettings:
+        """The bot's own: digest defaults, workers, feeds, operators."""
+        return self.bot_data.bot_settings
 
     @property
     def briefings(self) -> BriefingService:

@@ -17,10 +17,10 @@ from telegram.ext import Application
 from bot import render
 from bot.context import LATE_OK, BotData, CustomContext
 from bot.delivery import deliver
-from summarizer.chats import feed_targets
 from summarizer.progress import ProgressLines
 
 if TYPE_CHECKING:
+    from bot.settings import BotSettings
     from summarizer.chats import DigestClaim, Post
     from summarizer.results import Briefing
     from summarizer.services import Services
@@ -73,7 +73,7 @@ def prepare_digest(services: Services, chat_id: int) -> tuple[DigestClaim, Brief
 
 def schedule_feed_poll(app: Application) -> None:
     """Poll the feeds and post new articles to linked chats every feed_poll_seconds (0: never)."""
-    interval = app.bot_data.services.settings.feed_poll_seconds
+    interval = app.bot_data.bot_settings.feed_poll_seconds
     if interval > 0:
         first = min(interval, FEED_FIRST_S)
         app.job_queue.run_repeating(poll_feeds, interval, first=first, name="feeds", job_kwargs=LATE_OK)
@@ -82,7 +82,7 @@ def schedule_feed_poll(app: Application) -> None:
 async def poll_feeds(context: CustomContext) -> None:
     """Store new articles from the feeds, then post each to the chats that want it, once."""
     services = context.services
-    posts = await asyncio.to_thread(collect_posts, services)
+    posts = await asyncio.to_thread(collect_posts, services, context.bot_settings)
     gone: set[int] = set()
     for post in posts:
         if post.chat_id in gone:
@@ -93,16 +93,16 @@ async def poll_feeds(context: CustomContext) -> None:
             await asyncio.to_thread(_release_all, services, [p for p in posts if p.chat_id == post.chat_id and p != post])
 
 
-def collect_posts(services: Services) -> list[Post]:
+def collect_posts(services: Services, bot_settings: BotSettings) -> list[Post]:
     """Ingest the configured and added feeds, then claim the posts due (blocking: a worker thread)."""
-    targets = feed_targets(services.settings.feeds) + services.chats.feeds()
+    targets = bot_settings.feeds + services.chats.feeds()
     if targets:
         # A long first poll (a new feed, models loading) says how far it is, now and then.
         report = services.ingest.ingest(targets, progress=ProgressLines(lambda line: log.info("%s", line)))
         log.info("feeds polled: %s", report.summary())
         for rejected in report.rejected:
             log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
-    return services.chats.claim_posts(services.settings.feed_posts_per_poll)
+    return services.chats.claim_posts(bot_settings.feed_posts_per_poll)
 
 
 def _releaser(services: Services, post: Post) -> Callable[[], None]:

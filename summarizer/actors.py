@@ -302,3 +302,31 @@ class _ArticleResolver:
 
 def _ident(ref: ActorRef) -> int:
     return id(ref) if isinstance(ref, NewActor) else ref
+
+
+def config_resolution(config: ActorConfig, index: ActorIndex) -> tuple[Resolution, list[NewActor | int]]:
+    """What actors.toml adds: its actors, canonical names, aliases and titles; and each spec's actor."""
+    out = Resolution()
+    owned: list[NewActor | int] = []
+    for spec in config.actors:
+        key = name_key(spec.name)
+        ref: NewActor | int | None = index.lookup(key)
+        if ref is None:
+            ref = NewActor(spec.name, spec.kind)
+            out.new_actors.append(ref)
+        elif index.names[ref] != spec.name:
+            out.renames[ref] = spec.name
+        owned.append(ref)
+        keys = [(key, spec.name)] + [(name_key(a), a) for a in spec.aliases]
+        # The surname stands for a person across articles, unless the config names the short
+        # form itself (family name first: "Xi" for Xi Jinping).
+        first = key.split()[0]
+        if spec.kind == "person" and len(key.split()) > 1 and all(k != first for k, _ in keys[1:]):
+            keys.append((key.split()[-1], spec.name.split()[-1]))
+        for alias_key, surface in keys:
+            out.aliases.append((ref, alias_key, surface, "name"))
+        for title in spec.titles:
+            tkey = title_key(title, config)
+            if tkey:
+                out.aliases.append((ref, tkey, title, "title"))
+    return out, owned

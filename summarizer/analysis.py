@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.dates import DateSpan
 from summarizer.event_dates import event_span
+from summarizer.vocabulary import HONORIFICS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -26,19 +27,8 @@ log = logging.getLogger(__name__)
 ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
 # The small model sometimes tags a person as one of these; other evidence can overrule it.
 MISLABELS = {"GPE", "ORG", "WORK_OF_ART", "PRODUCT", "LOC", "NORP", "EVENT"}
-SPEECH_VERBS = {
-    "say", "tell", "add", "speculate", "suggest", "write", "announce", "ask", "warn", "note",
-    "insist", "claim", "state", "explain", "argue", "reply", "respond", "urge", "declare",
-    "confirm", "deny", "hail", "invite", "speak", "stress", "emphasize", "emphasise",
-}
-ROLE_WORDS = {
-    "president", "leader", "spokesman", "spokeswoman", "spokesperson", "minister", "adviser",
-    "advisor", "secretary", "chancellor", "premier", "mayor", "commander", "ambassador",
-    "envoy", "director", "chief", "general", "head", "chairman", "chairwoman", "king", "queen",
-    "pope", "governor", "senator", "prosecutor", "counterpart",
-}
 TITLE_TOKEN_POS = {"PROPN", "NOUN", "ADJ", "PART"}
-HONORIFICS = re.compile(r"^(?:(?:mr|mrs|ms|dr|sir|president|prime minister|premier|chancellor)\.?\s+)+", re.I)
+HONORIFIC = re.compile(rf"^(?:{alternation(HONORIFICS)}\.?\s+)+", re.I)
 QUOTES = "\"“”‘’'«»"
 MAX_MERGED_SENTENCE = 400
 
@@ -115,7 +105,7 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
     titles: list[TitleHit] = []
     for index, span in enumerate(spans):
         started = time.perf_counter()
-        event = event_span(span, published) if published else None
+        event = _event(span, published) if published else None
         if seconds is not None:
             seconds["dates"] += time.perf_counter() - started
         sentences.append(
@@ -225,7 +215,7 @@ def clean_name(text: str, label: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+", "", text, flags=re.I).strip(QUOTES + " ")
     text = re.sub(r"['’]s$", "", text).strip()
     if label in {"PERSON", "SPEAKER"}:
-        text = HONORIFICS.sub("", text).strip()
+        text = HONORIFIC.sub("", text).strip()
     text = re.sub(r"\s+", " ", text)
     if len(text) < 2 or not any(ch.isupper() for ch in text[:1]) or any(ch.isdigit() for ch in text):
         return ""
@@ -277,6 +267,15 @@ def _standalone_titles(span: Span, index: int) -> list[TitleHit]:
             continue  # a bare "president" names nobody in particular
         hits.append(TitleHit(index, doc[start : token.i + 1].text))
     return hits
+
+
+def _event(span: Span, published: date) -> tuple[DateSpan, str] | None:
+    """The sentence's event date; a sentence whose time cannot be placed stays undated, never costing its article."""
+    try:
+        return event_span(span, published)
+    except (ValueError, OverflowError, ArithmeticError):
+        log.debug("undated: the event date of %r could not be placed", span.text[:80], exc_info=True)
+        return None
 
 
 def _proper_runs(span: Span) -> tuple[str, ...]:

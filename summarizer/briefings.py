@@ -12,24 +12,27 @@ from datetime import date, datetime
 import numpy as np
 from sqlalchemy.orm import Session
 
-from summarizer import corpus, repository
-from summarizer.results import Briefing, Item, Source
-from summarizer.corpus import Candidates
 from summarizer.dates import DateSpan
-from summarizer.db import Store
 from summarizer.embeddings import Encoder
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
-from summarizer.scoring import content_words, focus, lexical_overlap, needs_context
-from summarizer.selection import Budget, Group, centrality, episodes, group_duplicates, select
+from summarizer.ranking import Context, Weights, rank
+from summarizer.results import Briefing, Item, Source
+from summarizer.scoring import content_words, lexical_overlap, needs_context
+from summarizer.selection import Budget, Group, episodes, group_duplicates, select
 from summarizer.selection import Tuning as SelectionTuning
+from summarizer.store import Store
+from summarizer.store import actors as actor_store
+from summarizer.store import articles as article_store
+from summarizer.store import sentences as corpus
+from summarizer.store.rows import ActorRow, ArticleRow, Candidates, Catalog
 
 log = logging.getLogger(__name__)
 
 SHORT = Budget(max_items=6, max_chars=1200)
 LONG = Budget(max_items=15, max_chars=3600)
 MAX_PAIRED = 400  # a pronoun sentence joined with the one before it stays under this
-POOL = 300  # candidates kept after the cheap signals; only these get vectors and pairing
 SELECTION = SelectionTuning()
+POOL = SELECTION.pool  # candidates kept after the cheap signals; only these get vectors and pairing
 
 
 @dataclass(frozen=True)
@@ -50,14 +53,16 @@ class BriefingService:
         *,
         today: Callable[[], date] = date.today,
         tuning: Tuning = Tuning(),
+        weights: Weights = Weights(),
     ) -> None:
         self.store = store
         self.encoder = encoder
         self.today = today
         self.tuning = tuning
+        self.weights = weights
         self._vectors = corpus.VectorIndex()
         self._cache: OrderedDict[tuple, Briefing] = OrderedDict()
-        self._catalog: tuple[tuple[int, int], corpus.Catalog] | None = None
+        self._catalog: tuple[tuple[int, int], Catalog] | None = None
         self._lock = threading.Lock()
 
     def warm(self) -> None:
@@ -71,15 +76,15 @@ class BriefingService:
         with self._lock:
             self._cache.clear()
 
-    def actors(self) -> list[repository.ActorRow]:
+    def actors(self) -> list[ActorRow]:
         """Stored actors that are mentioned, most mentioned first."""
         with self.store.session() as session:
-            return [r for r in repository.actor_rows(session) if r.mentions]
+            return [r for r in actor_store.actor_rows(session) if r.mentions]
 
-    def articles(self) -> list[repository.ArticleRow]:
+    def articles(self) -> list[ArticleRow]:
         """Stored articles, newest publication first."""
         with self.store.session() as session:
-            return repository.article_rows(session)
+            return article_store.article_rows(session)
 
     def brief(self, query: str, *, long: bool = False) -> Briefing:
         """Brief on an actor, a date or span, or a topic, across every stored article.
@@ -92,7 +97,7 @@ class BriefingService:
             A Briefing; kind "none" with a note and suggestions when nothing relevant is stored.
         """
         with self.store.session() as session:
-            version = repository.corpus_version(session)
+            version = article_store.corpus_version(session)
             key = (" ".join(query.lower().split()), long, version, self.today())
             with self._lock:
                 if key in self._cache:
@@ -114,8 +119,7 @@ class BriefingService:
             c = corpus.actor_candidates(session, p.actor.id)
             c = corpus.subset(c, [i for i in range(len(c)) if c.event_start[i] is not None])
             # The most specific, best-written events when there are more than fit.
-            prelim = np.array([q + _dated(s, e) for q, s, e in zip(c.quality, c.event_start, c.event_end)])
-            c, _ = self._pool(session, c, prelim, self.tuning.timeline_limit * 3)
+            c = self._pool(session, c, "timeline", Context(), self.tuning.timeline_limit * 3)
             order = sorted(range(len(c)), key=lambda i: (c.event_start[i], c.ids[i]))
             texts = self._standalone_texts(session, c)
             usable = [i for i in order if texts[i]]
@@ -135,11 +139,9 @@ class BriefingService:
             if not len(c):
                 return Briefing("digest", "none", subject, note="Nothing new since the last digest.")
             followed = self._followed_sentences(session, follow, set(c.ids))
-            prelim = np.array(
-                [0.35 * _lead(pos) + 0.25 * q + (0.5 if sid in followed else 0.0) for pos, q, sid in zip(c.positions, c.quality, c.ids)]
-            )
-            c, prelim = self._pool(session, c, prelim)
-            items = self._choose(session, c, prelim + 0.4 * centrality(c.vectors), budget)
+            ctx = Context(followed=frozenset(followed))
+            c = self._pool(session, c, "digest", ctx)
+            items = self._choose(session, c, self._rank("digest", c, ctx), budget)
             if follow:
                 items = tuple(sorted(items, key=lambda it: not any(s in followed for s in it.sentence_ids)))
             return Briefing("digest", "digest", subject, items)
@@ -160,27 +162,20 @@ class BriefingService:
         c = self._current_catalog(session)
         return plan(query, c.names, c.mentions, self.today(), c.dates)
 
-    def _current_catalog(self, session: Session) -> corpus.Catalog:
+    def _current_catalog(self, session: Session) -> Catalog:
         """The store's names, counts and dates, read once per corpus version."""
-        version = repository.corpus_version(session)
+        version = article_store.corpus_version(session)
         with self._lock:
             if self._catalog is not None and self._catalog[0] == version:
                 return self._catalog[1]
-        current = corpus.catalog(session)
+        current = actor_store.catalog(session)
         with self._lock:
             self._catalog = (version, current)
         return current
 
     def _actor(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
-        c = corpus.actor_candidates(session, p.actor.id)
-        prelim = (
-            0.4 * focus(np.array(c.prominence), np.array(c.named))
-            + 0.2 * np.array(c.quality)
-            + 0.1 * np.array([_dated(s, e) for s, e in zip(c.event_start, c.event_end)])
-            + 0.1 * np.array(c.speaker, dtype=float)
-        )
-        c, prelim = self._pool(session, c, prelim)
-        items = self._choose(session, c, prelim + 0.3 * centrality(c.vectors), budget)
+        c = self._pool(session, corpus.actor_candidates(session, p.actor.id), "actor", Context())
+        items = self._choose(session, c, self._rank("actor", c, Context()), budget)
         note = f"(read “{p.corrected_from}” as {p.actor.name})" if p.corrected_from else ""
         return Briefing(query, "actor", p.actor.name, items, note=note)
 
@@ -192,18 +187,15 @@ class BriefingService:
         items: tuple[Item, ...] = ()
         if len(events):
             event_budget = Budget(max(budget.max_items - 2, 1), budget.max_chars * 2 // 3) if len(published) else budget
-            prelim = np.array(
-                [0.5 * _overlap(span, s, e) + 0.2 * q for s, e, q in zip(events.event_start, events.event_end, events.quality)]
-            )
-            events, prelim = self._pool(session, events, prelim)
-            items = self._choose(session, events, prelim + 0.3 * centrality(events.vectors), event_budget)
-        if len(published):
-            shown = {sid for it in items for sid in it.sentence_ids}
-            published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
+            ctx = Context(span=span)
+            events = self._pool(session, events, "event", ctx)
+            items = self._choose(session, events, self._rank("event", events, ctx), event_budget)
+        shown = {sid for it in items for sid in it.sentence_ids}
+        published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
+        published = self._pool(session, published, "published", Context())
+        if len(published):  # none left when the day's every sentence was already an event item
             rest = Budget(budget.max_items - len(items), budget.max_chars - sum(len(it.text) for it in items))
-            prelim = np.array([0.4 * _lead(pos) + 0.2 * q for pos, q in zip(published.positions, published.quality)])
-            published, prelim = self._pool(session, published, prelim)
-            scores = prelim + 0.4 * centrality(published.vectors)
+            scores = self._rank("published", published, Context())
             if items:  # what the events already say is not said again
                 said = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items]).vectors
                 scores[np.max(published.vectors @ said.T, axis=1) >= SELECTION.dup_threshold] = -1.0
@@ -227,18 +219,22 @@ class BriefingService:
         )
         keep = [i for i in range(len(c)) if relevance[i] >= self.tuning.topic_floor]
         c, relevance = corpus.subset(c, keep), relevance[keep]
-        scores = 0.6 * relevance + 0.15 * np.array(c.quality)
-        items = self._choose(session, c, scores + 0.25 * centrality(c.vectors), budget) if keep else ()
+        ctx = Context(relevance=dict(zip(c.ids, relevance)))
+        items = self._choose(session, c, self._rank("topic", c, ctx), budget) if keep else ()
         if not items:
             return self._none(session, query, p, "No coverage of “{q}” is stored.")
         return Briefing(query, "topic", p.subject, items)
 
     # -- shared steps ---------------------------------------------------------------------------
 
-    def _pool(self, session: Session, c: Candidates, prelim: np.ndarray, size: int = POOL) -> tuple[Candidates, np.ndarray]:
-        """Keep the `size` best candidates by the cheap signals, and load only their vectors."""
+    def _rank(self, strategy: str, c: Candidates, ctx: Context) -> np.ndarray:
+        return rank(strategy, c, ctx, self.weights)
+
+    def _pool(self, session: Session, c: Candidates, strategy: str, ctx: Context, size: int = POOL) -> Candidates:
+        """Keep the `size` best candidates by the strategy's cheap signals, and load only their vectors."""
+        prelim = self._rank(strategy, c, ctx)
         order = [int(i) for i in np.argsort(-prelim, kind="stable")[:size] if prelim[i] > 0]
-        return corpus.load_vectors(session, corpus.subset(c, order)), prelim[order]
+        return corpus.load_vectors(session, corpus.subset(c, order))
 
     def _choose(
         self, session: Session, c: Candidates, scores: np.ndarray, budget: Budget, *, by_publication: bool = False
@@ -275,7 +271,7 @@ class BriefingService:
         by_publication: bool = False,
     ) -> tuple[Item, ...]:
         """Items from groups: the lead's text and date, every member's article as a source."""
-        meta = corpus.article_meta(session, {c.articles[i] for g in groups for i in g.members})
+        meta = article_store.articles_by_id(session, {c.articles[i] for g in groups for i in g.members})
         items = []
         for g in groups:
             lead = g.lead
@@ -303,7 +299,7 @@ class BriefingService:
         for name in follow:
             actor, _ = resolve_actor(name, known.names, known.mentions, self.today())
             if actor is not None:
-                followed |= corpus.mentioned_sentence_ids(session, actor.id) & ids
+                followed |= actor_store.mentioned_sentence_ids(session, actor.id) & ids
         return followed
 
     def _none(self, session: Session, query: str, p: Plan, template: str) -> Briefing:
@@ -311,7 +307,7 @@ class BriefingService:
         note = template.format(q=query.strip(), subject=p.subject or f"“{query.strip()}”")
         known = self._current_catalog(session)
         if p.kind == "date":
-            suggestions = _coverage(known.dates)
+            suggestions = _coverage(known.dates, p.span)
             note += " Stored coverage: " + "; ".join(suggestions) + "."
         elif p.suggestions:
             suggestions = list(p.suggestions)
@@ -325,23 +321,7 @@ class BriefingService:
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
 
 
-def _lead(position: int) -> float:
-    """1 for an article's opening sentence, falling to 0 by the ninth: news puts the news first."""
-    return 1.0 - min(position / 8, 1.0)
-
-
-def _dated(start: date | None, end: date | None) -> float:
-    """1 for a sentence about a specific day or few days: a concrete happening."""
-    return 1.0 if start and end and (end - start).days < 7 else 0.0
-
-
-def _overlap(span: DateSpan, start: date, end: date) -> float:
-    """Share of an event's days that fall inside the asked span: 1 for a precise hit."""
-    inside = (min(span.end, end) - max(span.start, start)).days + 1
-    return max(inside, 0) / ((end - start).days + 1)
-
-
-def _source(meta: corpus.ArticleMeta) -> Source:
+def _source(meta: ArticleRow) -> Source:
     return Source(0, meta.id, meta.title, meta.outlet, meta.published, meta.url)
 
 
@@ -362,10 +342,20 @@ def _renumber(items: Sequence[Item]) -> list[Item]:
     return out
 
 
-def _coverage(dates: Sequence[date]) -> list[str]:
-    """Stored dates as spans separated by gaps of more than a month: ["14–29 March 2023", ...]."""
+def _coverage(dates: Sequence[date], asked: DateSpan | None = None) -> list[str]:
+    """Stored dates as spans separated by gaps of more than a month: ["14–29 March 2023", ...].
+
+    A span that would straddle the `asked` days (which hold no coverage) is cut around them,
+    so the answer never lists coverage that contains the day it just said had none.
+    """
     labels = episodes(list(dates), 30)
     spans: dict[int, list[date]] = {}
     for d, label in zip(dates, labels):
         spans.setdefault(label, []).append(d)
-    return [describe_span(DateSpan(min(ds), max(ds))) for ds in spans.values()]
+    out = []
+    for ds in spans.values():
+        parts = [ds]
+        if asked is not None:
+            parts = [[d for d in ds if d < asked.start], [d for d in ds if d > asked.end]]
+        out += [describe_span(DateSpan(min(part), max(part))) for part in parts if part]
+    return out

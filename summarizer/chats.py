@@ -1,6 +1,7 @@
 """The chat service: digest subscriptions, follows, linked chats, feeds, deliveries.
 
-Time rules are pure functions in `summarizer/schedule.py`; the service owns its sessions.
+Time rules are pure functions in `summarizer/schedule.py`, reads and writes are in
+`summarizer/store/chats.py`; the service owns its sessions.
 Digests and posts are claimed before they are sent and released if sending fails, so a digest
 slot or an article reaches a chat at most once, even across restarts.
 """
@@ -12,16 +13,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
-from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from summarizer import corpus
 from summarizer.actors import name_key
-from summarizer.db import Store
-from summarizer.models import Actor, Article, ChatLink, ChatSubscription, Delivery, Feed, Follow, Mention
 from summarizer.queries import resolve_actor
-from summarizer.schedule import FIRST_SPAN, SLACK, digest_due, last_occurrence, load_zone, parse_time
-
+from summarizer.schedule import (
+    FIRST_SPAN,
+    SLACK,
+    digest_due,
+    last_occurrence,
+    load_zone,
+    parse_time,
+)
+from summarizer.store import Store
+from summarizer.store import chats as chat_store
+from summarizer.store.actors import actor_keys, mention_counts
+from summarizer.store.models import ChatSubscription
 
 Clock = Callable[[], datetime]
 
@@ -84,21 +91,9 @@ class FollowResult:
     suggestions: tuple[str, ...] = ()
 
 
-def _utc(value: datetime | None) -> datetime | None:
-    """Read a stored time as UTC (SQLite gives naive datetimes back)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _served(sub: ChatSubscription) -> datetime | None:
-    marks = [m for m in (_utc(sub.last_slot), _utc(sub.subscribed_at)) if m is not None]
+    marks = [m for m in (chat_store.as_utc(sub.last_slot), chat_store.as_utc(sub.subscribed_at)) if m is not None]
     return max(marks) if marks else None
-
-
-def feed_targets(configured: str) -> list[str]:
-    """Split the configured feeds (spaces, commas or newlines between them)."""
-    return [t for t in re.split(r"[\s,]+", configured) if t]
 
 
 class ChatService:
@@ -116,26 +111,19 @@ class ChatService:
         parse_time(at)
         load_zone(zone)
         with self.store.session() as session:
-            sub = self._row(session, chat_id)
-            if sub.digest_time is None:
-                sub.subscribed_at = self.clock()
-            sub.digest_time, sub.timezone = at, zone
+            chat_store.set_digest(session, chat_id, at, zone, self.clock())
             session.flush()
             return self._view(session, chat_id)
 
     def unsubscribe(self, chat_id: int) -> bool:
         """Stop the chat's digests; False when it had none."""
         with self.store.session() as session:
-            sub = session.get(ChatSubscription, chat_id)
-            if sub is None or sub.digest_time is None:
-                return False
-            sub.digest_time = None
-            return True
+            return chat_store.clear_digest(session, chat_id)
 
     def set_quiet(self, chat_id: int, quiet: bool) -> ChatView:
         """Choose whether an empty digest says so (False) or sends nothing (True)."""
         with self.store.session() as session:
-            self._row(session, chat_id).quiet = quiet
+            chat_store.set_quiet(session, chat_id, quiet)
             session.flush()
             return self._view(session, chat_id)
 
@@ -148,9 +136,8 @@ class ChatService:
         """Every subscribed chat's slot, with `missed` set where a slot passed unserved."""
         now = self.clock()
         with self.store.session() as session:
-            subs = session.scalars(select(ChatSubscription).where(ChatSubscription.digest_time.is_not(None))).all()
             out = []
-            for sub in subs:
+            for sub in chat_store.subscribed(session):
                 at, zone = parse_time(sub.digest_time), load_zone(sub.timezone)
                 out.append(Schedule(sub.chat_id, at, sub.timezone, digest_due(now, zone, at, _served(sub))))
             return out
@@ -159,7 +146,7 @@ class ChatService:
         """Take the chat's latest passed slot if it is unserved; None when nothing is due."""
         now = self.clock()
         with self.store.session() as session:
-            sub = session.get(ChatSubscription, chat_id)
+            sub = chat_store.subscription(session, chat_id)
             if sub is None or sub.digest_time is None:
                 return None
             at, zone = parse_time(sub.digest_time), load_zone(sub.timezone)
@@ -168,16 +155,10 @@ class ChatService:
                 return None
             slot = last_occurrence(now + SLACK, zone, at)
             previous = (sub.last_slot, sub.last_digest_at)
-            # Compare-and-set, so two runs racing for one slot cannot both win it.
-            taken = session.execute(
-                update(ChatSubscription)
-                .where(ChatSubscription.chat_id == chat_id, _is(ChatSubscription.last_slot, sub.last_slot))
-                .values(last_slot=slot, last_digest_at=now)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-            if not taken:
+            # Compare-and-set on the last slot, so two runs racing for one slot cannot both win it.
+            if not chat_store.claim_slot(session, chat_id, sub.last_slot, slot, now):
                 return None
-            since = _utc(previous[1]) or (_utc(sub.subscribed_at) or now) - FIRST_SPAN
+            since = chat_store.as_utc(previous[1]) or (chat_store.as_utc(sub.subscribed_at) or now) - FIRST_SPAN
             quiet = self.quiet_by_default if sub.quiet is None else sub.quiet
             follows = self._follow_names(session, chat_id)
             return DigestClaim(chat_id, since, sub.timezone, follows, quiet, slot, previous)
@@ -185,12 +166,7 @@ class ChatService:
     def release_digest(self, claim: DigestClaim) -> None:
         """Give a claimed slot back after a failed send, so a later run serves it."""
         with self.store.session() as session:
-            session.execute(
-                update(ChatSubscription)
-                .where(ChatSubscription.chat_id == claim.chat_id, ChatSubscription.last_slot == claim.slot)
-                .values(last_slot=claim.previous[0], last_digest_at=claim.previous[1])
-                .execution_options(synchronize_session=False)
-            )
+            chat_store.release_slot(session, claim.chat_id, claim.slot, *claim.previous)
 
     # -- follows ---------------------------------------------------------------------------
 
@@ -201,15 +177,13 @@ class ChatService:
             if found is None:
                 return FollowResult(None, suggestions)
             actor_id, name = found
-            known = select(Follow.id).where(Follow.chat_id == chat_id, Follow.actor_id == actor_id)
-            if session.scalar(known) is None:
-                session.add(Follow(chat_id=chat_id, actor_id=actor_id, followed_at=self.clock()))
+            chat_store.add_follow(session, chat_id, actor_id, self.clock())
             return FollowResult(name)
 
     def unfollow(self, chat_id: int, text: str) -> str | None:
         """Stop following the actor `text` names; its name, or None when the chat did not follow it."""
         with self.store.session() as session:
-            followed = self._follows(session, chat_id)
+            followed = chat_store.followed_actors(session, chat_id)
             key = name_key(text)
             actor = next(((i, n) for i, n in followed if name_key(n) == key), None)
             if actor is None:
@@ -217,7 +191,7 @@ class ChatService:
                 actor = found if found and found[0] in {i for i, _ in followed} else None
             if actor is None:
                 return None
-            session.execute(delete(Follow).where(Follow.chat_id == chat_id, Follow.actor_id == actor[0]))
+            chat_store.remove_follow(session, chat_id, actor[0])
             return actor[1]
 
     # -- linked chats and new-article posts ---------------------------------------------------
@@ -225,90 +199,62 @@ class ChatService:
     def link(self, chat_id: int, owner_chat_id: int, title: str | None) -> None:
         """Post new articles to `chat_id`, filtered by what `owner_chat_id` follows."""
         with self.store.session() as session:
-            row = session.scalars(select(ChatLink).where(ChatLink.chat_id == chat_id)).first()
-            if row is None:
-                session.add(ChatLink(chat_id=chat_id, owner_chat_id=owner_chat_id, title=title, linked_at=self.clock()))
-            else:
-                row.owner_chat_id, row.title = owner_chat_id, title
+            chat_store.upsert_link(session, chat_id, owner_chat_id, title, self.clock())
 
     def unlink(self, owner_chat_id: int, chat_id: int | None = None) -> list[Link]:
         """Remove the owner's links (only the one to `chat_id` when given); what was removed."""
         with self.store.session() as session:
-            query = select(ChatLink).where(ChatLink.owner_chat_id == owner_chat_id)
-            if chat_id is not None:
-                query = query.where(ChatLink.chat_id == chat_id)
-            rows = session.scalars(query).all()
-            for row in rows:
-                session.delete(row)
-            return [Link(r.chat_id, r.title) for r in rows]
+            return [Link(c, t) for c, t in chat_store.remove_links(session, owner_chat_id, chat_id)]
 
     def claim_posts(self, per_chat: int) -> list[Post]:
         """Claim up to `per_chat` unposted new articles for each linked chat, oldest first."""
         now = self.clock()
         posts: list[Post] = []
         with self.store.session() as session:
-            for link in session.scalars(select(ChatLink).order_by(ChatLink.id)).all():
-                for row in _unposted(session, link, per_chat):
-                    session.add(Delivery(chat_id=link.chat_id, article_id=row.id, delivered_at=now))
-                    posts.append(Post(link.chat_id, row.id, row.title, row.outlet, row.url))
+            for link in chat_store.links(session):
+                for article_id, title, outlet, url in chat_store.unposted_articles(session, link, per_chat):
+                    chat_store.add_delivery(session, link.chat_id, article_id, now)
+                    posts.append(Post(link.chat_id, article_id, title, outlet, url))
         return posts
 
     def release_post(self, post: Post) -> None:
         """Forget a claimed post whose sending failed, so the next poll tries it again."""
         with self.store.session() as session:
-            session.execute(delete(Delivery).where(Delivery.chat_id == post.chat_id, Delivery.article_id == post.article_id))
+            chat_store.remove_delivery(session, post.chat_id, post.article_id)
 
     # -- feeds -----------------------------------------------------------------------------
 
     def add_feed(self, url: str, added_by: int | None) -> bool:
         """Poll `url` from now on; False when it is already polled."""
         with self.store.session() as session:
-            if session.scalar(select(Feed.id).where(Feed.url == url)) is not None:
-                return False
-            session.add(Feed(url=url, added_by=added_by, added_at=self.clock()))
-            return True
+            return chat_store.add_feed(session, url, added_by, self.clock())
 
     def remove_feed(self, url: str) -> bool:
         with self.store.session() as session:
-            return bool(session.execute(delete(Feed).where(Feed.url == url)).rowcount)
+            return chat_store.remove_feed(session, url)
 
     def feeds(self) -> list[str]:
         """The feeds added by admins, oldest first."""
         with self.store.session() as session:
-            return list(session.scalars(select(Feed.url).order_by(Feed.id)))
+            return chat_store.feed_urls(session)
 
     # -- chats that went away ---------------------------------------------------------------
 
     def forget_chat(self, chat_id: int) -> None:
         """Drop everything about a chat that blocked the bot or no longer exists."""
         with self.store.session() as session:
-            session.execute(delete(ChatSubscription).where(ChatSubscription.chat_id == chat_id))
-            session.execute(delete(Follow).where(Follow.chat_id == chat_id))
-            session.execute(delete(ChatLink).where((ChatLink.chat_id == chat_id) | (ChatLink.owner_chat_id == chat_id)))
-            session.execute(delete(Delivery).where(Delivery.chat_id == chat_id))
+            chat_store.forget_chat(session, chat_id)
 
     def migrate_chat(self, old: int, new: int) -> ChatView:
         """Move a group's state to its new id (a group upgraded to a supergroup); its new view."""
         with self.store.session() as session:
-            session.execute(update(ChatSubscription).where(ChatSubscription.chat_id == old).values(chat_id=new))
-            session.execute(update(Follow).where(Follow.chat_id == old).values(chat_id=new))
-            session.execute(update(ChatLink).where(ChatLink.chat_id == old).values(chat_id=new))
-            session.execute(update(ChatLink).where(ChatLink.owner_chat_id == old).values(owner_chat_id=new))
-            session.execute(update(Delivery).where(Delivery.chat_id == old).values(chat_id=new))
+            chat_store.move_chat(session, old, new)
             return self._view(session, new)
 
     # -- helpers ---------------------------------------------------------------------------
 
-    def _row(self, session: Session, chat_id: int) -> ChatSubscription:
-        sub = session.get(ChatSubscription, chat_id)
-        if sub is None:
-            sub = ChatSubscription(chat_id=chat_id, timezone="UTC")
-            session.add(sub)
-        return sub
-
     def _view(self, session: Session, chat_id: int) -> ChatView:
-        sub = session.get(ChatSubscription, chat_id)
-        links = session.scalars(select(ChatLink).where(ChatLink.owner_chat_id == chat_id).order_by(ChatLink.id))
+        sub = chat_store.subscription(session, chat_id)
         quiet = self.quiet_by_default if sub is None or sub.quiet is None else sub.quiet
         return ChatView(
             chat_id,
@@ -316,34 +262,14 @@ class ChatService:
             sub.timezone if sub else "UTC",
             quiet,
             self._follow_names(session, chat_id),
-            tuple(Link(r.chat_id, r.title) for r in links),
+            tuple(Link(c, t) for c, t in chat_store.links_of(session, chat_id)),
         )
 
-    def _follows(self, session: Session, chat_id: int) -> list[tuple[int, str]]:
-        query = select(Actor.id, Actor.name).join(Follow, Follow.actor_id == Actor.id).where(Follow.chat_id == chat_id)
-        return [(i, n) for i, n in session.execute(query.order_by(Actor.name))]
-
     def _follow_names(self, session: Session, chat_id: int) -> tuple[str, ...]:
-        return tuple(n for _, n in self._follows(session, chat_id))
-
-
-def _is(column, value):
-    return column.is_(None) if value is None else column == value
+        return tuple(n for _, n in chat_store.followed_actors(session, chat_id))
 
 
 def _resolve_actor(session: Session, text: str, now: datetime) -> tuple[tuple[int, str] | None, tuple[str, ...]]:
     """Find the stored actor `text` names: any kind by exact key, else the query planner's match."""
-    actor, suggestions = resolve_actor(text, corpus.actor_keys(session), corpus.mention_counts(session), now.date())
+    actor, suggestions = resolve_actor(text, actor_keys(session), {a: n for a, (n, _) in mention_counts(session).items()}, now.date())
     return ((actor.id, actor.name) if actor else None), suggestions
-
-
-def _unposted(session: Session, link: ChatLink, limit: int):
-    """Articles stored after the link was made, not yet posted there, mentioning a followed actor."""
-    followed = select(Follow.actor_id).where(Follow.chat_id == link.owner_chat_id)
-    posted = exists().where(Delivery.chat_id == link.chat_id, Delivery.article_id == Article.id)
-    query = select(Article.id, Article.title, Article.outlet, Article.url).where(
-        Article.ingested_at > _utc(link.linked_at), ~posted
-    )
-    if session.scalar(followed.limit(1)) is not None:
-        query = query.where(exists().where(Mention.article_id == Article.id, Mention.actor_id.in_(followed)))
-    return session.execute(query.order_by(Article.id).limit(limit)).all()

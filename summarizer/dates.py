@@ -14,24 +14,22 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Literal
 
+from summarizer.vocabulary import MONTHS, WEEKDAYS, alternation
+
 Tense = Literal["past", "future", "unknown"]
 
 MAX_EVENT_DAYS = 92  # a season at most: a year is not the event date of a sentence
 SWITCH_PAST_DAYS = 300  # a yearless date this far back ...
 SWITCH_FUTURE_DAYS = 62  # ... is read forward when its next occurrence is this close
 
-WEEKDAYS = {name: i for i, name in enumerate(calendar.day_name[i].lower() for i in range(7))}
-MONTHS = {calendar.month_name[i].lower(): i for i in range(1, 13)}
-MONTHS.update({calendar.month_abbr[i].lower(): i for i in range(1, 13)})
-MONTHS["sept"] = 9
 SEASONS = {"spring": 3, "summer": 6, "autumn": 9, "fall": 9, "winter": 12}  # first month
 NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
            "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
 PARTS = {"early": (1, 10), "beginning of": (1, 10), "start of": (1, 10), "mid": (11, 20),
          "middle of": (11, 20), "late": (21, 31), "end of": (21, 31)}
 
-_WD = "(?:" + "|".join(WEEKDAYS) + ")"
-_MON = "(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_WD = alternation(WEEKDAYS)
+_MON = alternation(sorted(MONTHS, key=len, reverse=True))  # "sept" before "sep"
 _DAYNUM = r"(?:\d{1,2})(?:st|nd|rd|th)?"
 _YEAR_TOKEN = re.compile(r"\b(1[89]\d\d|20\d\d|2100)\b")
 
@@ -62,20 +60,10 @@ class DateSpan:
             d = d.date()
         return isinstance(d, date) and self.start <= d <= self.end
 
-    def overlaps(self, other: DateSpan) -> bool:
-        return self.start <= other.end and other.start <= self.end
-
     def __str__(self) -> str:
         if self.start == self.end:
             return self.start.isoformat()
         return f"{self.start.isoformat()}..{self.end.isoformat()}"
-
-    @classmethod
-    def parse(cls, text: str) -> DateSpan:
-        """Invert `str()`: "2023-03-20" or "2023-03-20..2023-03-22"."""
-        first, sep, last = text.strip().partition("..")
-        start = date.fromisoformat(first.strip())
-        return cls(start, date.fromisoformat(last.strip()) if sep else start)
 
 
 # --- calendar helpers ------------------------------------------------------------------
@@ -417,9 +405,13 @@ def resolve_expression(text: str, anchor: date, tense: Tense = "unknown") -> Dat
         tense: the tense of the governing verb; "unknown" reads as past, the news default.
 
     Returns:
-        The day or span meant, or None for durations and vague periods ("recent weeks").
+        The day or span meant, or None for durations, vague periods ("recent weeks") and
+        times the calendar cannot hold ("7000 years ago").
     """
-    return _resolve(_normalize(text), anchor, tense)
+    try:
+        return _resolve(_normalize(text), anchor, tense)
+    except (ValueError, OverflowError, ArithmeticError):
+        return None
 
 
 def _resolve(t: str, anchor: date, tense: Tense) -> DateSpan | None:
@@ -447,7 +439,13 @@ def parse_date_query(q: str, today: date, latest: date | None = None) -> DateSpa
         latest: the newest date in the store; a yearless "March 21" is the last one on or
             before it (on or before `today` when None).
     """
-    t = _strip_lead(_normalize(q))
+    try:
+        return _parse_query(_strip_lead(_normalize(q)), today, latest)
+    except (ValueError, OverflowError, ArithmeticError):
+        return None  # a date the calendar cannot hold is no date query
+
+
+def _parse_query(t: str, today: date, latest: date | None) -> DateSpan | None:
     if not t:
         return None
     if not re.search(r"\d", t):

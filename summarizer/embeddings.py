@@ -102,14 +102,6 @@ def normalise(rows: np.ndarray) -> np.ndarray:
     return (rows / np.clip(norms, 1e-12, None)).astype(np.float32)
 
 
-def to_bytes(vector: np.ndarray) -> bytes:
-    return np.asarray(vector, dtype="<f4").tobytes()
-
-
-def from_bytes(blob: bytes) -> np.ndarray:
-    return np.frombuffer(blob, dtype="<f4")
-
-
 # -- backends ----------------------------------------------------------------------------------
 
 

@@ -5,12 +5,17 @@ spaCy objects come in from the analysis; the calendar arithmetic is summarizer/d
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from typing import TYPE_CHECKING
 
 from summarizer.dates import MAX_EVENT_DAYS, DateSpan, Tense, resolve_expression
+from summarizer.vocabulary import (
+    MONTH_ABBREVIATIONS,
+    MONTH_NAMES,
+    WEEKDAY_NAMES,
+    alternation,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span, Token
@@ -89,8 +94,9 @@ def _verb_tense(verb: Token, hops: int) -> Tense:
 
 # --- public: the event date of a sentence ----------------------------------------------
 
-_WD_CAP = "(?:" + "|".join(calendar.day_name) + ")"
-_MON_CAP = "(?:" + "|".join(calendar.month_name[1:]) + r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)"
+_WD_CAP = alternation(WEEKDAY_NAMES)
+_ABBR_CAP = alternation("Sept?" if a == "Sep" else a for a in MONTH_ABBREVIATIONS if a not in MONTH_NAMES)
+_MON_CAP = "(?:" + "|".join(MONTH_NAMES) + rf"|{_ABBR_CAP}\.?)"
 _MD_CAP = rf"(?:{_MON_CAP}\s+{_DAYNUM}(?:,?\s+\d{{4}})?|{_DAYNUM}\s+{_MON_CAP}(?:,?\s+\d{{4}})?)"
 _POINT_CAP = rf"(?:{_MD_CAP}|{_WD_CAP})"
 _SENTENCE_DATES = re.compile(

@@ -13,14 +13,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from summarizer import repository
+from summarizer import writes
 from summarizer.actors import ActorConfig, resolve
 from summarizer.analysis import Analysis, analyse_doc, load_pipeline
-from summarizer.db import Store
 from summarizer.embeddings import Encoder
 from summarizer.progress import IngestProgress, Phase
 from summarizer.settings import Settings
 from summarizer.sources import RawArticle, Rejected, iter_inputs
+from summarizer.store import Store
+from summarizer.store.articles import add_article, find_duplicate
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -146,7 +147,7 @@ class Ingestor:
 
     def _is_stored(self, digest: str, url: str | None) -> bool:
         with self.store.session() as session:
-            return repository.find_duplicate(session, digest, url) is not None
+            return find_duplicate(session, digest, url) is not None
 
     def _run_batches(self, batches: list[list[tuple[RawArticle, str]]], report: IngestReport, tracker: _Tracker) -> None:
         """Analyse batch k+1 (spaCy, one thread) while batch k is embedded and stored.
@@ -225,11 +226,9 @@ class Ingestor:
                 t0 = time.perf_counter()
                 resolution = resolve(analysis, index, self.actor_config)
                 resolving = time.perf_counter() - t0
-                article_id, sentence_ids = repository.add_article(
-                    session, raw, digest, analysis, vectors, datetime.now(UTC)
-                )
-                texts = [s.text for s in analysis.sentences]
-                repository.apply_resolution(session, resolution, index, sentence_ids, article_id, texts)
+                writes.write_actors(session, resolution, index)
+                record = writes.article_record(raw, digest, analysis, vectors, resolution, index, datetime.now(UTC))
+                article_id = add_article(session, record)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
             log.debug("could not store %s", raw.origin, exc_info=True)
             self._index = None  # it may hold keys of the rolled-back article's actors
@@ -243,11 +242,16 @@ class Ingestor:
         report.seconds["store"] += time.perf_counter() - started - resolving
         return ok
 
+    def rescore(self) -> tuple[int, int]:
+        """Recompute the stored ranking signals with today's scoring; returns (sentences, mentions)."""
+        with self.store.session() as session:
+            return writes.rescore(session)
+
     def _actor_index(self, session):
         """The actor index, loaded (and actors.toml synced) once per ingestor."""
         if self._index is None:
-            repository.sync_config(session, self.actor_config, repository.load_actor_index(session))
-            self._index = repository.load_actor_index(session)
+            writes.sync_config(session, self.actor_config, writes.load_index(session))
+            self._index = writes.load_index(session)
         return self._index
 
 

@@ -9,10 +9,11 @@ from datetime import date
 from typing import Literal
 
 from summarizer.actors import name_key
-from summarizer.corpus import ActorName
 from summarizer.dates import DateSpan, parse_date_query
+from summarizer.store.rows import ActorRow
+from summarizer.vocabulary import MONTH_ABBREVIATIONS, alternation
 
-MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.IGNORECASE)
+MONTH = re.compile(rf"\b{alternation(a.lower() for a in MONTH_ABBREVIATIONS)}[a-z]*\b", re.IGNORECASE)
 YEAR = re.compile(r"\b\d{4}\b")
 RESOLVE_SCORE = 85  # a near miss this close to one name is that name ("zelenksy")
 SUGGEST_SCORE = 60  # close enough to offer as "did you mean"
@@ -23,7 +24,7 @@ ACTOR_KINDS = {"person", "organisation"}  # places are topics: "bakhmut" is what
 class Plan:
     kind: Literal["actor", "date", "topic", "none"]
     subject: str
-    actor: ActorName | None = None
+    actor: ActorRow | None = None
     span: DateSpan | None = None
     suggestions: tuple[str, ...] = ()
     corrected_from: str | None = None  # the query, when a near miss was resolved
@@ -31,7 +32,7 @@ class Plan:
 
 def plan(
     query: str,
-    names: Sequence[tuple[str, ActorName]],
+    names: Sequence[tuple[str, ActorRow]],
     mentions: Mapping[int, int],
     today: date,
     stored: Sequence[date] = (),
@@ -67,8 +68,8 @@ def plan(
 
 
 def resolve_actor(
-    text: str, names: Sequence[tuple[str, ActorName]], mentions: Mapping[int, int], today: date
-) -> tuple[ActorName | None, tuple[str, ...]]:
+    text: str, names: Sequence[tuple[str, ActorRow]], mentions: Mapping[int, int], today: date
+) -> tuple[ActorRow | None, tuple[str, ...]]:
     """The stored actor `text` names, of any kind (places too: one can follow "Bakhmut"),
     by exact key first, else as a briefing query would read it; or None and suggestions."""
     key = name_key(text)
@@ -79,13 +80,13 @@ def resolve_actor(
     return (found.actor, ()) if found.kind == "actor" else (None, found.suggestions)
 
 
-def near_names(key: str, names: Sequence[tuple[str, ActorName]], mentions: Mapping[int, int]) -> list[tuple[ActorName, float]]:
+def near_names(key: str, names: Sequence[tuple[str, ActorRow]], mentions: Mapping[int, int]) -> list[tuple[ActorRow, float]]:
     """Actors whose names are spelled close to `key`, best first (one entry per actor)."""
     if not key:
         return []
     from rapidfuzz import fuzz
 
-    best: dict[int, tuple[ActorName, float]] = {}
+    best: dict[int, tuple[ActorRow, float]] = {}
     for k, actor in names:
         if actor.kind not in ACTOR_KINDS:
             continue

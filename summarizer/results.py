@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
@@ -65,7 +65,6 @@ class Briefing:
     note: str = ""
     suggestions: tuple[str, ...] = ()
     span: tuple[date, date] | None = None  # the asked dates, for date briefings
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
     def sources(self) -> tuple[Source, ...]:

@@ -10,14 +10,16 @@ from functools import lru_cache
 
 import numpy as np
 
+from summarizer.vocabulary import ATTRIBUTES, SAID, SPEAKS, alternation
+
 # A sentence opening like this leans on the one before it for its subject.
 NEEDS_CONTEXT = re.compile(
     r"^[\"“‘']?(?:but |and |so |yet |also )?(?:he|she|they|it|his|her|their|its|this|these|those|that|i|we|our|my)\b",
     re.IGNORECASE,
 )
-ATTRIBUTION = re.compile(r"\b(?:said|says|told|added|wrote|asked|according to)\b", re.IGNORECASE)
-PRONOUN_SPEAKER = re.compile(r"[,”\"]\s+(?:he|she|they)\s+(?:said|told|added|wrote)\b", re.IGNORECASE)
-SPEECH = r"(?:said|says|told|added|wrote|speculated|suggested|warned|stressed|emphasized|announced|invited|called)"
+ATTRIBUTION = re.compile(rf"\b{alternation(ATTRIBUTES)}\b", re.IGNORECASE)
+PRONOUN_SPEAKER = re.compile(rf"[,”\"]\s+(?:he|she|they)\s+{alternation(SAID)}\b", re.IGNORECASE)
+SPEECH = alternation(SPEAKS)
 
 
 def needs_context(text: str) -> bool:

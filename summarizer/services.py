@@ -6,6 +6,7 @@ service builds its own store or encoder, so one process holds one model and one 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -13,14 +14,16 @@ from typing import TYPE_CHECKING
 
 from summarizer.settings import Settings
 
+log = logging.getLogger(__name__)
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
     from summarizer.briefings import BriefingService
-    from summarizer.db import Store
+    from summarizer.chats import ChatService
     from summarizer.embeddings import Encoder
     from summarizer.ingest import Ingestor
-    from summarizer.chats import ChatService
+    from summarizer.store import Store
 
 
 @dataclass
@@ -64,14 +67,14 @@ def build(
         clock, today: the time sources of the chat and briefing services.
     """
     from summarizer.briefings import BriefingService
-    from summarizer.db import Store
+    from summarizer.chats import ChatService
     from summarizer.embeddings import make_encoder
     from summarizer.ingest import Ingestor
-    from summarizer.chats import ChatService
+    from summarizer.store import Store
 
     store = store or Store(settings.resolved_database_url)
     encoder = encoder or make_encoder(settings)
-    return Services(
+    built = Services(
         settings=settings,
         store=store,
         encoder=encoder,
@@ -79,3 +82,7 @@ def build(
         ingest=Ingestor(store, settings, encoder, nlp=nlp),
         chats=ChatService(store, quiet_by_default=quiet_by_default, clock=clock),
     )
+    if store.needs_rescore:
+        sentences, mentions = built.ingest.rescore()
+        log.warning("rescored %d sentences and %d mentions stored before the ranking signals existed", sentences, mentions)
+    return built

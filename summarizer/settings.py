@@ -1,84 +1,106 @@
-"""Build the one settings object: config/storybot.toml, then STORYBOT_* environment variables."""
+"""Build the settings: storybot.toml from the config folder, then STORYBOT_* environment variables.
+
+The config folder is $STORYBOT_CONFIG_DIR when set, else the defaults shipped inside the package
+(the repository's config/, installed as `summarizer.defaults`), so an installed wheel has them too.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from importlib import resources
 from pathlib import Path
+from typing import Any, Literal, Self, get_args
 
-DEFAULT_CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
+from pydantic import ValidationError
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
-
-CHOICES = {
-    "embedding_backend": ("onnx", "torch"),
-    "embedding_precision": ("int8", "fp32"),
-}
+CONFIG_FILE = "storybot.toml"
+ENV_PREFIX = "STORYBOT_"
 
 
 class SettingsError(ValueError):
     """A configuration value is missing or malformed."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    """Everything configurable, read once in main() and passed down."""
+def default_config_dir() -> Path:
+    """The folder of the default storybot.toml and actors.toml, shipped as the package summarizer.defaults."""
+    try:
+        # Installed (wheel or editable), a package's files are plain files on disk.
+        return Path(str(resources.files("summarizer.defaults")))
+    except ModuleNotFoundError:  # a source tree run without installing: config/ is no package there
+        raise SettingsError("the default config is not installed: pip install -e . or set STORYBOT_CONFIG_DIR") from None
+
+
+class LayeredSettings(BaseSettings):
+    """Settings read from a config folder's storybot.toml and STORYBOT_<KEY> variables.
+
+    Each key comes from, highest priority first: the values given to load() or replace(), the
+    environment, storybot.toml (its sections only group the keys), the field's default.
+    Subclasses declare the fields; keys meant for another subclass are ignored.
+    """
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore")
 
     config_dir: Path
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The constructor takes its arguments only: load() reads the file and the environment it is
+        # given (tests pass env={}), so nothing reads os.environ behind a caller's back.
+        return (init_settings,)
+
+    @classmethod
+    def load(cls, env: Mapping[str, str] | None = None, config_dir: Path | None = None, **values: Any) -> Self:
+        """Read storybot.toml from the config folder, then STORYBOT_* overrides from `env` (default os.environ).
+
+        The folder is `config_dir`, else $STORYBOT_CONFIG_DIR, else the packaged defaults.
+        Raises SettingsError, one line naming the key, for a malformed value.
+        """
+        env = os.environ if env is None else env
+        folder = Path(config_dir or env.get("STORYBOT_CONFIG_DIR") or default_config_dir())
+        layers = _SectionedToml(cls, folder / CONFIG_FILE)(), _Environment(cls, env)(), values
+        return cls._validated({key: value for layer in layers for key, value in layer.items()} | {"config_dir": folder})
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with `changes`, validated as a loaded one is."""
+        return self._validated(self.model_dump() | changes)
+
+    @classmethod
+    def _validated(cls, values: dict[str, Any]) -> Self:
+        try:
+            return cls(**values)
+        except ValidationError as exc:
+            raise SettingsError("; ".join(_describe(cls, error) for error in exc.errors())) from None
+
+
+class Settings(LayeredSettings):
+    """The domain's settings ([storage], [models], [ingest]), read once in main() and passed down.
+
+    The bot's keys ([bot]) are bot.settings.BotSettings, read from the same file and environment.
+    """
+
     database_url: str = ""
     data_dir: str = ""
     spacy_model: str = "en_core_web_sm"
     embedding_model: str = "sentence-transformers/all-MiniLM-L6-v2"
-    embedding_backend: str = "onnx"  # "onnx" (ONNX Runtime) or "torch" (transformers)
-    embedding_precision: str = "int8"  # the ONNX weights: "int8" (dynamic, per channel) or "fp32"
+    embedding_backend: Literal["onnx", "torch"] = "onnx"  # ONNX Runtime, or transformers as it is
+    embedding_precision: Literal["int8", "fp32"] = "int8"  # the ONNX weights: int8 (dynamic, per channel) or fp32
     embedding_batch_size: int = 8
     embedding_threads: int = 0
     model_dir: str = ""
     max_article_bytes: int = 1_000_000
     ingest_batch: int = 16
     actors_file: str = "actors.toml"
-    # [bot]
-    digest_time: str = "08:00"
-    digest_timezone: str = "UTC"
-    digest_when_empty: str = "say"  # "say" so in one line, or stay "silent"
-    bot_workers: int = 4
-    feeds: str = ""  # URLs or paths separated by spaces
-    feed_poll_seconds: int = 900
-    feed_posts_per_poll: int = 5
-    bot_admins: str = ""  # Telegram user ids separated by spaces: who may /feeds add
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
-
-    def __post_init__(self) -> None:
-        for name, allowed in CHOICES.items():
-            if getattr(self, name) not in allowed:
-                raise SettingsError(f"setting {name}: expected one of {', '.join(allowed)}, got {getattr(self, name)!r}")
-
-    @classmethod
-    def load(cls, env: Mapping[str, str] | None = None, config_dir: Path | None = None) -> Settings:
-        """Read config/storybot.toml and apply STORYBOT_* overrides from the environment."""
-        env = os.environ if env is None else env
-        config_dir = Path(env.get("STORYBOT_CONFIG_DIR") or config_dir or DEFAULT_CONFIG_DIR)
-        values: dict[str, object] = {}
-        path = config_dir / "storybot.toml"
-        if path.exists():
-            try:
-                with path.open("rb") as fh:
-                    data = tomllib.load(fh)
-            except tomllib.TOMLDecodeError as exc:
-                raise SettingsError(f"{path}: {exc}") from exc
-            for section in data.values():
-                if isinstance(section, dict):
-                    values.update(section)
-        known = {f.name: f for f in fields(cls) if f.name != "config_dir"}
-        for name, field in known.items():
-            raw = env.get(f"STORYBOT_{name.upper()}")
-            if raw is not None:
-                values[name] = raw
-        kwargs = {name: _coerce(name, values[name], known[name].type) for name in known if name in values}
-        return cls(config_dir=config_dir, **kwargs)
 
     @property
     def data_path(self) -> Path:
@@ -106,14 +128,55 @@ class Settings:
         path = Path(self.actors_file).expanduser()
         return path if path.is_absolute() else self.config_dir / path
 
-    def replace(self, **changes: object) -> Settings:
-        return dataclasses.replace(self, **changes)
+
+class _SectionedToml(InitSettingsSource):
+    """The keys of storybot.toml, flattened: its sections ([storage], [models], ...) only group them."""
+
+    def __init__(self, settings_cls: type[BaseSettings], path: Path) -> None:
+        keys: dict[str, Any] = {}
+        if path.exists():  # a folder without the file runs on the field defaults
+            try:
+                with path.open("rb") as fh:
+                    data = tomllib.load(fh)
+            except tomllib.TOMLDecodeError as exc:
+                raise SettingsError(f"{path}: {exc}") from exc
+            for section in data.values():
+                if isinstance(section, dict):
+                    keys.update(section)
+        super().__init__(settings_cls, keys)
 
 
-def _coerce(name: str, value: object, type_name: object) -> object:
-    """Turn a TOML or environment value into the field's type, or say which key is wrong."""
-    target = {"int": int, "str": str}.get(str(type_name), str)
-    try:
-        return target(value)
-    except (TypeError, ValueError) as exc:
-        raise SettingsError(f"setting {name}: expected {target.__name__}, got {value!r}") from exc
+class _Environment(PydanticBaseSettingsSource):
+    """STORYBOT_<KEY> variables from a mapping, which need not be os.environ; names are upper case."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        self.env = env
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self.env.get(ENV_PREFIX + field_name.upper()), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values = {}
+        for name, field in self.settings_cls.model_fields.items():
+            value, _, _ = self.get_field_value(field, name)
+            if value is not None and name != "config_dir":  # load() resolves the folder itself
+                values[name] = value
+        return values
+
+
+_EXPECTED = {"int_parsing": "int", "int_type": "int", "int_from_float": "int", "string_type": "str", "list_type": "a list"}
+
+
+def _describe(cls: type[BaseSettings], error: Any) -> str:
+    """One pydantic error as `setting KEY: expected TYPE, got VALUE`, the form the CLI prints."""
+    name = str(error["loc"][0]) if error["loc"] else "?"
+    if error["type"] == "value_error":  # a validator's own message says what is wrong
+        return f"setting {name}: {error['ctx']['error']}"
+    if error["type"] == "literal_error":
+        detail = "expected one of " + ", ".join(get_args(cls.model_fields[name].annotation))
+    elif error["type"] in _EXPECTED:
+        detail = f"expected {_EXPECTED[error['type']]}"
+    else:
+        detail = error["msg"]
+    return f"setting {name}: {detail}, got {error['input']!r}"

@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from summarizer.web import (
-    FetchError,
     Fetcher,
+    FetchError,
     FetchResult,
     describe_size,
     extract_page,

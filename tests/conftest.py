@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,11 @@ def model_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path, monkeypatch, model_dir):
-    """Point every piece of state (database, data dir) at a temp dir."""
+    """Point every piece of state (database, data dir) at a temp dir; no STORYBOT_* setting of the user's leaks in."""
+    for name in [n for n in os.environ if n.startswith("STORYBOT_")]:
+        monkeypatch.delenv(name)
     monkeypatch.setenv("STORYBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STORYBOT_MODEL_DIR", str(model_dir))
-    monkeypatch.delenv("STORYBOT_DATABASE_URL", raising=False)
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
 
 
@@ -46,12 +48,12 @@ def real_encoder(model_dir):
 @pytest.fixture(scope="session")
 def real_seeded_store(tmp_path_factory, nlp, real_encoder):
     """A store holding the five seeds, analysed with the real spaCy pipeline and MiniLM."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
     from summarizer.settings import Settings
 
     url = f"sqlite:///{tmp_path_factory.mktemp('real-seeds') / 'store.db'}"
-    settings = Settings.load().replace(database_url=url)
+    settings = Settings.load(env={}).replace(database_url=url)
     store = Store(url)
     report = Ingestor(store, settings, real_encoder, nlp=nlp).ingest([str(ROOT / "seeds")])
     assert len(report.stored) == 5, report.rejected
@@ -62,13 +64,13 @@ def real_seeded_store(tmp_path_factory, nlp, real_encoder):
 @pytest.fixture(scope="session")
 def seeded_store(tmp_path_factory, nlp):
     """A store holding the five seeds, analysed with the real spaCy pipeline and the fake encoder."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.ingest import Ingestor
     from summarizer.settings import Settings
     from tests.fakes import FakeEncoder
 
     url = f"sqlite:///{tmp_path_factory.mktemp('seeds') / 'store.db'}"
-    settings = Settings.load().replace(database_url=url)
+    settings = Settings.load(env={}).replace(database_url=url)
     store = Store(url)
     report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(ROOT / "seeds")])
     assert len(report.stored) == 5, report.rejected

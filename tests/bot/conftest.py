@@ -14,6 +14,7 @@ from telegram.ext import Application
 
 from bot import delivery
 from bot.app import build_application, build_services
+from bot.settings import BotSettings
 from summarizer.services import Services
 from summarizer.settings import Settings
 from tests.bot.recording import TOKEN, RecordingRequest, message
@@ -38,8 +39,8 @@ class Clock:
 def seeded_db(tmp_path_factory, nlp) -> Path:
     """The seeds and a markup-heavy article, ingested once (real spaCy, fake encoder)."""
     path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
-    settings = Settings.load().replace(database_url=f"sqlite:///{path}")
-    with build_services(settings, encoder=FakeEncoder(), nlp=nlp) as services:
+    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{path}")
+    with build_services(settings, BotSettings.load(env={}), encoder=FakeEncoder(), nlp=nlp) as services:
         report = services.ingest.ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
     assert len(report.stored) == 6, report.rejected
     return path
@@ -49,7 +50,12 @@ def seeded_db(tmp_path_factory, nlp) -> Path:
 def settings(tmp_path, seeded_db) -> Settings:
     db = tmp_path / "bot.db"
     shutil.copy(seeded_db, db)
-    return Settings.load().replace(database_url=f"sqlite:///{db}", feed_poll_seconds=0, bot_workers=4)
+    return Settings.load().replace(database_url=f"sqlite:///{db}")
+
+
+@pytest.fixture
+def bot_settings() -> BotSettings:
+    return BotSettings.load(env={}).replace(feed_poll_seconds=0, bot_workers=4)
 
 
 @pytest.fixture
@@ -58,12 +64,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def make_services(settings, nlp, clock) -> Callable[..., Services]:
+def make_services(settings, bot_settings, nlp, clock) -> Callable[..., Services]:
     """Build services over the test's store as the bot does (each with its own engine, like a restarted process)."""
     made: list[Services] = []
 
-    def make(*, settings: Settings = settings, briefings=None) -> Services:
-        services = build_services(settings, encoder=FakeEncoder(), nlp=nlp, clock=clock)
+    def make(*, settings: Settings = settings, bot_settings: BotSettings = bot_settings, briefings=None) -> Services:
+        services = build_services(settings, bot_settings, encoder=FakeEncoder(), nlp=nlp, clock=clock)
         if briefings is not None:
             services.briefings = briefings
         made.append(services)
@@ -84,6 +90,10 @@ class Harness:
     @property
     def services(self) -> Services:
         return self.app.bot_data.services
+
+    @property
+    def bot_settings(self) -> BotSettings:
+        return self.app.bot_data.bot_settings
 
     async def send(self, text: str, **kwargs) -> list[str]:
         """Process a user's message to the end; return the texts the bot sent to that chat."""
@@ -126,15 +136,23 @@ class Harness:
 
 
 @pytest.fixture
-async def start_bot(make_services, monkeypatch) -> AsyncIterator[Callable]:
+async def start_bot(make_services, bot_settings, monkeypatch) -> AsyncIterator[Callable]:
     """Start bots (initialize, post_init, start, scheduler paused); each is stopped at the end."""
     monkeypatch.setattr(delivery, "DEFAULT_BACKOFF", delivery.Backoff(first_delay=0.01, max_delay=0.02))
     started: list[Harness] = []
 
-    async def start(services: Services | None = None, request: RecordingRequest | None = None) -> Harness:
-        services = services or make_services()
+    default_bot_settings = bot_settings
+
+    async def start(
+        services: Services | None = None,
+        request: RecordingRequest | None = None,
+        *,
+        bot_settings: BotSettings = default_bot_settings,
+    ) -> Harness:
+        """Start a bot over `services` (built from `bot_settings` when None) and `bot_settings`."""
+        services = services or make_services(bot_settings=bot_settings)
         request = request or RecordingRequest()
-        app = build_application(services, TOKEN, request=request)
+        app = build_application(services, bot_settings, TOKEN, request=request)
         await app.initialize()
         await app.post_init(app)
         await app.start()

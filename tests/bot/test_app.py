@@ -60,19 +60,20 @@ def test_bad_configuration_is_one_line_and_exit_status_2(env, problem, capsys) -
 
 
 def test_bad_digest_defaults_are_refused_at_start(capsys) -> None:
-    settings = Settings.load(env={}).replace(digest_timezone="Mars/Base")
-    assert run(settings, env={"TELEGRAM_BOT_TOKEN": GOOD_TOKEN}) == 2
-    assert "Mars/Base" in capsys.readouterr().err
+    env = {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "STORYBOT_DIGEST_TIMEZONE": "Mars/Base"}
+    assert run(Settings.load(env={}), env=env) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "setting digest_timezone:" in err and "Mars/Base" in err
 
 
 def test_webhook_mode_takes_the_url_and_secret_from_the_environment() -> None:
     env = {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN, "STORYBOT_WEBHOOK_URL": "https://bot.example/tg/hook", "STORYBOT_WEBHOOK_SECRET": "s3cr3t_-"}
-    token, webhook = check_config(Settings.load(env={}), env)
+    token, webhook = check_config(env)
 
     assert token == GOOD_TOKEN
     assert webhook == Webhook("https://bot.example/tg/hook", "s3cr3t_-")
     assert webhook.path == "tg/hook"
-    assert check_config(Settings.load(env={}), {"TELEGRAM_BOT_TOKEN": GOOD_TOKEN})[1] is None
+    assert check_config({"TELEGRAM_BOT_TOKEN": GOOD_TOKEN})[1] is None
 
 
 def test_the_token_never_reaches_a_log_line() -> None:
@@ -84,9 +85,9 @@ def test_the_token_never_reaches_a_log_line() -> None:
 
 
 @pytest.mark.slow
-async def test_briefs_from_many_chats_run_concurrently_within_the_worker_bound(start_bot, make_services, settings) -> None:
+async def test_briefs_from_many_chats_run_concurrently_within_the_worker_bound(start_bot, make_services, bot_settings) -> None:
     briefings = SlowBriefings(seconds=0.2)
-    bot = await start_bot(make_services(settings=settings.replace(bot_workers=3), briefings=briefings))
+    bot = await start_bot(make_services(briefings=briefings), bot_settings=bot_settings.replace(bot_workers=3))
     updates = [_message(bot, f"/brief topic {n}", chat_id=100 + n) for n in range(9)]
 
     started = time.perf_counter()
@@ -129,7 +130,7 @@ async def test_handlers_and_jobs_reach_the_built_services_through_a_typed_contex
     assert isinstance(context, CustomContext) and isinstance(bot.app.bot_data, BotData)
     assert bot.app.bot_data.services is services  # the Services object itself, not copies of its fields
     assert context.briefings is services.briefings and context.chats is services.chats
-    assert context.ingest is services.ingest and context.settings is services.settings
+    assert context.ingest is services.ingest and context.bot_settings is bot.bot_settings
 
 
 def _message(bot, text: str, chat_id: int):

@@ -28,9 +28,8 @@ def telegram() -> RecordingRequest:
 
 
 @pytest.fixture
-async def feed_bot(start_bot, make_services, settings):
-    services = make_services(settings=settings.replace(feeds=str(FEED), feed_poll_seconds=3600))
-    return await start_bot(services, telegram())
+async def feed_bot(start_bot, bot_settings):
+    return await start_bot(request=telegram(), bot_settings=bot_settings.replace(feeds=[str(FEED)], feed_poll_seconds=3600))
 
 
 async def link_both(bot) -> None:
@@ -54,13 +53,13 @@ async def test_feed_poll_posts_each_new_article_once_per_chat(feed_bot, make_ser
     assert [t.split("</b>")[0] for t in feed_bot.request.texts(CHANNEL)] == ["New: <b>Zelensky visits front-line towns"]
 
     await feed_bot.stop()  # a restart: the same articles are still never posted again
-    again = await start_bot(make_services(settings=feed_bot.services.settings), telegram())
+    again = await start_bot(make_services(settings=feed_bot.services.settings), telegram(), bot_settings=feed_bot.bot_settings)
     await again.run_job("feeds")
     assert again.request.texts(GROUP) == [] and again.request.texts(CHANNEL) == []
 
 
-async def test_the_poll_job_is_scheduled_from_the_configuration(start_bot, make_services, settings) -> None:
-    bot = await start_bot(make_services(settings=settings.replace(feed_poll_seconds=600)))
+async def test_the_poll_job_is_scheduled_from_the_configuration(start_bot, make_services, bot_settings) -> None:
+    bot = await start_bot(bot_settings=bot_settings.replace(feed_poll_seconds=600))
     (job,) = bot.app.job_queue.get_jobs_by_name("feeds")
     assert job.job.trigger.interval.total_seconds() == 600
 
@@ -100,8 +99,8 @@ async def test_linking_a_channel_needs_the_bot_and_the_user_as_its_admins(feed_b
     assert feed_bot.services.chats.view(GROUP).links == ()
 
 
-async def test_feeds_are_listed_and_only_operators_add_them(start_bot, make_services, settings) -> None:
-    bot = await start_bot(make_services(settings=settings.replace(feeds=str(FEED), bot_admins="99")))
+async def test_feeds_are_listed_and_only_operators_add_them(start_bot, make_services, bot_settings) -> None:
+    bot = await start_bot(bot_settings=bot_settings.replace(feeds=[str(FEED)], bot_admins=[99]))
 
     assert str(FEED) in (await bot.send("/feeds"))[0]
     assert "Only the bot's operators" in (await bot.send("/feeds add https://x.example/rss"))[0]
@@ -111,13 +110,14 @@ async def test_feeds_are_listed_and_only_operators_add_them(start_bot, make_serv
     assert (await bot.send("/feeds remove https://x.example/rss", chat_id=99)) == ["Feed removed."]
 
 
-def test_a_feed_poll_logs_its_ingestion_progress(make_services, settings, caplog) -> None:
+def test_a_feed_poll_logs_its_ingestion_progress(make_services, bot_settings, caplog) -> None:
     from bot.jobs import collect_posts
 
-    services = make_services(settings=settings.replace(feeds=str(FEED)))
+    polling = bot_settings.replace(feeds=[str(FEED)])
+    services = make_services(bot_settings=polling)
     with caplog.at_level("INFO", logger="bot.jobs"):
-        collect_posts(services)
-        collect_posts(services)  # nothing new the second time: no progress lines
+        collect_posts(services, polling)
+        collect_posts(services, polling)  # nothing new the second time: no progress lines
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ingest:")]
     assert progress[0] == "ingest: 2 new articles to analyse"
     assert progress[1].startswith("ingest: 2/2 articles,") and "done in" in progress[1]

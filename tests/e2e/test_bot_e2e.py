@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.harness import BOT_USERNAME, Emulator, wait_until
+from emulator.client import BOT_USERNAME, Emulator, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -119,7 +119,7 @@ def test_a_malformed_token_is_one_line_and_status_2(data_env) -> None:
 
 def _subscribe_yesterday(data_dir: str, chat_id: int, at: str, now: datetime) -> None:
     """Store a subscription made a day ago, as if the bot then went down over today's slot."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
     from summarizer.settings import Settings
     from summarizer.chats import ChatService
 

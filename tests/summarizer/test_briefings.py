@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from summarizer.briefings import SHORT, BriefingService
 from summarizer.ingest import Ingestor
-from summarizer.models import Sentence
+from summarizer.store.models import Sentence
 from summarizer.settings import Settings
 from tests.fakes import FakeEncoder
 
@@ -19,7 +19,6 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def service(seeded_store):
-    settings = Settings.load().replace(database_url=seeded_store.url)
     return BriefingService(seeded_store, FakeEncoder(), today=lambda: date(2026, 11, 22))
 
 
@@ -121,7 +120,7 @@ def test_the_timeline_lists_dated_events_oldest_first(service):
 @pytest.fixture
 def fresh(tmp_path, nlp):
     """An empty store with an ingestor and a briefing service over it (fake encoder)."""
-    from summarizer.db import Store
+    from summarizer.store.db import Store
 
     url = f"sqlite:///{tmp_path / 'fresh.db'}"
     settings = Settings.load().replace(database_url=url)

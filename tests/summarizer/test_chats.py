@@ -9,9 +9,10 @@ import pytest
 from apscheduler.triggers.cron import CronTrigger
 
 from summarizer.actors import name_key
-from summarizer.db import Store
-from summarizer.models import Actor, Alias, Article, Mention, Sentence
-from summarizer.chats import ChatService, feed_targets
+from summarizer.store import chats as chat_store
+from summarizer.store.db import Store
+from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
+from summarizer.chats import ChatService
 from summarizer.schedule import ScheduleError, digest_due, last_occurrence, parse_schedule
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
@@ -45,10 +46,6 @@ def test_parse_schedule_fills_defaults(args, expected) -> None:
 def test_parse_schedule_rejects_bad_input(args) -> None:
     with pytest.raises(ScheduleError):
         parse_schedule(args, "08:00", "UTC")
-
-
-def test_feed_targets_split_on_spaces_and_commas() -> None:
-    assert feed_targets(" a.rss, https://x/feed\nb.xml ") == ["a.rss", "https://x/feed", "b.xml"]
 
 
 # -- digest slots and daylight saving ----------------------------------------------------------
@@ -239,3 +236,40 @@ def test_feeds_added_once(service) -> None:
     assert service.feeds() == ["https://x.example/feed"]
     assert service.remove_feed("https://x.example/feed") is True
     assert service.feeds() == []
+
+
+# -- the store's chat functions, where the service cannot show them ---------------------------------
+
+
+def test_a_stale_slot_claim_is_refused(store, clock) -> None:
+    """Two runs read the same last slot; only the first compare-and-set wins it."""
+    slot = utc(2024, 6, 2, 8, 0)
+    with store.session() as session:
+        chat_store.set_digest(session, 5, "08:00", "UTC", clock.now)
+    with store.session() as session:
+        assert chat_store.claim_slot(session, 5, None, slot, clock.now) is True
+    with store.session() as session:
+        assert chat_store.claim_slot(session, 5, None, slot, clock.now) is False  # read before the first won
+        assert chat_store.as_utc(chat_store.subscription(session, 5).last_slot) == slot
+
+
+def test_a_slot_is_released_only_while_it_is_the_last_claimed(store, clock) -> None:
+    first, second = utc(2024, 6, 2, 8, 0), utc(2024, 6, 3, 8, 0)
+    with store.session() as session:
+        chat_store.set_digest(session, 5, "08:00", "UTC", clock.now)
+        session.flush()
+        chat_store.claim_slot(session, 5, None, first, clock.now)
+        chat_store.claim_slot(session, 5, first, second, clock.now)
+        chat_store.release_slot(session, 5, first, None, None)  # a later slot was claimed since
+        assert chat_store.as_utc(chat_store.subscription(session, 5).last_slot) == second
+
+
+def test_relinking_a_chat_moves_it_to_the_new_owner(store, clock) -> None:
+    with store.session() as session:
+        chat_store.upsert_link(session, -200, -300, "@channel", clock.now)
+        session.flush()
+        chat_store.upsert_link(session, -200, -400, "@renamed", clock.now)
+        session.flush()
+        assert chat_store.links_of(session, -300) == []
+        assert chat_store.links_of(session, -400) == [(-200, "@renamed")]
+        assert chat_store.remove_links(session, -400, chat_id=-999) == []

@@ -20,39 +20,33 @@ TODAY = date(2025, 6, 1)  # a Sunday
 
 
 def span(text: str) -> DateSpan:
-    return DateSpan.parse(text)
+    """"2023-03-20" or "2023-03-20..2023-03-22", as `str(DateSpan)` writes them."""
+    first, sep, last = text.strip().partition("..")
+    start = date.fromisoformat(first.strip())
+    return DateSpan(start, date.fromisoformat(last.strip()) if sep else start)
 
 
 # --- DateSpan --------------------------------------------------------------------------
 
 
-def test_datespan_days_contains_and_overlaps():
+def test_datespan_days_and_contains():
     s = span("2023-03-20..2023-03-22")
     assert s.days == 3
     assert date(2023, 3, 20) in s and date(2023, 3, 22) in s
     assert date(2023, 3, 23) not in s and date(2023, 3, 19) not in s
     assert datetime(2023, 3, 21, 15, 0) in s
     assert "2023-03-21" not in s
-    assert s.overlaps(span("2023-03-22..2023-03-30")) and span("2023-03-10..2023-03-20").overlaps(s)
-    assert not s.overlaps(span("2023-03-23")) and not span("2023-03-19").overlaps(s)
 
 
 @pytest.mark.parametrize("text", ["2023-03-20", "2023-03-20..2023-03-22", "2022-12-21..2022-12-31"])
-def test_datespan_str_and_parse_invert_each_other(text):
-    s = DateSpan.parse(text)
-    assert str(s) == text
-    assert DateSpan.parse(str(s)) == s
+def test_datespan_str_is_iso(text):
+    assert str(span(text)) == text
 
 
 def test_datespan_one_day_and_rejects():
-    assert DateSpan.parse(" 2023-03-20 ") == DateSpan(date(2023, 3, 20), date(2023, 3, 20))
     assert span("2023-03-20").days == 1
     with pytest.raises(ValueError):
         DateSpan(date(2023, 3, 22), date(2023, 3, 20))
-    with pytest.raises(ValueError):
-        DateSpan.parse("2023-03-22..2023-03-20")
-    with pytest.raises(ValueError):
-        DateSpan.parse("March 20")
 
 
 # --- resolve_expression ----------------------------------------------------------------

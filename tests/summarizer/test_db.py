@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from summarizer.db import Store, alembic_config, upgrade
-from summarizer.models import Base
+from summarizer.store.db import Store, alembic_config, upgrade
+from summarizer.store.models import Base
 
 
 def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path):
@@ -44,22 +46,59 @@ def test_the_default_database_lives_in_the_data_dir(tmp_path, monkeypatch):
     assert Settings.load().resolved_database_url == "postgresql+psycopg://u:p@localhost/story"
 
 
-def test_the_ranking_signals_migration_backfills_stored_rows(tmp_path):
+def _store_from_before_the_signals(path):
+    """A database at revision 0002 holding one article, two sentences and two mentions."""
     from sqlalchemy import text
 
-    store = Store(f"sqlite:///{tmp_path / 'old.db'}", migrate=False)
+    store = Store(f"sqlite:///{path}", migrate=False)
     upgrade(store.engine, "0002")
     with store.engine.begin() as conn:
         conn.execute(text("INSERT INTO actors (id, name, kind, origin) VALUES (1, 'Xi Jinping', 'person', 'learned'), (2, 'Vladimir Putin', 'person', 'learned')"))
         conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at) VALUES (1, 'a.txt', 't', 'h', '2024-01-01 00:00:00')"))
         conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES (1, 1, 0, 'Xi Jinping said he met Vladimir Putin in Moscow on Tuesday.'), (2, 1, 1, 'Subheading')"))
         conn.execute(text("INSERT INTO mentions (id, actor_id, sentence_id, article_id, surface, label) VALUES (1, 1, 1, 1, 'Xi Jinping', 'PERSON'), (2, 2, 1, 1, 'Vladimir Putin', 'PERSON')"))
-    upgrade(store.engine)
+    store.close()
+
+
+def _signals(store):
+    from sqlalchemy import text
+
     with store.engine.connect() as conn:
         quality = dict(conn.execute(text("SELECT id, quality FROM sentences")).all())
-        named = conn.execute(text("SELECT named FROM sentences WHERE id = 1")).scalar()
+        named = dict(conn.execute(text("SELECT id, named FROM sentences")).all())
         mentions = {m: (p, s) for m, p, s in conn.execute(text("SELECT id, prominence, speaker FROM mentions"))}
-    store.close()
+    return quality, named, mentions
+
+
+def test_the_signals_migration_imports_no_live_code_and_the_services_rescore_what_it_migrated(tmp_path):
+    from summarizer import services
+    from summarizer.settings import Settings
+    from tests.fakes import FakeEncoder
+
+    source = (Path(__file__).parents[2] / "summarizer/store/migrations/versions/0003_ranking_signals.py").read_text()
+    assert "import summarizer" not in source and "from summarizer" not in source
+    _store_from_before_the_signals(tmp_path / "old.db")
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    assert store.migrated_from == "0002" and store.needs_rescore
+    assert _signals(store)[0] == {1: 0.5, 2: 0.5}  # the migration's neutral defaults
+    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{tmp_path / 'old.db'}")
+    with services.build(settings, store=store, encoder=FakeEncoder()):
+        quality, named, mentions = _signals(store)
     assert quality[1] > 0.5 > quality[2]  # a heading stands alone badly
-    assert named == 2
+    assert named == {1: 2, 2: 1}
     assert mentions[1] == (1.0, 1) and mentions[2][0] < 1.0 and mentions[2][1] == 0
+    reopened = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    assert reopened.migrated_from is None and not reopened.needs_rescore  # once only
+    reopened.close()
+
+
+def test_rescore_recomputes_what_scoring_says_now(tmp_path, monkeypatch):
+    from summarizer import writes
+
+    _store_from_before_the_signals(tmp_path / "old.db")
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    monkeypatch.setattr(writes, "quality", lambda text: len(text) / 100)
+    with store.session() as session:
+        assert writes.rescore(session) == (2, 2)
+    assert _signals(store)[0] == {1: len("Xi Jinping said he met Vladimir Putin in Moscow on Tuesday.") / 100, 2: 0.1}
+    store.close()

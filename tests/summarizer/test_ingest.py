@@ -9,10 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from summarizer import repository
-from summarizer.db import Store
+from summarizer import ingest as ingest_module
+from summarizer import writes
+from summarizer.store import actors as actor_store
+from summarizer.store import articles as article_store
+from summarizer.store.db import Store
 from summarizer.ingest import Ingestor
-from summarizer.models import Actor, Article, Mention, Sentence
+from summarizer.store.models import Actor, Article, Mention, Sentence
 from summarizer.settings import Settings
 from tests.fakes import FakeEncoder
 
@@ -36,7 +39,7 @@ def ingestor(settings, nlp):
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, nlp):
     """The five seeds, ingested once for the read-only tests of this module."""
-    settings = Settings.load().replace(database_url=f"sqlite:///{tmp_path_factory.mktemp('seeded') / 's.db'}")
+    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{tmp_path_factory.mktemp('seeded') / 's.db'}")
     store = Store(settings.resolved_database_url)
     report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(SEEDS)])
     yield store, report
@@ -58,7 +61,7 @@ def test_the_seeds_are_stored_with_their_front_matter(seeded):
     store, report = seeded
     assert report.summary() == "5 new, 0 duplicates, 0 rejected"
     with store.session() as session:
-        rows = {Path(r.origin).name: r for r in repository.article_rows(session)}
+        rows = {Path(r.origin).name: r for r in article_store.article_rows(session)}
     assert rows["003_6defdbd854758660.txt"].published == date(2023, 3, 17)
     assert rows["003_6defdbd854758660.txt"].published_how == "front matter"
     assert rows["004_46119d9713d60ee1.txt"].published == date(2025, 5, 7)
@@ -114,7 +117,7 @@ def test_titles_resolve_inside_an_article(seeded):
 def test_actor_listing_counts_mentions_and_articles(seeded):
     store, _ = seeded
     with store.session() as session:
-        rows = repository.actor_rows(session)
+        rows = actor_store.actor_rows(session)
     by_name = {r.name: r for r in rows}
     assert rows[0].mentions >= rows[1].mentions >= rows[-1].mentions
     assert by_name["Xi Jinping"].articles == 5
@@ -205,14 +208,14 @@ def test_bad_inputs_are_rejected_by_name_and_the_rest_stored(ingestor, tmp_path)
 def test_a_failure_while_storing_leaves_nothing_half_written(ingestor, tmp_path, monkeypatch):
     (tmp_path / "one.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
     (tmp_path / "two.txt").write_text("Mao Ning said China maintains communication with Ukraine.")
-    real = repository.apply_resolution
+    real = ingest_module.add_article
 
-    def flaky(session, resolution, index, *args):
-        real(session, resolution, index, *args)
-        if any(m[1] == "Mao Ning" for m in resolution.mentions.values()):
+    def flaky(session, record):
+        real(session, record)  # the article, its sentences and mentions are written, then the disk fails
+        if any(m.surface == "Mao Ning" for m in record.mentions):
             raise RuntimeError("disk full")
 
-    monkeypatch.setattr(repository, "apply_resolution", flaky)
+    monkeypatch.setattr(ingest_module, "add_article", flaky)
     report = ingestor.ingest([str(tmp_path)])
     assert [Path(r.origin).name for r in report.rejected] == ["two.txt"]
     assert "disk full" in report.rejected[0].reason
@@ -221,7 +224,7 @@ def test_a_failure_while_storing_leaves_nothing_half_written(ingestor, tmp_path,
         assert session.scalar(select(func.count(Sentence.id))) == 1
         assert session.scalars(select(Actor).where(Actor.name == "Mao Ning")).first() is None
     # The in-memory actor index forgot the rolled-back actor: a retry stores it cleanly.
-    monkeypatch.setattr(repository, "apply_resolution", real)
+    monkeypatch.setattr(ingest_module, "add_article", real)
     retry = ingestor.ingest([str(tmp_path / "two.txt")])
     assert len(retry.stored) == 1
     with ingestor.store.session() as session:
@@ -249,8 +252,8 @@ def test_a_rename_onto_a_taken_name_keeps_both_actors_and_stores_the_article(ing
     with ingestor.store.session() as session:
         session.add_all([Actor(id=1, name="Peskov", kind="person"), Actor(id=2, name="Dmitry Peskov", kind="organisation")])
     with ingestor.store.session() as session:
-        index = repository.load_actor_index(session)
-        repository.apply_resolution(session, Resolution(renames={1: "Dmitry Peskov"}), index)
+        index = writes.load_index(session)
+        writes.write_actors(session, Resolution(renames={1: "Dmitry Peskov"}), index)
     with ingestor.store.session() as session:
         assert sorted(session.scalars(select(Actor.name))) == ["Dmitry Peskov", "Peskov"]
 
@@ -306,14 +309,14 @@ def test_progress_of_a_second_run_is_all_duplicates_and_loads_nothing(ingestor, 
 def test_an_article_rejected_while_storing_counts_as_done_without_sentences(ingestor, tmp_path, monkeypatch):
     (tmp_path / "one.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
     (tmp_path / "two.txt").write_text("Mao Ning said China maintains communication with Ukraine.")
-    real = repository.add_article
+    real = ingest_module.add_article
 
-    def flaky(session, raw, *args):
-        if raw.origin.endswith("two.txt"):
+    def flaky(session, record):
+        if record.origin.endswith("two.txt"):
             raise RuntimeError("disk full")
-        return real(session, raw, *args)
+        return real(session, record)
 
-    monkeypatch.setattr(repository, "add_article", flaky)
+    monkeypatch.setattr(ingest_module, "add_article", flaky)
     events = []
     report = ingestor.ingest([str(tmp_path)], progress=events.append)
     working = [e for e in events if e.phase == "working"]

@@ -6,15 +6,15 @@ from datetime import date
 
 import pytest
 
-from summarizer.corpus import ActorName
+from summarizer.store.rows import ActorRow
 from summarizer.queries import describe_span, plan
 from summarizer.dates import DateSpan
 
-XI = ActorName(1, "Xi Jinping", "person")
-PUTIN = ActorName(2, "Vladimir Putin", "person")
-ZELENSKY = ActorName(3, "Volodymyr Zelensky", "person")
-MAO = ActorName(4, "Mao Ning", "person")
-BAKHMUT = ActorName(5, "Bakhmut", "place")
+XI = ActorRow(1, "Xi Jinping", "person")
+PUTIN = ActorRow(2, "Vladimir Putin", "person")
+ZELENSKY = ActorRow(3, "Volodymyr Zelensky", "person")
+MAO = ActorRow(4, "Mao Ning", "person")
+BAKHMUT = ActorRow(5, "Bakhmut", "place")
 NAMES = [("xi jinping", XI), ("xi", XI), ("vladimir putin", PUTIN), ("putin", PUTIN), ("volodymyr zelensky", ZELENSKY),
          ("zelensky", ZELENSKY), ("mao ning", MAO), ("bakhmut", BAKHMUT)]
 MENTIONS = {1: 60, 2: 30, 3: 31, 4: 2, 5: 10}

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS = "summarizer:migrations"
+MIGRATIONS = "summarizer.store:migrations"
+SIGNALS_REVISION = "0003"  # the first revision whose rows carry ranking signals
 
 
 class Store:
@@ -22,8 +23,12 @@ class Store:
         self.url = url
         self.engine = make_engine(url)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
-        if migrate:
-            upgrade(self.engine)
+        self.migrated_from: str | None = upgrade(self.engine) if migrate else None
+
+    @property
+    def needs_rescore(self) -> bool:
+        """Whether rows stored before the ranking signals existed were just migrated (their signals are defaults)."""
+        return self.migrated_from is not None and self.migrated_from < SIGNALS_REVISION
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -63,8 +68,12 @@ def alembic_config():
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`; a no-op when it is already there."""
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
+    """Bring the schema up to `revision`; a no-op when it is already there.
+
+    Returns:
+        The revision the database was at before, when it held a schema and was migrated; else None.
+    """
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
@@ -74,7 +83,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as conn:
         current = MigrationContext.configure(conn).get_current_revision()
         if revision == "head" and current == head:
-            return
+            return None
         log.info("migrating database from %s to %s", current, revision)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+        return current

@@ -1,49 +1,30 @@
-"""Load what a briefing needs from the store: candidate sentences, their vectors, articles.
+"""Sentences in the store: the candidate columns a briefing ranks, their vectors, rescoring.
 
 Everything here was computed at ingestion; a query only reads rows and stacks vectors.
-Callers own the session.
+Callers own the session: nothing here commits.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, select, tuple_, update
 from sqlalchemy.orm import Session
 
-from summarizer.embeddings import from_bytes
-from summarizer.models import Actor, Alias, Article, Mention, Sentence
+from summarizer.store.models import Actor, Article, Mention, Sentence
+from summarizer.store.rows import Candidates
 
 
-@dataclass
-class Candidates:
-    """Parallel columns of candidate sentences (row i of every field is one sentence)."""
+def to_bytes(vector: np.ndarray) -> bytes:
+    return np.asarray(vector, dtype="<f4").tobytes()
 
-    ids: list[int] = field(default_factory=list)
-    articles: list[int] = field(default_factory=list)
-    positions: list[int] = field(default_factory=list)
-    texts: list[str] = field(default_factory=list)
-    event_start: list[date | None] = field(default_factory=list)
-    event_end: list[date | None] = field(default_factory=list)
-    published: list[date | None] = field(default_factory=list)
-    quality: list[float] = field(default_factory=list)  # stored ranking signals (summarizer/scoring.py)
-    named: list[int] = field(default_factory=list)
-    surfaces: list[str] = field(default_factory=list)  # how the subject is named there, if it is
-    labels: list[str] = field(default_factory=list)
-    prominence: list[float] = field(default_factory=list)
-    speaker: list[bool] = field(default_factory=list)
-    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
-    def __len__(self) -> int:
-        return len(self.ids)
-
-    def dates(self) -> list[date | None]:
-        """Each sentence's date: its event date, else its article's publication date."""
-        return [e or p for e, p in zip(self.event_start, self.published)]
+def from_bytes(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<f4")
 
 
 _COLUMNS = (
@@ -100,11 +81,6 @@ def actor_candidates(session: Session, actor_id: int) -> Candidates:
         .order_by(Sentence.id)
     )
     return _collect(session, query)
-
-
-def mentioned_sentence_ids(session: Session, actor_id: int) -> set[int]:
-    """Ids of the sentences that name (or title) the actor."""
-    return set(session.scalars(select(Mention.sentence_id).where(Mention.actor_id == actor_id)))
 
 
 def event_candidates(session: Session, start: date, end: date, max_days: int) -> Candidates:
@@ -177,64 +153,6 @@ def previous_sentences(session: Session, keys: Iterable[tuple[int, int]]) -> dic
     return found
 
 
-@dataclass(frozen=True)
-class ArticleMeta:
-    id: int
-    title: str | None
-    outlet: str | None
-    published: date | None
-    url: str | None
-
-
-def article_meta(session: Session, ids: Iterable[int]) -> dict[int, ArticleMeta]:
-    query = select(Article.id, Article.title, Article.outlet, Article.published, Article.url).where(
-        Article.id.in_(set(ids))
-    )
-    return {row[0]: ArticleMeta(*row) for row in session.execute(query)}
-
-
-@dataclass(frozen=True)
-class ActorName:
-    id: int
-    name: str
-    kind: str
-
-
-def actor_keys(session: Session) -> list[tuple[str, ActorName]]:
-    """Every name key with its actor, for resolving and suggesting query subjects."""
-    query = select(Alias.key, Actor.id, Actor.name, Actor.kind).join(Actor, Actor.id == Alias.actor_id).where(
-        Alias.kind == "name"
-    )
-    return [(key, ActorName(i, name, kind)) for key, i, name, kind in session.execute(query)]
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """What the store holds, for reading queries: names, mention counts, dates.
-
-    It changes only when an article is stored, so callers keep one per corpus version.
-    """
-
-    names: list[tuple[str, ActorName]]
-    mentions: dict[int, int]
-    dates: list[date]
-
-
-def catalog(session: Session) -> Catalog:
-    return Catalog(actor_keys(session), mention_counts(session), stored_dates(session))
-
-
-def mention_counts(session: Session) -> dict[int, int]:
-    return dict(session.execute(select(Mention.actor_id, func.count()).group_by(Mention.actor_id)).all())
-
-
-def stored_dates(session: Session) -> list[date]:
-    """Distinct publication and event start dates, oldest first."""
-    published = session.scalars(select(Article.published).where(Article.published.is_not(None)).distinct())
-    events = session.scalars(select(Sentence.event_start).where(Sentence.event_start.is_not(None)).distinct())
-    return sorted(set(published) | set(events))
-
-
 class VectorIndex:
     """Every sentence vector as one matrix, loaded once and extended as articles arrive."""
 
@@ -267,3 +185,61 @@ class VectorIndex:
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
         return self.ids[top], scores[top]
+
+
+# -- rescoring: the stored ranking signals, recomputed when scoring changes ----------------------
+
+
+def sentence_texts(session: Session, batch: int = 1000) -> Iterator[list[tuple[int, str]]]:
+    """Every sentence as (id, text), in batches of ids."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Sentence.id, Sentence.text).where(Sentence.id > last).order_by(Sentence.id).limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield [(i, t) for i, t in rows]
+        last = rows[-1][0]
+
+
+def mention_texts(session: Session, batch: int = 1000) -> Iterator[list[tuple[int, str, str, str]]]:
+    """Every mention as (id, surface, label, its sentence's text), in batches of ids."""
+    last = 0
+    while True:
+        rows = session.execute(
+            select(Mention.id, Mention.surface, Mention.label, Sentence.text)
+            .join(Sentence, Sentence.id == Mention.sentence_id)
+            .where(Mention.id > last)
+            .order_by(Mention.id)
+            .limit(batch)
+        ).all()
+        if not rows:
+            return
+        yield [tuple(r) for r in rows]
+        last = rows[-1][0]
+
+
+def named_counts(session: Session) -> dict[int, int]:
+    """Per sentence id, the actors other than places named in it."""
+    query = (
+        select(Mention.sentence_id, Actor.kind)
+        .join(Actor, Actor.id == Mention.actor_id)
+    )
+    counts: dict[int, int] = {}
+    for sentence_id, kind in session.execute(query):
+        counts[sentence_id] = counts.get(sentence_id, 0) + (kind != "place")
+    return counts
+
+
+def set_sentence_signals(session: Session, values: Sequence[tuple[int, float, int]]) -> None:
+    """Store (id, quality, named) for these sentences."""
+    session.execute(
+        update(Sentence),
+        [{"id": i, "quality": q, "named": n} for i, q, n in values],
+    )
+
+
+def set_mention_signals(session: Session, values: Sequence[tuple[int, float, bool]]) -> None:
+    """Store (id, prominence, speaker) for these mentions."""
+    session.execute(update(Mention), [{"id": i, "prominence": p, "speaker": s} for i, p, s in values])

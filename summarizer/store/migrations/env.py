@@ -1,9 +1,9 @@
-"""Alembic environment: run on the connection summarizer.db hands over, or on sqlalchemy.url."""
+"""Alembic environment: run on the connection summarizer.store.db hands over, or on sqlalchemy.url."""
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from summarizer.models import Base
+from summarizer.store.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -1,8 +1,9 @@
-"""Self-test of the e2e harness: the emulator's fixes, and a real PTB bot played by a user."""
+"""The emulator against python-telegram-bot 22: its changes to upstream, and a PTB bot in use."""
 
 from __future__ import annotations
 
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from telegram import Bot, BotCommand, InlineQueryResultArticle, InputTextMessage
 from telegram.constants import ChatAction, ChatMemberStatus
 from telegram.error import BadRequest
 
-from tests.e2e.harness import BOT_USERNAME, Emulator
+from emulator.client import BOT_USERNAME, Emulator, EmulatorError
 
 pytestmark = pytest.mark.e2e
 
@@ -48,8 +49,49 @@ def test_unknown_method_is_a_telegram_404(bot_emulator: Emulator) -> None:
     assert "sendDice" in answer["description"]
 
 
-async def test_ptb_methods_the_package_lacks(bot_emulator: Emulator) -> None:
-    """PTB's own Bot parses every answer of the methods added or replaced in routes.js."""
+async def test_without_node_it_says_so_in_one_line(monkeypatch, tmp_path: Path) -> None:
+    """No `node` on the PATH is one line naming what is missing."""
+    monkeypatch.setenv("PATH", str(tmp_path))
+    emulator = Emulator(log_path=tmp_path / "emulator.log")
+
+    with pytest.raises(EmulatorError, match=r"^[^\n]*Node\.js 18 or later: no `node` on PATH$"):
+        emulator.start()
+    emulator.stop()
+
+
+def test_a_server_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None:
+    """server.js refusing to start (a bad port here, an old Node.js alike) is one line: why."""
+    emulator = Emulator(port=70000, log_path=tmp_path / "emulator.log")
+
+    with pytest.raises(EmulatorError, match=r"^[^\n]*did not start: emulator: invalid port: 70000"):
+        emulator.start()
+    emulator.stop()
+
+
+def test_get_updates_long_polls_keeps_until_confirmed_and_filters(bot_emulator: Emulator) -> None:
+    """getUpdates waits for a user, keeps an update until an offset confirms it, filters kinds."""
+
+    def poll(**params) -> list[int]:
+        return [u["update_id"] for u in bot_emulator.bot_api("getUpdates", **params)["result"]]
+
+    first = bot_emulator.send_message(1, "one")["update_id"]
+    assert poll() == poll() == [first]  # not confirmed yet: a cancelled poll loses nothing
+    started = time.monotonic()
+    assert poll(offset=first + 1, timeout=1) == []
+    assert 0.9 < time.monotonic() - started < 5
+    threading.Timer(0.3, bot_emulator.send_message, (1, "two")).start()
+    started = time.monotonic()
+    second = poll(offset=first + 1, timeout=20)
+    assert len(second) == 1 and time.monotonic() - started < 5  # woken, not timed out
+    bot_emulator.send_inline_query("news", user_id=1)
+    assert poll(offset=second[0] + 1, allowed_updates=["message"]) == []
+    bot_emulator.send_message(1, "three")
+    assert bot_emulator.bot_api("deleteWebhook", drop_pending_updates=True)["result"] is True
+    assert poll() == []
+
+
+async def test_ptb_methods_upstream_lacks(bot_emulator: Emulator) -> None:
+    """PTB's own Bot parses the answer of every method upstream lacks or answers wrongly."""
     chat_id = 21
     async with Bot(bot_emulator.token, base_url=bot_emulator.base_url) as bot:
         message = await bot.send_message(chat_id, "<b>draft</b>", parse_mode="HTML")

@@ -1,4 +1,4 @@
-"""A tiny python-telegram-bot 22 echo bot, used only by the e2e harness self-test.
+"""A tiny python-telegram-bot 22 echo bot, used only by the emulator's own tests (test_emulator.py).
 
 It exercises what storybot will do against the emulator: start-up (getMe, deleteWebhook,
 setMyCommands), long polling, HTML replies, a chat action, an inline keyboard with a callback
@@ -49,7 +49,7 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Echo the text back in HTML, and log the date PTB parsed from the emulator's answer."""
     text = update.effective_message.text
     sent = await update.effective_message.reply_html(f"<i>echo:</i> {html.escape(text)}")
-    # The self-test reads this line: it proves PTB parsed its own reply (date in seconds).
+    # test_emulator.py reads this line: it proves PTB parsed its own reply (date in seconds).
     logger.info("echoed message_id=%s date=%s", sent.message_id, sent.date.timestamp())
 
 

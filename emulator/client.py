@@ -1,9 +1,9 @@
-"""Run the Bot API emulator on loopback and play a Telegram user against a real bot process.
+"""Start the Bot API emulator on loopback and play a Telegram user against a real bot process.
 
-`Emulator` starts `tests/e2e/emulator/server.js` (telegram-test-api 4.2.1 with the fixes PTB 22
-needs, see emulator/routes.js) and talks to it over HTTP: it posts user messages, callback and
-inline queries, and reads what the bot sent and which Bot API methods it called. `BotProcess`
-runs any bot command with its output in a log file and always kills it at the end.
+`Emulator` starts `server.js` (next to this file; see README.md) with Node.js and talks to it over
+HTTP: it posts user messages, callback and inline queries, and reads what the bot sent and which
+Bot API methods it called. `BotProcess` runs any bot command with its output in a log file and
+always kills it at the end.
 
 Every wait here is bounded by a deadline; no process outlives `stop()`.
 """
@@ -11,7 +11,6 @@ Every wait here is bounded by a deadline; no process outlives `stop()`.
 from __future__ import annotations
 
 import copy
-import fcntl
 import os
 import re
 import shutil
@@ -20,14 +19,13 @@ import subprocess
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Self
 
 import httpx
 
-EMULATOR_DIR = Path(__file__).parent / "emulator"
+SERVER = Path(__file__).resolve().with_name("server.js")
 HOST = "127.0.0.1"
 # The username the emulator's getMe gives every bot (for commands like /start@TestNameBot).
 BOT_USERNAME = "TestNameBot"
@@ -37,7 +35,7 @@ Predicate = Callable[[dict[str, Any]], bool]
 
 
 class EmulatorError(RuntimeError):
-    """The emulator could not be installed, started, or asked something."""
+    """The emulator could not be started, or asked something."""
 
 
 def new_token() -> str:
@@ -63,51 +61,6 @@ def wait_until(
             break
         time.sleep(interval)
     raise TimeoutError(f"timed out after {timeout:.1f}s waiting for {what}")
-
-
-@contextmanager
-def _install_lock() -> Iterator[None]:
-    """Hold a machine-wide lock, so parallel test runs do not run `npm ci` in one folder at once."""
-    lock_path = Path(tempfile.gettempdir()) / "storybot-e2e-npm.lock"
-    with lock_path.open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def install_node_deps(timeout: float = 300.0) -> None:
-    """Install the emulator's pinned npm packages (`npm ci`) unless they are already there."""
-    marker = EMULATOR_DIR / "node_modules" / "telegram-test-api" / "package.json"
-    if marker.exists():
-        return
-    npm = shutil.which("npm")
-    if npm is None or shutil.which("node") is None:
-        raise EmulatorError("node and npm are needed for the e2e tests; neither may be missing")
-    with _install_lock():
-        if marker.exists():  # another run installed them while we waited for the lock
-            return
-        try:
-            done = subprocess.run(
-                [npm, "ci", "--no-audit", "--no-fund"],
-                cwd=EMULATOR_DIR,
-                capture_output=True,
-                text=True,
-                timeout=timeout,
-                check=False,
-            )
-        except subprocess.TimeoutExpired as exc:
-            raise EmulatorError(
-                f"`npm ci` in {EMULATOR_DIR} took over {timeout:.0f}s; "
-                "is the npm registry reachable?"
-            ) from exc
-    if done.returncode != 0:
-        tail = (done.stdout + done.stderr)[-2000:]
-        raise EmulatorError(
-            f"`npm ci` in {EMULATOR_DIR} failed (exit {done.returncode}); is the npm registry "
-            f"reachable?\n{tail}"
-        )
 
 
 class BotProcess:
@@ -184,8 +137,9 @@ class BotProcess:
 class Emulator:
     """The Bot API emulator on 127.0.0.1, plus the user side of a conversation with a bot.
 
-    Use as a context manager, or call `start()` and `stop()`. Methods taking `token` default to
-    `self.token`; give each bot under test its own token (see `new_token`) to keep tests apart.
+    Use as a context manager, or call `start()` and `stop()`. Its methods speak for the bot
+    `self.token`; `for_bot(token)` speaks for another. Give each bot under test its own token (see
+    `new_token`): bots on one emulator never share a chat.
     """
 
     def __init__(
@@ -195,13 +149,11 @@ class Emulator:
         port: int = 0,
         log_path: Path | None = None,
         start_timeout: float = 20.0,
-        install_timeout: float = 300.0,
     ) -> None:
         self.token = token or new_token()
         self.port = port
         self.log_path = log_path or Path(tempfile.mkdtemp(prefix="storybot-e2e-")) / "emulator.log"
         self.start_timeout = start_timeout
-        self.install_timeout = install_timeout
         self.url = ""
         self._server: BotProcess | None = None
         self._owns_http = True
@@ -211,19 +163,23 @@ class Emulator:
     # -- life cycle -------------------------------------------------------------------------
 
     def start(self) -> Self:
-        """Install the node packages if needed, start the server, wait for its READY line."""
-        install_node_deps(self.install_timeout)
-        env = {**os.environ, "EMULATOR_PORT": str(self.port)}
-        self._server = BotProcess(
-            ["node", "server.js"], env=env, log_path=self.log_path, cwd=EMULATOR_DIR
-        )
+        """Start the server with Node.js and wait for its READY line."""
+        node = shutil.which("node")
+        if node is None:
+            raise EmulatorError("the Bot API emulator needs Node.js 18 or later: no `node` on PATH")
+        args = [node, str(SERVER), str(self.port)]
+        self._server = BotProcess(args, env=os.environ, log_path=self.log_path)
         try:
             ready = self._server.wait_for_output(
                 r"READY (http://127\.0\.0\.1:(\d+))", timeout=self.start_timeout
             )
-        except (TimeoutError, EmulatorError):
+        except (TimeoutError, EmulatorError) as exc:
+            # server.js says why it cannot start in one line (an old Node.js, a bad port).
+            said = self._server.output().strip().splitlines() or ["nothing"]
             self.stop()
-            raise
+            raise EmulatorError(
+                f"the Bot API emulator did not start: {said[-1]} (log: {self.log_path})"
+            ) from exc
         self.url, self.port = ready.group(1), int(ready.group(2))
         return self
 
@@ -236,7 +192,7 @@ class Emulator:
             self._http.close()
 
     def for_bot(self, token: str) -> Emulator:
-        """Return a view of this running emulator whose methods default to `token`."""
+        """Return a view of this running emulator whose methods speak for the bot `token`."""
         view = copy.copy(self)
         view.token = token
         view._server = None  # the view neither owns nor stops the server...
@@ -254,10 +210,10 @@ class Emulator:
         """The PTB `base_url` for bots on this emulator (PTB appends the token and method)."""
         return f"{self.url}/bot"
 
-    def bot_env(self, token: str | None = None) -> dict[str, str]:
+    def bot_env(self) -> dict[str, str]:
         """Return the environment variables that point a bot process at this emulator."""
         return {
-            "TELEGRAM_BOT_TOKEN": token or self.token,
+            "TELEGRAM_BOT_TOKEN": self.token,
             "TELEGRAM_BASE_URL": self.base_url,
             # httpx honours proxy variables; loopback must bypass any proxy.
             "NO_PROXY": f"{HOST},localhost",
@@ -269,7 +225,6 @@ class Emulator:
         args: Sequence[str],
         *,
         log_path: Path,
-        token: str | None = None,
         env: Mapping[str, str] | None = None,
         cwd: Path | str | None = None,
     ) -> BotProcess:
@@ -277,18 +232,16 @@ class Emulator:
 
         The caller owns the returned process and must `stop()` it (the `bot_process` fixture does).
         """
-        full_env = {**os.environ, **self.bot_env(token), **(env or {})}
+        full_env = {**os.environ, **self.bot_env(), **(env or {})}
         return BotProcess(args, env=full_env, log_path=log_path, cwd=cwd)
 
-    def wait_until_polling(
-        self, bot: BotProcess | None = None, *, token: str | None = None, timeout: float = 20.0
-    ) -> None:
+    def wait_until_polling(self, bot: BotProcess | None = None, *, timeout: float = 20.0) -> None:
         """Wait for the bot's first getUpdates call, i.e. until it is ready for messages."""
 
         def check() -> bool:
             if bot is not None and not bot.alive:
                 raise EmulatorError(bot.describe("exited before polling"))
-            return bool(self.calls("getUpdates", token=token))
+            return bool(self.calls("getUpdates"))
 
         try:
             wait_until(check, timeout=timeout, what="the bot's first getUpdates call")
@@ -309,7 +262,6 @@ class Emulator:
         first_name: str = "Tess",
         username: str = "tess_tester",
         chat_title: str = "E2E group",
-        token: str | None = None,
         extra: Mapping[str, Any] | None = None,
     ) -> dict[str, Any]:
         """Send `text` from a user to the bot, as a command if it starts with "/".
@@ -321,7 +273,6 @@ class Emulator:
         uid = user_id if user_id is not None else (chat_id if chat_type == "private" else 1)
         user = {"id": uid, "is_bot": False, "first_name": first_name, "username": username}
         message: dict[str, Any] = {
-            "botToken": token or self.token,
             "from": user,
             "chat": _chat(chat_id, chat_type, user, chat_title),
             "date": int(time.time()),
@@ -332,7 +283,7 @@ class Emulator:
         if command:
             # PTB's CommandHandler needs a bot_command entity at offset 0, as Telegram sends.
             message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
-        return self._post("/sendCommand" if command else "/sendMessage", message)
+        return self._post("/harness/message", {"token": self.token, "message": message})
 
     def send_callback_query(
         self,
@@ -342,13 +293,12 @@ class Emulator:
         *,
         user_id: int | None = None,
         first_name: str = "Tess",
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Press an inline button with callback `data` under a message the bot sent to `chat_id`."""
         uid = user_id if user_id is not None else chat_id
         user = {"id": uid, "is_bot": False, "first_name": first_name}
         body = {
-            "token": token or self.token,
+            "token": self.token,
             "from": user,
             "chat_id": chat_id,
             "message_id": message_id,
@@ -364,11 +314,10 @@ class Emulator:
         offset: str = "",
         chat_type: str | None = None,
         first_name: str = "Tess",
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Type `@bot query` as a user; returns `{"update_id", "inline_query_id"}`."""
         body: dict[str, Any] = {
-            "token": token or self.token,
+            "token": self.token,
             "from": {"id": user_id, "is_bot": False, "first_name": first_name},
             "query": query,
             "offset": offset,
@@ -377,24 +326,20 @@ class Emulator:
             body["chat_type"] = chat_type
         return self._post("/harness/inlineQuery", body)
 
-    def set_chat_member(
-        self, chat_id: int, user_id: int, status: str, *, token: str | None = None
-    ) -> None:
+    def set_chat_member(self, chat_id: int, user_id: int, status: str) -> None:
         """Make getChatMember answer `status` ("creator", "administrator", "member", ...)."""
-        body = {"token": token or self.token, "chat_id": chat_id, "user_id": user_id, "status": status}
+        body = {"token": self.token, "chat_id": chat_id, "user_id": user_id, "status": status}
         self._post("/harness/chatMember", body)
 
     # -- what the bot did -------------------------------------------------------------------
 
-    def replies(
-        self, chat_id: int | None = None, *, token: str | None = None
-    ) -> list[dict[str, Any]]:
+    def replies(self, chat_id: int | None = None) -> list[dict[str, Any]]:
         """Return the messages the bot sent (to `chat_id`, or anywhere), oldest first.
 
         Each is the Message as Telegram returned it to the bot (text without HTML tags, current
         after edits), plus "request": the fields the bot sent (raw text, parse_mode, reply_markup).
         """
-        body: dict[str, Any] = {"token": token or self.token}
+        body: dict[str, Any] = {"token": self.token}
         if chat_id is not None:
             body["chat_id"] = chat_id
         return self._post("/harness/sent", body)
@@ -406,7 +351,6 @@ class Emulator:
         *,
         after: int = 0,
         timeout: float = 10.0,
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Wait for the first bot message to `chat_id` after message `after` matching `predicate`.
 
@@ -414,7 +358,7 @@ class Emulator:
         """
 
         def check() -> dict[str, Any] | None:
-            for reply in self.replies(chat_id, token=token):
+            for reply in self.replies(chat_id):
                 if reply["message_id"] > after and (predicate is None or predicate(reply)):
                     return reply
             return None
@@ -422,12 +366,12 @@ class Emulator:
         try:
             return wait_until(check, timeout=timeout, what=f"a bot reply in chat {chat_id}")
         except TimeoutError as exc:
-            seen = [r["request"].get("text") for r in self.replies(chat_id, token=token)]
+            seen = [r["request"].get("text") for r in self.replies(chat_id)]
             raise TimeoutError(f"{exc}; the bot sent to that chat: {seen!r}") from exc
 
-    def calls(self, method: str | None = None, *, token: str | None = None) -> list[dict[str, Any]]:
+    def calls(self, method: str | None = None) -> list[dict[str, Any]]:
         """Return the Bot API calls the bot made, oldest first: {"method", "params", "time"}."""
-        body: dict[str, Any] = {"token": token or self.token}
+        body: dict[str, Any] = {"token": self.token}
         if method is not None:
             body["method"] = method
         return self._post("/harness/calls", body)
@@ -438,19 +382,18 @@ class Emulator:
         predicate: Predicate | None = None,
         *,
         timeout: float = 10.0,
-        token: str | None = None,
     ) -> dict[str, Any]:
         """Wait for a call of `method` whose record matches `predicate`; return that record."""
 
         def check() -> dict[str, Any] | None:
-            calls = self.calls(method, token=token)
+            calls = self.calls(method)
             return next((c for c in calls if predicate is None or predicate(c)), None)
 
         return wait_until(check, timeout=timeout, what=f"a {method} call")
 
-    def bot_api(self, method: str, *, token: str | None = None, **params: Any) -> dict[str, Any]:
+    def bot_api(self, method: str, **params: Any) -> dict[str, Any]:
         """Call a Bot API method as the bot would; return the raw JSON answer (ok or not)."""
-        response = self._http.post(f"{self.base_url}{token or self.token}/{method}", json=params)
+        response = self._http.post(f"{self.base_url}{self.token}/{method}", json=params)
         return response.json()
 
     def _post(self, path: str, body: Mapping[str, Any]) -> Any:

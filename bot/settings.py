@@ -1,0 +1,60 @@
+"""The bot's own settings: the [bot] section of storybot.toml, overridable as STORYBOT_<KEY>."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, field_validator
+
+from summarizer.settings import LayeredSettings
+from summarizer.schedule import load_zone, parse_time
+
+
+def split_list(value: Any) -> Any:
+    """Read a list given as text: a JSON list, or items separated by spaces, commas or newlines.
+
+    The environment holds only text, and STORYBOT_FEEDS="url1 url2" predates the typed lists;
+    a TOML array passes through untouched.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError(f"expected a JSON list or items separated by spaces, got {value!r}") from None
+    return [item for item in re.split(r"[\s,]+", text) if item]
+
+
+TextList = Annotated[list[str], BeforeValidator(split_list)]
+IntList = Annotated[list[int], BeforeValidator(split_list)]
+
+
+class BotSettings(LayeredSettings):
+    """Digest defaults, worker threads, feeds, operators and the webhook address; read in bot.app.run."""
+
+    digest_time: str = "08:00"  # /subscribe defaults: HH:MM in digest_timezone
+    digest_timezone: str = "UTC"
+    digest_when_empty: Literal["say", "silent"] = "say"  # say so in one line, or stay silent
+    bot_workers: int = 4
+    feeds: TextList = []  # URLs or paths polled every feed_poll_seconds (0: never)
+    feed_poll_seconds: int = 900
+    feed_posts_per_poll: int = 5
+    bot_admins: IntList = []  # Telegram user ids who may /feeds add
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+
+    @field_validator("digest_time")
+    @classmethod
+    def _a_time(cls, value: str) -> str:
+        parse_time(value)  # its ScheduleError (a ValueError) becomes the one-line SettingsError
+        return value
+
+    @field_validator("digest_timezone")
+    @classmethod
+    def _a_zone(cls, value: str) -> str:
+        load_zone(value)
+        return value

@@ -1,0 +1,144 @@
+"""Ranking strategies: one signature, weights in one dataclass, registered by name.
+
+Every strategy scores candidate sentences from the signals stored at ingestion (and, once the
+service has loaded them, their vectors): `rank(name, candidates, context, weights)`. The
+briefing service picks the strategy by the query plan. A candidate set without vectors gets
+no centrality term, so the same function serves the cheap first pass (which keeps a pool)
+and the final ranking of that pool.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+
+from summarizer.dates import DateSpan
+from summarizer.scoring import focus
+from summarizer.selection import centrality
+from summarizer.store.rows import Candidates
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Every ranking weight, by strategy; each strategy's weights sum to 1 without bonuses."""
+
+    actor_focus: float = 0.4  # how much the sentence is about the actor (prominence, others named)
+    actor_quality: float = 0.2
+    actor_dated: float = 0.1  # a concrete happening on a day or a few
+    actor_speaker: float = 0.1  # the actor speaks
+    actor_central: float = 0.3
+    event_overlap: float = 0.5  # share of the event's days inside the asked span
+    event_quality: float = 0.2
+    event_central: float = 0.3
+    published_lead: float = 0.4  # news puts the news first
+    published_quality: float = 0.2
+    published_central: float = 0.4
+    topic_relevance: float = 0.6  # cosine to the query plus the lexical bonus
+    topic_quality: float = 0.15
+    topic_central: float = 0.25
+    digest_lead: float = 0.35
+    digest_quality: float = 0.25
+    digest_followed: float = 0.5  # a bonus: followed actors lead a digest
+    digest_central: float = 0.4
+    timeline_dated: float = 1.0  # the timeline pools the most specific, best-written events
+    timeline_quality: float = 1.0
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a strategy may know about the query besides the candidates."""
+
+    span: DateSpan | None = None  # the asked dates ("event")
+    relevance: Mapping[int, float] = field(default_factory=dict)  # by sentence id ("topic")
+    followed: frozenset[int] = frozenset()  # sentence ids naming a followed actor ("digest")
+
+
+Ranker = Callable[[Candidates, Context, Weights], np.ndarray]
+
+
+def actor(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
+    return (
+        w.actor_focus * focus(np.array(c.prominence), np.array(c.named))
+        + w.actor_quality * np.array(c.quality)
+        + w.actor_dated * np.array([dated(s, e) for s, e in zip(c.event_start, c.event_end)])
+        + w.actor_speaker * np.array(c.speaker, dtype=float)
+        + w.actor_central * _centrality(c)
+    )
+
+
+def event(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
+    assert ctx.span is not None, "the event strategy ranks against the asked span"
+    overlaps = [overlap(ctx.span, s, e) for s, e in zip(c.event_start, c.event_end)]
+    return w.event_overlap * np.array(overlaps) + w.event_quality * np.array(c.quality) + w.event_central * _centrality(c)
+
+
+def published(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
+    return (
+        w.published_lead * np.array([lead(p) for p in c.positions])
+        + w.published_quality * np.array(c.quality)
+        + w.published_central * _centrality(c)
+    )
+
+
+def topic(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
+    return (
+        w.topic_relevance * np.array([ctx.relevance[i] for i in c.ids])
+        + w.topic_quality * np.array(c.quality)
+        + w.topic_central * _centrality(c)
+    )
+
+
+def digest(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
+    return (
+        w.digest_lead * np.array([lead(p) for p in c.positions])
+        + w.digest_quality * np.array(c.quality)
+        + w.digest_followed * np.array([i in ctx.followed for i in c.ids], dtype=float)
+        + w.digest_central * _centrality(c)
+    )
+
+
+def timeline(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
+    return w.timeline_quality * np.array(c.quality) + w.timeline_dated * np.array(
+        [dated(s, e) for s, e in zip(c.event_start, c.event_end)]
+    )
+
+
+RANKERS: dict[str, Ranker] = {
+    "actor": actor,
+    "event": event,
+    "published": published,
+    "topic": topic,
+    "digest": digest,
+    "timeline": timeline,
+}
+
+
+def rank(name: str, c: Candidates, ctx: Context = Context(), weights: Weights = Weights()) -> np.ndarray:
+    """Scores of the candidates by the strategy `name`, one per row; higher is better."""
+    if not len(c):
+        return np.zeros(0)
+    return RANKERS[name](c, ctx, weights)
+
+
+def lead(position: int) -> float:
+    """1 for an article's opening sentence, falling to 0 by the ninth: news puts the news first."""
+    return 1.0 - min(position / 8, 1.0)
+
+
+def dated(start: date | None, end: date | None) -> float:
+    """1 for a sentence about a specific day or few days: a concrete happening."""
+    return 1.0 if start and end and (end - start).days < 7 else 0.0
+
+
+def overlap(span: DateSpan, start: date, end: date) -> float:
+    """Share of an event's days that fall inside the asked span: 1 for a precise hit."""
+    inside = (min(span.end, end) - max(span.start, start)).days + 1
+    return max(inside, 0) / ((end - start).days + 1)
+
+
+def _centrality(c: Candidates) -> np.ndarray | float:
+    """How typical each sentence is of the set (0 before the vectors are loaded)."""
+    return centrality(c.vectors) if c.vectors.size else 0.0

@@ -1,0 +1,98 @@
+"""Actors in the store: the rows the actor index is built from, their writes, and listings.
+
+Callers own the session: nothing here commits.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from summarizer.store.articles import stored_dates
+from summarizer.store.models import Actor, Alias, Mention
+from summarizer.store.rows import ActorRow, Catalog
+
+
+def index_rows(session: Session) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str, str]]]:
+    """What the actor index is built from: actors as (id, name, kind, origin), aliases as (actor id, key, kind)."""
+    actors = [tuple(row) for row in session.execute(select(Actor.id, Actor.name, Actor.kind, Actor.origin))]
+    aliases = [tuple(row) for row in session.execute(select(Alias.actor_id, Alias.key, Alias.kind))]
+    return actors, aliases
+
+
+def ensure_actor(session: Session, name: str, kind: str) -> int:
+    """The id of the actor called `name`, stored now (as learned) if there is none."""
+    existing = session.scalars(select(Actor.id).where(Actor.name == name)).first()
+    if existing is not None:
+        return existing
+    actor = Actor(name=name, kind=kind, origin="learned")
+    session.add(actor)
+    session.flush()
+    return actor.id
+
+
+def rename_actor(session: Session, actor_id: int, name: str, kind: str) -> bool:
+    """Give the actor a new name and kind; False (and nothing changed) when another actor has the name."""
+    taken = session.scalars(select(Actor.id).where(Actor.name == name, Actor.id != actor_id)).first()
+    if taken is not None:
+        return False
+    actor = session.get(Actor, actor_id)
+    actor.name, actor.kind = name, kind
+    return True
+
+
+def set_actor(session: Session, actor_id: int, name: str, kind: str, origin: str) -> None:
+    actor = session.get(Actor, actor_id)
+    actor.name, actor.kind, actor.origin = name, kind, origin
+    session.flush()
+
+
+def add_alias(session: Session, actor_id: int, key: str, surface: str, kind: str) -> None:
+    session.add(Alias(actor_id=actor_id, key=key, surface=surface[:200], kind=kind))
+
+
+def mention_counts(session: Session) -> dict[int, tuple[int, int]]:
+    """Per actor id: (mentions, distinct articles)."""
+    query = select(
+        Mention.actor_id, func.count(Mention.id), func.count(func.distinct(Mention.article_id))
+    ).group_by(Mention.actor_id)
+    return {actor_id: (mentions, articles) for actor_id, mentions, articles in session.execute(query)}
+
+
+def actor_rows(session: Session) -> list[ActorRow]:
+    """Every actor with its other names and titles and its counts, most mentioned first."""
+    counts = mention_counts(session)
+    aliases: dict[int, list[tuple[str, str]]] = {}
+    for actor_id, surface, kind in session.execute(select(Alias.actor_id, Alias.surface, Alias.kind)):
+        aliases.setdefault(actor_id, []).append((surface, kind))
+    # Spellings met in the text share a key with an alias, so only the mentions remember them.
+    spellings = select(Mention.actor_id, Mention.surface).where(Mention.label != "title").distinct()
+    for actor_id, surface in session.execute(spellings):
+        aliases.setdefault(actor_id, []).append((surface, "name"))
+    rows = []
+    for actor_id, name, kind in session.execute(select(Actor.id, Actor.name, Actor.kind)):
+        mentions, articles = counts.get(actor_id, (0, 0))
+        surfaces = aliases.get(actor_id, [])
+        names = tuple(sorted({s for s, k in surfaces if k == "name" and s != name}))
+        titles = tuple(sorted({s for s, k in surfaces if k == "title"}))
+        rows.append(ActorRow(actor_id, name, kind, names, titles, mentions, articles))
+    rows.sort(key=lambda r: (-r.mentions, -r.articles, r.name))
+    return rows
+
+
+def actor_keys(session: Session) -> list[tuple[str, ActorRow]]:
+    """Every name key with its actor, for resolving and suggesting query subjects."""
+    query = select(Alias.key, Actor.id, Actor.name, Actor.kind).join(Actor, Actor.id == Alias.actor_id).where(
+        Alias.kind == "name"
+    )
+    return [(key, ActorRow(i, name, kind)) for key, i, name, kind in session.execute(query)]
+
+
+def mentioned_sentence_ids(session: Session, actor_id: int) -> set[int]:
+    """Ids of the sentences that name (or title) the actor."""
+    return set(session.scalars(select(Mention.sentence_id).where(Mention.actor_id == actor_id)))
+
+
+def catalog(session: Session) -> Catalog:
+    mentions = {actor_id: n for actor_id, (n, _) in mention_counts(session).items()}
+    return Catalog(actor_keys(session), mentions, stored_dates(session))

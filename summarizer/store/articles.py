@@ -1,0 +1,107 @@
+"""Articles in the store: the duplicate check, the one write of an analysed article, listings.
+
+Callers own the session: nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from summarizer.store.models import Article, Mention, Sentence
+from summarizer.store.rows import ArticleRow, NewArticle
+from summarizer.store.sentences import to_bytes
+
+
+def find_duplicate(session: Session, content_hash: str, url: str | None) -> int | None:
+    """The id of a stored article with this content hash or URL, if any."""
+    query = select(Article.id).where(Article.content_hash == content_hash)
+    if url:
+        query = select(Article.id).where((Article.content_hash == content_hash) | (Article.url == url))
+    return session.scalars(query.limit(1)).first()
+
+
+def add_article(session: Session, new: NewArticle) -> int:
+    """Insert an article with its sentences and mentions; returns the article's id."""
+    article = Article(
+        title=new.title,
+        outlet=new.outlet,
+        url=new.url,
+        published=new.published,
+        published_how=new.published_how,
+        date_clue=new.date_clue,
+        origin=new.origin,
+        text=new.text,
+        content_hash=new.content_hash,
+        ingested_at=new.ingested_at,
+    )
+    for s in new.sentences:
+        article.sentences.append(
+            Sentence(
+                position=s.position,
+                text=s.text,
+                event_start=s.event_start,
+                event_end=s.event_end,
+                date_expression=s.date_expression[:200] if s.date_expression else None,
+                embedding=to_bytes(s.vector),
+                quality=s.quality,
+                named=s.named,
+            )
+        )
+    session.add(article)
+    session.flush()
+    by_position = {s.position: s.id for s in article.sentences}
+    session.add_all(
+        Mention(
+            actor_id=m.actor_id,
+            sentence_id=by_position[m.position],
+            article_id=article.id,
+            surface=m.surface[:200],
+            label=m.label,
+            prominence=m.prominence,
+            speaker=m.speaker,
+        )
+        for m in new.mentions
+    )
+    session.flush()
+    return article.id
+
+
+def _rows(session: Session, where=None) -> list[ArticleRow]:
+    counts = select(Sentence.article_id, func.count().label("n")).group_by(Sentence.article_id).subquery()
+    query = select(
+        Article.id, Article.title, Article.outlet, Article.url, Article.published, Article.published_how,
+        Article.date_clue, Article.origin, func.coalesce(counts.c.n, 0), Article.ingested_at,
+    ).outerjoin(counts, counts.c.article_id == Article.id)
+    if where is not None:
+        query = query.where(where)
+    return [ArticleRow(*row) for row in session.execute(query)]
+
+
+def article_rows(session: Session) -> list[ArticleRow]:
+    """Every stored article, newest publication first (undated last)."""
+    rows = _rows(session)
+    rows.sort(key=lambda r: (r.published is None, -(r.published.toordinal() if r.published else 0), r.id))
+    return rows
+
+
+def articles_by_id(session: Session, ids: Iterable[int]) -> dict[int, ArticleRow]:
+    """The articles with these ids, by id."""
+    return {row.id: row for row in _rows(session, Article.id.in_(set(ids)))}
+
+
+def corpus_version(session: Session) -> tuple[int, int]:
+    """Changes whenever an article is stored: (count, highest id)."""
+    count, top = session.execute(select(func.count(Article.id), func.max(Article.id))).one()
+    return int(count), int(top or 0)
+
+
+def stored_dates(session: Session) -> list[date]:
+    """Distinct publication and event start dates, oldest first."""
+    published = session.scalars(select(Article.published).where(Article.published.is_not(None)).distinct())
+    events = session.scalars(select(Sentence.event_start).where(Sentence.event_start.is_not(None)).distinct())
+    return sorted(set(published) | set(events))
+

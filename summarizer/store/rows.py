@@ -1,0 +1,121 @@
+"""The plain values the store reads out and takes in: one row type per thing.
+
+Reads return `ArticleRow`, `ActorRow` and `Candidates` (columns of sentences); writes take
+`NewArticle` (with its `NewSentence`s and `NewMention`s), whose ranking signals the analysis
+computed before handing them over. Nothing here knows how a signal is computed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ArticleRow:
+    """A stored article, without its text."""
+
+    id: int
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: date | None
+    published_how: str | None
+    date_clue: str | None
+    origin: str
+    sentences: int
+    ingested_at: datetime
+
+
+@dataclass(frozen=True)
+class ActorRow:
+    """A canonical actor; the listings fill in its other names and how often it is mentioned."""
+
+    id: int
+    name: str
+    kind: str
+    aliases: tuple[str, ...] = ()
+    titles: tuple[str, ...] = ()
+    mentions: int = 0
+    articles: int = 0
+
+
+@dataclass
+class Candidates:
+    """Parallel columns of candidate sentences (row i of every field is one sentence)."""
+
+    ids: list[int] = field(default_factory=list)
+    articles: list[int] = field(default_factory=list)
+    positions: list[int] = field(default_factory=list)
+    texts: list[str] = field(default_factory=list)
+    event_start: list[date | None] = field(default_factory=list)
+    event_end: list[date | None] = field(default_factory=list)
+    published: list[date | None] = field(default_factory=list)
+    quality: list[float] = field(default_factory=list)  # ranking signals stored at ingestion
+    named: list[int] = field(default_factory=list)
+    surfaces: list[str] = field(default_factory=list)  # how the subject is named there, if it is
+    labels: list[str] = field(default_factory=list)
+    prominence: list[float] = field(default_factory=list)
+    speaker: list[bool] = field(default_factory=list)
+    vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def dates(self) -> list[date | None]:
+        """Each sentence's date: its event date, else its article's publication date."""
+        return [e or p for e, p in zip(self.event_start, self.published)]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """What the store holds, for reading queries: name keys, mention counts, dates.
+
+    It changes only when an article is stored, so callers keep one per corpus version.
+    """
+
+    names: list[tuple[str, ActorRow]]
+    mentions: dict[int, int]
+    dates: list[date]
+
+
+@dataclass(frozen=True)
+class NewMention:
+    """An actor named in a sentence, with the signals ranking reads."""
+
+    actor_id: int
+    position: int  # the sentence's position in its article
+    surface: str
+    label: str
+    prominence: float
+    speaker: bool
+
+
+@dataclass(frozen=True)
+class NewSentence:
+    position: int
+    text: str
+    event_start: date | None
+    event_end: date | None
+    date_expression: str | None
+    vector: np.ndarray
+    quality: float
+    named: int  # actors other than places named in it
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: date | None
+    published_how: str | None
+    date_clue: str | None
+    origin: str
+    text: str
+    content_hash: str
+    ingested_at: datetime
+    sentences: list[NewSentence]
+    mentions: list[NewMention] = field(default_factory=list)

@@ -1,0 +1,48 @@
+"""The English words the analysis keys on, in one place: months, weekdays, speech verbs, roles.
+
+Each list exists once; modules build their patterns from it. None of it knows a story:
+these are words of the language, not of the news.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+
+# Months by name and abbreviation ("march", "mar", "sept"), lower case -> number.
+MONTH_NAMES = tuple(calendar.month_name[i] for i in range(1, 13))  # "January", ...
+MONTH_ABBREVIATIONS = tuple(calendar.month_abbr[i] for i in range(1, 13))  # "Jan", ...
+MONTHS = {name.lower(): i for i, name in enumerate(MONTH_NAMES, 1)}
+MONTHS.update({abbr.lower(): i for i, abbr in enumerate(MONTH_ABBREVIATIONS, 1)})
+MONTHS["sept"] = 9
+
+# Weekdays, Monday first ("Monday", ...); lower case -> 0..6.
+WEEKDAY_NAMES = tuple(calendar.day_name[i] for i in range(7))
+WEEKDAYS = {name.lower(): i for i, name in enumerate(WEEKDAY_NAMES)}
+
+# Verbs that report speech, by lemma (spaCy's `lemma_`): their subject speaks.
+SPEECH_VERBS = frozenset({
+    "say", "tell", "add", "speculate", "suggest", "write", "announce", "ask", "warn", "note",
+    "insist", "claim", "state", "explain", "argue", "reply", "respond", "urge", "declare",
+    "confirm", "deny", "hail", "invite", "speak", "stress", "emphasize", "emphasise",
+})
+# Inflected forms, for plain-text patterns where no parse is at hand (ranking signals).
+SAID = ("said", "told", "added", "wrote")  # reported in the past: ", he said"
+SAYS = ("said", "says", "told", "added", "wrote")  # the plain reporting verbs
+SPEAKS = (*SAYS, "speculated", "suggested", "warned", "stressed", "emphasized", "announced", "invited", "called")
+ATTRIBUTES = (*SAYS, "asked", "according to")  # a quotation that says whose it is
+
+# Words for an office or a role, written before a name or in its place ("Kremlin spokesman").
+ROLE_WORDS = frozenset({
+    "president", "leader", "spokesman", "spokeswoman", "spokesperson", "minister", "adviser",
+    "advisor", "secretary", "chancellor", "premier", "mayor", "commander", "ambassador",
+    "envoy", "director", "chief", "general", "head", "chairman", "chairwoman", "king", "queen",
+    "pope", "governor", "senator", "prosecutor", "counterpart",
+})
+# Forms of address written before a name, dropped from it ("Mr", "President").
+HONORIFICS = ("mr", "mrs", "ms", "dr", "sir", "president", "prime minister", "premier", "chancellor")
+
+
+def alternation(words: Iterable[str]) -> str:
+    """A regex group matching any of `words`, tried in the order given."""
+    return "(?:" + "|".join(words) + ")"

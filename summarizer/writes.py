@@ -1,0 +1,135 @@
+"""What ingestion writes: actors resolved in an article, the article itself, and its ranking signals.
+
+The signals (`summarizer/scoring.py`) are computed here, once, and handed to the store as plain
+values; `rescore` recomputes them for every stored row when scoring changes. Callers own the
+session.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime
+
+import numpy as np
+from sqlalchemy.orm import Session
+
+from summarizer.actors import (
+    ActorConfig,
+    ActorIndex,
+    NewActor,
+    Resolution,
+    config_resolution,
+)
+from summarizer.analysis import Analysis
+from summarizer.scoring import prominence, quality, speaks
+from summarizer.sources import RawArticle
+from summarizer.store import actors as actor_store
+from summarizer.store import sentences as sentence_store
+from summarizer.store.rows import NewArticle, NewMention, NewSentence
+
+
+def load_index(session: Session) -> ActorIndex:
+    """The in-memory actor index, from the stored actors and aliases."""
+    index = ActorIndex()
+    actors, aliases = actor_store.index_rows(session)
+    for actor_id, name, kind, origin in actors:
+        index.add_actor(actor_id, name, kind, learned=origin == "learned")
+    for actor_id, key, kind in aliases:
+        index.add_alias(actor_id, key, kind)
+    return index
+
+
+def sync_config(session: Session, config: ActorConfig, index: ActorIndex) -> None:
+    """Store what actors.toml says: its actors, canonical names, aliases and titles."""
+    resolution, owned = config_resolution(config, index)
+    write_actors(session, resolution, index)
+    for spec, ref in zip(config.actors, owned, strict=True):
+        actor_store.set_actor(session, _id(ref), spec.name, spec.kind, "config")
+
+
+def write_actors(session: Session, resolution: Resolution, index: ActorIndex) -> None:
+    """Store a resolution's new actors, renames and aliases; ids land on its NewActors."""
+    for actor in resolution.new_actors:
+        actor.id = actor_store.ensure_actor(session, actor.name, actor.kind)
+    for actor_id, name in resolution.renames.items():
+        # Only a surname becoming a full name is renamed by ingestion; a name another actor
+        # already has keeps both rather than failing the article.
+        actor_store.rename_actor(session, actor_id, name, "person")
+    seen: set[tuple[int, str]] = set()
+    for ref, key, surface, kind in resolution.aliases:
+        actor_id = _id(ref)
+        table = index.by_title if kind == "title" else index.by_key
+        if (actor_id, key) in seen or actor_id in table.get(key, ()):
+            continue
+        seen.add((actor_id, key))
+        actor_store.add_alias(session, actor_id, key, surface, kind)
+
+
+def article_record(
+    raw: RawArticle,
+    content_hash: str,
+    analysis: Analysis,
+    vectors: np.ndarray,
+    resolution: Resolution,
+    index: ActorIndex,
+    now: datetime,
+) -> NewArticle:
+    """The article as the store takes it, with every sentence's and mention's ranking signals.
+
+    Call after `write_actors`, so that the resolution's new actors have ids.
+    """
+    texts = [s.text for s in analysis.sentences]
+    mentions: list[NewMention] = []
+    named: Counter[int] = Counter()
+    for (position, _), (ref, surface, label) in resolution.mentions.items():
+        text = texts[position]
+        mentions.append(
+            NewMention(_id(ref), position, surface, label, prominence(text, surface, label), speaks(text, surface))
+        )
+        kind = ref.kind if isinstance(ref, NewActor) else index.kinds.get(ref)
+        named[position] += kind != "place"
+    sentences = [
+        NewSentence(
+            position=position,
+            text=info.text,
+            event_start=info.event.start if info.event else None,
+            event_end=info.event.end if info.event else None,
+            date_expression=info.expression,
+            vector=vector,
+            quality=quality(info.text),
+            named=max(1, named[position]),
+        )
+        for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
+    ]
+    return NewArticle(
+        title=raw.title,
+        outlet=raw.outlet,
+        url=raw.url,
+        published=raw.published,
+        published_how=raw.published_how,
+        date_clue=raw.date_clue,
+        origin=raw.origin,
+        text=raw.text,
+        content_hash=content_hash,
+        ingested_at=now,
+        sentences=sentences,
+        mentions=mentions,
+    )
+
+
+def rescore(session: Session) -> tuple[int, int]:
+    """Recompute every stored ranking signal with today's scoring; returns (sentences, mentions)."""
+    named = sentence_store.named_counts(session)
+    sentences = mentions = 0
+    for batch in sentence_store.sentence_texts(session):
+        sentence_store.set_sentence_signals(session, [(i, quality(t), max(1, named.get(i, 0))) for i, t in batch])
+        sentences += len(batch)
+    for batch in sentence_store.mention_texts(session):
+        values = [(i, prominence(text, surface, label), speaks(text, surface)) for i, surface, label, text in batch]
+        sentence_store.set_mention_signals(session, values)
+        mentions += len(batch)
+    return sentences, mentions
+
+
+def _id(ref: NewActor | int) -> int:
+    return ref.id if isinstance(ref, NewActor) else ref
