@@ -62,8 +62,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_brief)
 
-    p = sub.add_parser("timeline", help="an actor's dated events, oldest first")
-    p.add_argument("actor", nargs="+")
+    p = sub.add_parser("timeline", help="the story's most important days, each with its main facts")
+    p.add_argument("query", nargs="*", help="an actor, a span or a topic; nothing for the whole story")
+    p.add_argument("--dates", type=int, metavar="N", help="how many days (default 10)")
+    p.add_argument("--per-date", type=int, metavar="K", help="facts per day (default 1)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_timeline)
 
@@ -177,7 +179,8 @@ def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
 def cmd_timeline(settings: Settings, args: argparse.Namespace) -> int:
     from bot.render import timeline_text
 
-    briefing = _briefings(settings, lambda s: s.timeline(" ".join(args.actor)))
+    query = " ".join(args.query)
+    briefing = _briefings(settings, lambda s: s.timeline(query, dates=args.dates, per_date=args.per_date))
     if args.json:
         print(json.dumps(briefing.to_dict(timeline_text(briefing)), indent=2, ensure_ascii=False))
     else:

@@ -18,13 +18,14 @@ from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
 from summarizer.results import Briefing, Item, Source
 from summarizer.scoring import content_words, lexical_overlap, needs_context
-from summarizer.selection import Budget, Group, episodes, group_duplicates, select
+from summarizer.selection import Budget, Group, episodes, select
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.store import Store
 from summarizer.store import actors as actor_store
 from summarizer.store import articles as article_store
 from summarizer.store import sentences as corpus
 from summarizer.store.rows import ActorRow, ArticleRow, Candidates, Catalog
+from summarizer.timelines import TimelineTuning, day_candidates, day_importance, summarise_day, top_days
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class Tuning:
     topic_floor: float = 0.45  # relevance (cosine + lexical bonus) a topic sentence must reach
     lexical_bonus: float = 0.25
     topic_pool: int = 200
-    timeline_limit: int = 40
+    timeline_pool: int = 2000  # sentences near a timeline's topic whose articles make its story
 
 
 class BriefingService:
@@ -54,12 +55,14 @@ class BriefingService:
         today: Callable[[], date] = date.today,
         tuning: Tuning = Tuning(),
         weights: Weights = Weights(),
+        timeline_tuning: TimelineTuning = TimelineTuning(),
     ) -> None:
         self.store = store
         self.encoder = encoder
         self.today = today
         self.tuning = tuning
         self.weights = weights
+        self.timeline_tuning = timeline_tuning
         self._vectors = corpus.VectorIndex()
         self._cache: OrderedDict[tuple, Briefing] = OrderedDict()
         self._catalog: tuple[tuple[int, int], Catalog] | None = None
@@ -110,22 +113,66 @@ class BriefingService:
                 self._cache.popitem(last=False)
         return result
 
-    def timeline(self, query: str) -> Briefing:
-        """An actor's dated events, one item each, oldest first."""
+    def timeline(self, query: str = "", *, dates: int | None = None, per_date: int | None = None) -> Briefing:
+        """The story's most important days, oldest first, each told by its most central facts.
+
+        Args:
+            query: an actor ("xi"), a span ("March 2023"), a topic or the story's keywords
+                ("peace plan"), or nothing for the whole store.
+            dates: how many days (default: what fits one message).
+            per_date: facts per day (default 1).
+        """
+        tuning = replace(
+            self.timeline_tuning,
+            dates=dates or self.timeline_tuning.dates,
+            per_date=per_date or self.timeline_tuning.per_date,
+        )
         with self.store.session() as session:
-            p = self._plan(session, query)
-            if p.kind != "actor":
-                return self._none(session, query, p, "No actor called “{q}” is stored.")
-            c = corpus.actor_candidates(session, p.actor.id)
-            c = corpus.subset(c, [i for i in range(len(c)) if c.event_start[i] is not None])
-            # The most specific, best-written events when there are more than fit.
-            c = self._pool(session, c, "timeline", Context(), self.tuning.timeline_limit * 3)
-            order = sorted(range(len(c)), key=lambda i: (c.event_start[i], c.ids[i]))
+            p = self._plan(session, query) if query.strip() else Plan("story", "the whole story")
+            c = self._timeline_scope(session, query, p)
+            if c is None or not len(c):
+                return self._none(session, query, p, "No coverage of {subject} is stored.")
+            days = top_days(day_importance(c, tuning), tuning.dates)
+            per_day = day_candidates(c, days, tuning)
+            keep = sorted({i for members in per_day.values() for i in members})
+            c = corpus.load_vectors(session, corpus.subset(c, keep))
+            position = {old: new for new, old in enumerate(keep)}
             texts = self._standalone_texts(session, c)
-            usable = [i for i in order if texts[i]]
-            groups = group_duplicates(usable, c.vectors, c.articles, texts, SELECTION, c.dates())
-            chosen = [Group(tuple(g), 1.0) for g in groups][: self.tuning.timeline_limit]
-            return Briefing(query, "actor", p.actor.name, self._items(session, c, chosen, texts))
+            groups = [
+                Group(tuple(g), 1.0)
+                for day in days
+                for g in summarise_day([position[i] for i in per_day[day]], c, texts, tuning.per_date, tuning, SELECTION)
+            ]
+            if not groups:
+                return self._none(session, query, p, "No coverage of {subject} is stored.")
+            kind = "actor" if p.kind == "actor" else "story" if p.kind == "story" else p.kind
+            return Briefing(query, kind, p.actor.name if p.actor else p.subject, self._items(session, c, groups, texts))
+
+    def _timeline_scope(self, session: Session, query: str, p: Plan) -> Candidates | None:
+        """The sentences a timeline weighs: the actor's, the span's, the articles on the topic, or all."""
+        if p.kind == "actor":
+            return corpus.actor_candidates(session, p.actor.id)
+        if p.kind == "story":
+            return corpus.story_candidates(session)
+        if p.kind == "date":
+            c = corpus.story_candidates(session)
+            inside = [i for i, d in enumerate(c.dates()) if d is not None and p.span.start <= d <= p.span.end]
+            return corpus.subset(c, inside)
+        if p.kind != "topic":
+            return None
+        self._vectors.refresh(session)
+        if not content_words(query) or not len(self._vectors.ids):
+            return None
+        ids, sims = self._vectors.nearest(self.encoder.encode([query])[0], self.tuning.timeline_pool)
+        found = corpus.sentences_by_id(session, [int(i) for i in ids])
+        sim = dict(zip((int(i) for i in ids), sims))
+        words = content_words(query)
+        relevant = {
+            found.articles[i]
+            for i, sid in enumerate(found.ids)
+            if sim[sid] + self.tuning.lexical_bonus * lexical_overlap(words, found.texts[i]) >= self.tuning.topic_floor
+        }
+        return corpus.story_candidates(session, relevant) if relevant else None
 
     def digest(self, since: datetime | None, *, follow: Sequence[str] = (), long: bool = False) -> Briefing:
         """The top developments among articles stored after `since` (all articles when None).

@@ -22,7 +22,7 @@ ACTOR_KINDS = {"person", "organisation"}  # places are topics: "bakhmut" is what
 
 @dataclass(frozen=True)
 class Plan:
-    kind: Literal["actor", "date", "topic", "none"]
+    kind: Literal["actor", "date", "topic", "story", "none"]  # "story": everything stored
     subject: str
     actor: ActorRow | None = None
     span: DateSpan | None = None

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-Kind = Literal["actor", "date", "topic", "digest", "none"]
+Kind = Literal["actor", "date", "topic", "story", "digest", "none"]
 
 
 @dataclass(frozen=True)

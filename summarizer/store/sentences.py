@@ -96,6 +96,21 @@ def event_candidates(session: Session, start: date, end: date, max_days: int) ->
     return subset(found, keep)
 
 
+def story_candidates(session: Session, article_ids: Iterable[int] | None = None) -> Candidates:
+    """Every sentence of the store, or of these articles: a timeline weighs the whole story."""
+    query = select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).order_by(Sentence.id)
+    if article_ids is not None:
+        wanted = sorted(set(article_ids))
+        out = Candidates()
+        for start in range(0, len(wanted), 500):  # bounded parameter lists, whatever the store size
+            part = _collect(session, query.where(Sentence.article_id.in_(wanted[start : start + 500])))
+            for f in fields(Candidates):
+                if f.name != "vectors":
+                    getattr(out, f.name).extend(getattr(part, f.name))
+        return out
+    return _collect(session, query)
+
+
 def published_candidates(session: Session, start: date, end: date) -> Candidates:
     """Sentences of the articles published in [start, end]."""
     query = (

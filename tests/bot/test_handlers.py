@@ -126,7 +126,7 @@ async def test_timeline_lists_dated_events(bot) -> None:
     assert replies[0].startswith("<b>Vladimir Putin: timeline</b>")
     assert "<b>Sources</b>" in replies[-1]
     assert (await bot.send("/timeline"))[0] == texts.TIMELINE_USAGE
-    assert "No actor" in (await bot.send("/timeline nobody at all"))[0]
+    assert "No coverage" in (await bot.send("/timeline nobody at all"))[0]
 
 
 async def test_actors_and_sources_list_the_store(bot) -> None:

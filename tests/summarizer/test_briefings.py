@@ -109,12 +109,21 @@ def test_long_allows_more(service):
     assert len(service.brief("xi", long=True).items) > len(service.brief("xi").items)
 
 
-def test_the_timeline_lists_dated_events_oldest_first(service):
+def test_the_timeline_lists_the_most_important_days_oldest_first(service):
     t = service.timeline("xi")
     dates = [i.date for i in t.items]
-    assert len(dates) >= 5 and dates == sorted(dates)
-    assert all(i.basis == "event" for i in t.items)
-    assert dates[0] < date(2023, 3, 17) < dates[-1]
+    assert len(dates) >= 5 and dates == sorted(dates) and len(set(dates)) == len(dates)  # one fact a day
+    assert dates[0] < date(2023, 3, 17) < dates[-1]  # both episodes of the story, not only the first
+    assert all("Xi" in i.text or "Chinese" in i.text for i in t.items if i.basis == "event")
+    two = service.timeline("xi", dates=3, per_date=2)
+    assert len({i.date for i in two.items}) <= 3 and len(two.items) <= 6
+
+
+def test_a_timeline_of_the_whole_story_or_a_span(service):
+    story = service.timeline("")
+    assert story.kind == "story" and len(story.items) >= 5
+    march = service.timeline("March 2023")
+    assert march.items and all(date(2023, 3, 1) <= i.date <= date(2023, 3, 31) for i in march.items)
 
 
 @pytest.fixture

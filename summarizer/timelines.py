@@ -1,0 +1,106 @@
+"""Timelines: the story's most important days, each told by its most central sentences.
+
+After Datewise (Gholipour Ghalandari and Ifrim, "Examining the State-of-the-Art in News
+Timeline Summarization", ACL 2020): a day matters when many articles and sentences *refer*
+to it, not only when much is published on it. Days are chosen by that importance across the
+whole candidate set, so no cut favours old or new coverage; each chosen day is then
+summarised by the sentences about it that sit closest to the day's centroid, one per fact.
+
+Pure code over candidate columns and vectors: no store, no model.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from summarizer.selection import Tuning as SelectionTuning
+from summarizer.selection import group_duplicates
+from summarizer.store.rows import Candidates
+
+
+@dataclass(frozen=True)
+class TimelineTuning:
+    dates: int = 10  # days in a timeline; the default fits one Telegram message
+    per_date: int = 1  # facts per day
+    lead_positions: int = 5  # an undated sentence this early in an article speaks for its publication day
+    mention_weight: float = 1.0  # importance per sentence referring to a day
+    article_weight: float = 1.0  # importance per article referring to a day
+    published_weight: float = 0.5  # importance per article published on a day
+    corroboration: float = 0.02  # bonus per other article reporting the same fact
+
+
+def refers_to(c: Candidates, i: int) -> date | None:
+    """The one day sentence `i` reports on, if its event date is a day (not a period)."""
+    start, end = c.event_start[i], c.event_end[i]
+    return start if start is not None and start == end else None
+
+
+def day_importance(c: Candidates, tuning: TimelineTuning = TimelineTuning()) -> dict[date, float]:
+    """Each day's importance: sentences and articles referring to it, articles published on it."""
+    mentions: Counter[date] = Counter()
+    referring: dict[date, set[int]] = defaultdict(set)
+    published: dict[date, set[int]] = defaultdict(set)
+    for i in range(len(c)):
+        day = refers_to(c, i)
+        if day is not None:
+            mentions[day] += 1
+            referring[day].add(c.articles[i])
+        if c.published[i] is not None:
+            published[c.published[i]].add(c.articles[i])
+    days = set(mentions) | set(published)
+    return {
+        d: tuning.mention_weight * mentions[d]
+        + tuning.article_weight * len(referring[d])
+        + tuning.published_weight * len(published[d])
+        for d in days
+    }
+
+
+def top_days(importance: dict[date, float], n: int) -> list[date]:
+    """The `n` most important days (ties: the earlier), in date order."""
+    ranked = sorted(importance, key=lambda d: (-importance[d], d))[:n]
+    return sorted(ranked)
+
+
+def day_candidates(c: Candidates, days: Sequence[date], tuning: TimelineTuning = TimelineTuning()) -> dict[date, list[int]]:
+    """Per chosen day, the sentences about it: those referring to it, and the undated lead
+    sentences of the articles published on it."""
+    wanted = set(days)
+    out: dict[date, list[int]] = {d: [] for d in days}
+    for i in range(len(c)):
+        day = refers_to(c, i)
+        if day is None and c.event_start[i] is None and c.positions[i] < tuning.lead_positions:
+            day = c.published[i]
+        if day in wanted:
+            out[day].append(i)
+    return out
+
+
+def summarise_day(
+    members: Sequence[int],
+    c: Candidates,
+    texts: Sequence[str],
+    k: int,
+    tuning: TimelineTuning = TimelineTuning(),
+    selection: SelectionTuning = SelectionTuning(),
+) -> list[list[int]]:
+    """Up to `k` facts about one day, most central first: each a group of the sentences
+    (one per article) reporting it, the best written first. `texts` holds each sentence as it
+    can stand alone, "" when it cannot."""
+    usable = [i for i in members if texts[i]]
+    if not usable:
+        return []
+    vectors = c.vectors[usable]
+    centroid = vectors.mean(axis=0)
+    norm = float(np.linalg.norm(centroid))
+    closeness = vectors @ (centroid / norm) if norm else np.zeros(len(usable))
+    score = {i: float(s) for i, s in zip(usable, closeness)}
+    order = sorted(usable, key=lambda i: (-score[i], c.ids[i]))
+    groups = group_duplicates(order, c.vectors, c.articles, texts, selection)
+    ranked = sorted(groups, key=lambda g: -(score[g[0]] + tuning.corroboration * (len(g) - 1)))
+    return ranked[:k]

@@ -1,0 +1,68 @@
+"""Timelines: days chosen by how much refers to them, each told by its most central facts."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer.store.rows import Candidates
+from summarizer.timelines import TimelineTuning, day_candidates, day_importance, summarise_day, top_days
+
+D0 = date(2010, 4, 20)
+
+
+def columns(rows: list[tuple[int, int, int | None, int | None, int]]) -> Candidates:
+    """Rows of (article, position, event start offset, event end offset, published offset)."""
+    day = lambda k: None if k is None else D0 + timedelta(days=k)  # noqa: E731
+    return Candidates(
+        ids=list(range(1, len(rows) + 1)),
+        articles=[r[0] for r in rows],
+        positions=[r[1] for r in rows],
+        texts=[f"Sentence {i} about the spill." for i in range(len(rows))],
+        event_start=[day(r[2]) for r in rows],
+        event_end=[day(r[3]) for r in rows],
+        published=[day(r[4]) for r in rows],
+        quality=[0.5] * len(rows),
+        named=[1] * len(rows),
+    )
+
+
+def test_a_day_referred_to_by_many_outranks_a_day_with_much_published():
+    rows = [(a, 3, 0, 0, 5) for a in range(1, 5)]  # four articles of day 5 refer to day 0
+    rows += [(a, 0, None, None, 5) for a in range(5, 8)]  # three more published on day 5, undated
+    importance = day_importance(columns(rows))
+    assert importance[D0] > importance[D0 + timedelta(days=5)]  # seven published there, four refer here
+    assert top_days(importance, 1) == [D0]
+
+
+def test_a_period_refers_to_no_single_day():
+    importance = day_importance(columns([(1, 0, 0, 30, 40)]))
+    assert D0 not in importance and set(importance) == {D0 + timedelta(days=40)}
+
+
+rows = st.lists(
+    st.tuples(st.integers(1, 6), st.integers(0, 9), st.one_of(st.none(), st.integers(0, 60)), st.integers(0, 3), st.integers(0, 60)),
+    min_size=1, max_size=60,
+).map(lambda rs: [(a, p, s, None if s is None else s + e, pub) for a, p, s, e, pub in rs])
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows, st.integers(1, 12), st.integers(1, 3))
+def test_days_and_facts_within_the_asked_lengths(rs, n, k):
+    c = columns(rs)
+    rng = np.random.default_rng(len(rs))
+    v = rng.normal(size=(len(c), 16)).astype(np.float32)
+    c.vectors = v / np.linalg.norm(v, axis=1, keepdims=True)
+    days = top_days(day_importance(c), n)
+    assert len(days) <= n and days == sorted(days) and len(set(days)) == len(days)
+    per_day = day_candidates(c, days, TimelineTuning())
+    for day, members in per_day.items():
+        for i in members:  # about that day: referring to it, or an undated lead published on it
+            assert c.event_start[i] == c.event_end[i] == day or (c.event_start[i] is None and c.published[i] == day)
+        facts = summarise_day(members, c, c.texts, k)
+        assert len(facts) <= k
+        for group in facts:
+            assert len({c.articles[i] for i in group}) == len(group)  # one sentence per article
