@@ -115,7 +115,7 @@ DAY = st.one_of(st.none(), st.dates(date(1990, 1, 1), date(2030, 12, 31)))
 SOURCE = st.builds(Source, st.integers(1, 40), st.integers(1, 10**6), st.one_of(st.none(), TEXT), st.one_of(st.none(), TEXT), DAY, URL)
 ITEM = st.builds(Item, st.one_of(TEXT, WORDS, RUN), DAY, DAY, st.lists(SOURCE, max_size=4).map(tuple), st.sampled_from(["event", "published"]))
 BRIEFING = st.builds(
-    Briefing, TEXT, st.sampled_from(["actor", "date", "topic", "digest", "none"]), TEXT,
+    Briefing, TEXT, st.sampled_from(["actor", "date", "topic", "story", "digest", "none"]), TEXT,
     st.lists(ITEM, max_size=40).map(tuple), note=TEXT,
 )
 EXAMPLES = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
