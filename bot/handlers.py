@@ -78,13 +78,13 @@ async def _answer(update: Update, context: CustomContext, query: str) -> None:
 
 
 async def timeline(update: Update, context: CustomContext) -> None:
-    """An actor's dated events: /timeline putin."""
+    """The story's most important days: /timeline for everything, /timeline putin, /timeline March 2023."""
     query = context.query
-    if not query or len(query) > texts.MAX_QUERY:
+    if len(query or "") > texts.MAX_QUERY:
         await reply(update, context, [texts.TIMELINE_USAGE])
         return
     async with typing(update.effective_chat):
-        briefing = await asyncio.to_thread(context.briefings.timeline, query)
+        briefing = await asyncio.to_thread(context.briefings.timeline, query or "")
     await reply(update, context, render.timeline_html(briefing))
 
 

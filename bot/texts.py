@@ -10,7 +10,7 @@ MAX_QUERY = 300  # characters of a query or a name; longer text gets TOO_LONG, n
 
 COMMANDS = [
     ("brief", "Briefing on an actor, a date or a topic"),
-    ("timeline", "An actor's dated events, oldest first"),
+    ("timeline", "The story's most important days, or an actor's"),
     ("actors", "Who and where: the story's actors"),
     ("sources", "The stored articles"),
     ("subscribe", "Daily digest: /subscribe [HH:MM] [Area/City]"),
@@ -29,7 +29,7 @@ HELP = """<b>I follow one news story and brief you on it</b>, from the articles 
 /brief xi — an actor
 /brief 21 March 2023 — a date or a span (2023-03-20..2023-03-22)
 /brief peace plan — a topic
-/timeline putin — an actor's dated events
+/timeline [putin] — the most important days of the story (or of an actor, a span, a topic)
 /actors, /sources — who is in the story, and the stored articles
 In any chat, type <code>@{bot} xi</code> to share a briefing inline.
 
@@ -49,7 +49,7 @@ BRIEF_USAGE = (
     "Ask about an actor, a date or a topic, for example:\n"
     "/brief xi\n/brief 21 March 2023\n/brief peace plan"
 )
-TIMELINE_USAGE = "Name an actor, for example: /timeline putin"
+TIMELINE_USAGE = "A timeline of the whole story: /timeline; of one actor, span or topic: /timeline putin"
 TOO_LONG = f"That is too long for a query: ask in under {MAX_QUERY} characters, for example /brief xi."
 UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 SORRY = "Sorry, something went wrong with that request. Please try again."

@@ -128,7 +128,7 @@ class BriefingService:
             per_date=per_date or self.timeline_tuning.per_date,
         )
         with self.store.session() as session:
-            p = self._plan(session, query) if query.strip() else Plan("story", "the whole story")
+            p = self._plan(session, query) if query.strip() else Plan("story", "The story")
             c = self._timeline_scope(session, query, p)
             if c is None or not len(c):
                 return self._none(session, query, p, "No coverage of {subject} is stored.")

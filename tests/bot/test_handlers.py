@@ -125,7 +125,9 @@ async def test_timeline_lists_dated_events(bot) -> None:
 
     assert replies[0].startswith("<b>Vladimir Putin: timeline</b>")
     assert "<b>Sources</b>" in replies[-1]
-    assert (await bot.send("/timeline"))[0] == texts.TIMELINE_USAGE
+    story = await bot.send("/timeline")
+    assert story[0].startswith("<b>") and "<b>Sources</b>" in story[-1]  # the whole story
+    assert (await bot.send("/timeline " + "x" * 400))[0] == texts.TIMELINE_USAGE
     assert "No coverage" in (await bot.send("/timeline nobody at all"))[0]
 
 
