@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 Q ?= xi
 
-.PHONY: brief test run bench ingest clean
+.PHONY: brief test run bench eval ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ run: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# The seeds gold set on the configured store, then event-date accuracy on the hand-checked set.
+eval: $(STAMP)
+	@$(BIN)/storybot ingest --quiet seeds/
+	$(BIN)/python -m tests.gold.evaluate
+	$(BIN)/python -m tests.summarizer.event_dates_set
 
 clean:
 	rm -rf $(VENV) bench/out
