@@ -14,7 +14,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from summarizer.dates import DateSpan
-from summarizer.event_dates import event_span
+from summarizer.event_dates import SentenceEvent, sentence_event
 from summarizer.vocabulary import HONORIFICS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
@@ -57,6 +57,7 @@ class SentenceInfo:
     text: str
     event: DateSpan | None = None
     expression: str | None = None
+    expected: bool = False  # a prediction or plan, not what happened
     proper_runs: tuple[str, ...] = ()  # runs of proper nouns, for names NER missed
 
 
@@ -97,22 +98,26 @@ def _paragraph_breaks(doc: Doc) -> Doc:
 def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | None = None) -> Analysis:
     """Sentences, entities, titles and event dates of one parsed article.
 
-    Event dates resolve against `published`; `seconds["dates"]` accumulates their cost.
+    Event dates resolve against `published`, anaphora ("that year", "the same day") against
+    the last time the article named before them; `seconds["dates"]` accumulates their cost.
     """
     spans = _sentence_spans(doc)
     sentences: list[SentenceInfo] = []
     entities: list[EntityHit] = []
     titles: list[TitleHit] = []
+    reference: DateSpan | None = None
     for index, span in enumerate(spans):
         started = time.perf_counter()
-        event = _event(span, published) if published else None
+        event = _event(span, published, reference) if published else SentenceEvent()
+        reference = event.mentioned
         if seconds is not None:
             seconds["dates"] += time.perf_counter() - started
         sentences.append(
             SentenceInfo(
                 text=span.text.strip(),
-                event=event[0] if event else None,
-                expression=event[1] if event else None,
+                event=event.span,
+                expression=event.expression,
+                expected=event.expected,
                 proper_runs=_proper_runs(span),
             )
         )
@@ -269,13 +274,13 @@ def _standalone_titles(span: Span, index: int) -> list[TitleHit]:
     return hits
 
 
-def _event(span: Span, published: date) -> tuple[DateSpan, str] | None:
+def _event(span: Span, published: date, reference: DateSpan | None) -> SentenceEvent:
     """The sentence's event date; a sentence whose time cannot be placed stays undated, never costing its article."""
     try:
-        return event_span(span, published)
+        return sentence_event(span, published, reference)
     except (ValueError, OverflowError, ArithmeticError):
         log.debug("undated: the event date of %r could not be placed", span.text[:80], exc_info=True)
-        return None
+        return SentenceEvent(mentioned=reference)
 
 
 def _proper_runs(span: Span) -> tuple[str, ...]:

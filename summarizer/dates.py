@@ -389,6 +389,85 @@ def _range(t: str, anchor: date, tense: Tense) -> DateSpan | None:
     return _clip(first.start, last.end) if last is not None else None
 
 
+# --- anaphora: "that year", "the same day", "days later" -------------------------------
+
+_UNITS = r"(?P<unit>day|night|morning|afternoon|evening|week|month|year)"
+_DAY_UNITS = r"(?P<dayunit>day|night|morning|afternoon|evening)"
+_SAME = re.compile(rf"(?:(?:later|earlier)(?: on)? )?(?:that|the same|that same) {_UNITS}")
+# "the next week" is as often the coming one as the one after a named time: only days count back.
+_NEXT = re.compile(rf"(?:the following {_UNITS}|the next {_DAY_UNITS}|(?P<after>the day after|a day later))")
+_PREVIOUS = re.compile(rf"(?:the (?:previous|preceding) {_UNITS}|(?P<before>the day before|a day (?:earlier|before)))")
+_SHIFT = re.compile(
+    r"(?P<n>\d+|" + "|".join(NUMBERS) + r") (?P<unit>day|week|month)s? (?P<dir>later|afterwards|after|earlier|before)"
+)
+_DAYS_LATER = re.compile(r"(?:a few |several |some )?days later")
+_PREPOSITIONS = re.compile(r"^(?:(?:on|in|at|by|during|over|of|around|about)\s+)+")
+_DAYLIKE = {"day", "night", "morning", "afternoon", "evening"}
+_ANAPHORA = (_SAME, _NEXT, _PREVIOUS, _SHIFT, _DAYS_LATER)
+
+
+def is_anaphoric(text: str) -> bool:
+    """Whether an expression counts from a time the text named before ("that year", "days later")."""
+    return _anaphora_form(_normalize(text)) is not None
+
+
+def _anaphora_form(t: str) -> str | None:
+    """The expression without its preposition when it is an anaphor, else None; "the" stays."""
+    t = _PREPOSITIONS.sub("", t)
+    return t if any(p.fullmatch(t) for p in _ANAPHORA) else None
+
+
+def _unit_of(span: DateSpan, unit: str) -> DateSpan | None:
+    """The day, week, month or year that holds all of `span`, or None when it holds more."""
+    if unit in _DAYLIKE:
+        return span if span.days == 1 else None
+    whole = {"week": _week, "month": lambda d: _month(d.year, d.month), "year": lambda d: _year(d.year)}[unit]
+    outer = whole(span.start)
+    return outer if span.end <= outer.end else None
+
+
+def _step_unit(span: DateSpan, unit: str, step: int) -> DateSpan | None:
+    """The day, week, month or year after (step 1) or before (step -1) the one holding `span`."""
+    own = _unit_of(span, unit)
+    if own is None:
+        return None
+    if unit in _DAYLIKE:
+        return DateSpan.day(own.start + timedelta(days=step))
+    if unit == "week":
+        return _week(own.start + timedelta(weeks=step))
+    if unit == "month":
+        return _month(*_shift_month(own.start.year, own.start.month, step))
+    return _year(own.start.year + step)
+
+
+def _anaphoric(t: str, reference: DateSpan | None, anchor: date) -> DateSpan | None:
+    """Resolve "that year", "the next day", "five days later" against the time named before.
+
+    Without a reference the expression stays unresolved, except "the day before" and its kin,
+    which then count back from the anchor as they always did.
+    """
+    if (m := _PREVIOUS.fullmatch(t)) is not None:
+        if reference is None or (m["before"] and reference.days != 1):
+            return _resolve(t, anchor, "past") if m["before"] else None
+        return _step_unit(reference, m["unit"] or "day", -1)
+    if reference is None:
+        return None
+    if (m := _SAME.fullmatch(t)) is not None:
+        return _unit_of(reference, m["unit"])
+    if (m := _NEXT.fullmatch(t)) is not None:
+        return _step_unit(reference, m["unit"] or m["dayunit"] or "day", 1)
+    if (m := _SHIFT.fullmatch(t)) is not None:
+        n = int(NUMBERS.get(m["n"], m["n"])) * (1 if m["dir"] in ("later", "afterwards", "after") else -1)
+        if m["unit"] == "month":
+            return _step_unit(reference, "month", n) if abs(n) == 1 else None
+        days = timedelta(days=n * (7 if m["unit"] == "week" else 1))
+        return DateSpan(reference.start + days, reference.end + days)
+    if _DAYS_LATER.fullmatch(t) is not None:  # a few days: two to six, never past the anchor
+        start, end = reference.start + timedelta(days=2), reference.end + timedelta(days=6)
+        return _clip(start, min(end, anchor)) if start <= anchor else DateSpan(start, end)
+    return None
+
+
 # --- public: one expression ------------------------------------------------------------
 
 _RULES = (
@@ -396,20 +475,27 @@ _RULES = (
 )
 
 
-def resolve_expression(text: str, anchor: date, tense: Tense = "unknown") -> DateSpan | None:
+def resolve_expression(
+    text: str, anchor: date, tense: Tense = "unknown", reference: DateSpan | None = None
+) -> DateSpan | None:
     """Resolve one temporal expression against a publication date.
 
     Args:
         text: the expression as written ("on Wednesday", "late December", "March 21").
         anchor: the article's publication date.
         tense: the tense of the governing verb; "unknown" reads as past, the news default.
+        reference: the time the text named last, which anaphora count from ("that year",
+            "the same day", "days later"); without one they stay unresolved.
 
     Returns:
         The day or span meant, or None for durations, vague periods ("recent weeks") and
         times the calendar cannot hold ("7000 years ago").
     """
     try:
-        return _resolve(_normalize(text), anchor, tense)
+        t = _normalize(text)
+        if (form := _anaphora_form(t)) is not None:
+            return _anaphoric(form, reference, anchor)
+        return _resolve(t, anchor, tense)
     except (ValueError, OverflowError, ArithmeticError):
         return None
 

@@ -1,18 +1,51 @@
-"""The event date of a sentence: its temporal expressions, each read with its verb's tense.
+"""The event date of a sentence: the time of what it reports, read from its main clause.
 
 spaCy objects come in from the analysis; the calendar arithmetic is summarizer/dates.py.
+
+What dates a sentence, in order (a rank; within a rank the shortest span wins, then the first):
+
+1. The main clause's own time: a time expression attached to the root verb, to the verbs it
+   continues into ("refused to comment", "is set to meet": xcomp) or to a participle without
+   a subject of its own that describes the same act ("Speaking on Sunday, X said",
+   "Asked about ... on Wednesday, X said"), directly or through a noun ("in Friday's
+   editorial"). When the main clause reports speech, this is the time of the speech act:
+   "Zelensky told AP on Tuesday that ... last week" is Tuesday.
+2. The time of a main clause conjoined to it ("took off on Wednesday and landed ...").
+3. For an attribution written after its content ("X happened on Tuesday, officials said"),
+   the content is the main clause: its time, when the attribution has none of its own.
+4. A when- or while-clause on the main verb: it says when the main clause happened
+   ("Eleven workers died when the rig exploded six weeks ago").
+
+Nothing else dates a sentence: not a relative or reduced relative clause ("reports that said
+Xi would travel on March 21", "officials named by the EU on 9 May"), not the complement of a
+reporting verb written before it ("China has announced that Xi will visit Russia from Monday
+to Wednesday" reports the announcement), not another adverbial clause ("after the rig
+exploded on 20 April"), and not a time that bounds a duration ("since 13 April",
+"until mid-February", "for the winter"). A sentence whose main clause has no time is
+undated; a briefing then shows it at its article's publication date, when it was reported.
+
+A sentence is `expected` when that clause is a prediction or a plan: "will", "shall",
+"is set to", "is expected to", "is due to", "plans to", "intends to", "is to", "is going to",
+or "could", "may", "might" (without "have"). Its date, if it names one, is the expected date,
+read forward. A reported prediction ("X said Y will ...") is a statement, not expected.
+
+Vague periods stay vague: a month, a season, "late December" or "last week" is a span, never a
+day. Anaphora ("that year", "the same day", "days later", "six days later") count from the last
+time the article named, passed in as `reference`.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import date
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from summarizer.dates import MAX_EVENT_DAYS, DateSpan, Tense, resolve_expression
+from summarizer.dates import MAX_EVENT_DAYS, SEASONS, DateSpan, Tense, resolve_expression
 from summarizer.vocabulary import (
     MONTH_ABBREVIATIONS,
     MONTH_NAMES,
+    NOT_EVENT_TIME_WORDS,
     WEEKDAY_NAMES,
     alternation,
 )
@@ -112,24 +145,156 @@ _NAMED_LABELS = {"EVENT", "WORK_OF_ART", "LAW", "ORG", "FAC", "PRODUCT", "PERSON
 _NAMED_DAYS = {"black", "good", "cyber", "super", "bloody", "ash", "easter", "holy", "palm", "maundy"}
 
 
-def event_span(sent: Span, published: date) -> tuple[DateSpan, str] | None:
-    """The most specific date a sentence gives for its event, with the words that gave it.
+@dataclass(frozen=True)
+class SentenceEvent:
+    """What a sentence says about time: its event date, whether it is expected, what it named."""
 
-    Candidates are the sentence's DATE/TIME entities plus a regex pass for weekdays and
-    "Month D" forms the small model misses; each resolves with its own tense. The shortest
-    span wins (ties: first in the sentence); spans over MAX_EVENT_DAYS do not count, and an
-    expression inside a longer one that resolves ("Monday" in "Monday to Wednesday") yields.
+    span: DateSpan | None = None
+    expression: str | None = None
+    expected: bool = False
+    # The last time the sentence names, in any clause: what "that day" in the next one means.
+    mentioned: DateSpan | None = None
+
+
+_MAIN, _CONJOINED, _CONTENT, _WHEN = range(4)
+
+
+def sentence_event(sent: Span, published: date, reference: DateSpan | None = None) -> SentenceEvent:
+    """The event date of a sentence by what it reports, and whether it is a prediction or plan.
+
+    Args:
+        sent: the sentence, parsed.
+        published: the article's publication date, which relative expressions count from.
+        reference: the last time the article named before this sentence, for anaphora.
     """
-    found: list[tuple[Span, DateSpan]] = []
+    root = sent.root
+    found: list[tuple[int, Span, DateSpan, bool]] = []  # rank, expression, span, expected
+    mentioned = reference
     for cand in _candidates(sent):
-        span = resolve_expression(cand.text, published, sentence_tense(cand))
-        if span is not None and span.days <= MAX_EVENT_DAYS:
-            found.append((cand, span))
-    kept = [(c, s) for c, s in found if not any(_inside(c, other) for other, _ in found)]
+        place = _place_in_sentence(cand, root)
+        expected = place is not None and _expected(place[1])
+        tense = sentence_tense(cand)
+        if tense == "unknown" and expected:
+            tense = "future"
+        span = resolve_expression(cand.text, published, tense, mentioned)
+        if span is None:
+            continue
+        mentioned = span
+        if place is not None and span.days <= MAX_EVENT_DAYS:
+            found.append((place[0], cand, span, expected))
+    kept = [f for f in found if not any(_inside(f[1], other[1]) for other in found)]
     if not kept:
+        return SentenceEvent(expected=_expected(_content_clause(root) or root), mentioned=mentioned)
+    _, cand, span, expected = min(kept, key=lambda f: (f[0], f[2].days, f[1].start_char))
+    return SentenceEvent(span, cand.text, expected, span)
+
+
+def event_span(sent: Span, published: date) -> tuple[DateSpan, str] | None:
+    """The event date of a sentence with the words that gave it (see `sentence_event`)."""
+    event = sentence_event(sent, published)
+    return (event.span, event.expression) if event.span is not None and event.expression else None
+
+
+# --- where an expression stands: main clause, conjoined, content, when-clause, or below ---
+
+_REPORTED = {"ccomp", "parataxis"}
+
+
+def _place_in_sentence(cand: Span, root: Token) -> tuple[int, Token] | None:
+    """The rank of the clause an expression belongs to and that clause's verb; None below them.
+
+    A verbless heading ("Your stories Wednesday 13 January") counts as a main clause.
+    """
+    verb = _governing_verb(cand.root)
+    if _bounds_a_duration(cand.root, verb) or _season_as_modifier(cand):
         return None
-    cand, span = min(kept, key=lambda p: (p[1].days, p[0].start_char))
-    return span, cand.text
+    if verb is None:
+        return _MAIN, root
+    rank, clause = _MAIN, verb
+    while verb.dep_ != "ROOT":  # a merged quotation may hold more than one root
+        dep, above = verb.dep_, _governing_verb(verb.head)
+        if above is None or above.i == verb.i:
+            return None
+        if dep in ("xcomp", "acomp") or (dep == "advcl" and _same_act(verb)):
+            pass  # the same clause goes on ("is set to meet"), or the same act ("Speaking on Sunday")
+        elif dep == "conj":
+            rank = max(rank, _CONJOINED)
+        elif dep in _REPORTED and verb.i < verb.head.i and above.dep_ == "ROOT":
+            rank = max(rank, _CONTENT)  # "X happened on Tuesday, officials said"
+        elif dep == "advcl" and verb.left_edge.lower_ in ("when", "while") and rank < _CONTENT:
+            rank, clause = _WHEN, above
+        else:
+            return None  # a relative, complement, adverbial or prepositional clause
+        verb = above
+    return rank, clause
+
+
+def _same_act(verb: Token) -> bool:
+    """A participle with no subject of its own: "Speaking on Sunday, ...", "Asked about ..."."""
+    return verb.tag_ in ("VBG", "VBN") and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "mark", "aux", "auxpass") for c in verb.children
+    )
+
+
+def _bounds_a_duration(token: Token, verb: Token | None) -> bool:
+    """"since 13 April", "until mid-February", "for the winter", "in addition to last month's visit"."""
+    while token is not None and (verb is None or token.i != verb.i):
+        word = token.lower_
+        if word in NOT_EVENT_TIME_WORDS:
+            return True
+        if word == "for" and token.dep_ == "prep" and not _plan_word(token.head):
+            return True  # "scheduled for May 9" names the day; "for two days" does not
+        if token.head.i == token.i:
+            break
+        token = token.head
+    return False
+
+
+def _season_as_modifier(cand: Span) -> bool:
+    """"winter temperatures", "the summer holidays": a season naming a kind, not a time."""
+    return len(cand) == 1 and cand.root.lower_ in SEASONS and cand.root.dep_ in ("compound", "amod", "nmod")
+
+
+def _plan_word(token: Token) -> bool:
+    return token.lemma_.lower() in _FUTURE_HEADS or token.lower_ in _FUTURE_HEAD_FORMS
+
+
+def _content_clause(root: Token) -> Token | None:
+    """The content of an attribution written after it ("'...,' he said"), or None."""
+    return next((c for c in root.children if c.dep_ in _REPORTED and c.i < root.i), None)
+
+
+_WILL = _FUTURE_AUX - {"would"}  # "would" reports a future, or supposes one: no prediction
+_POSSIBLE = {"could", "may", "might"}
+
+
+def _expected(verb: Token) -> bool:
+    """Whether a clause tells of what is to come: "will", "is set to", "plans to", "could"."""
+    while True:
+        aux = _aux_words(verb)
+        if aux & _WILL:
+            return True
+        if aux & _POSSIBLE and not aux & {"have", "'ve", "’ve"}:
+            return True
+        if _is_future_head(verb) or _is_to(verb):
+            return True
+        if any(c.dep_ == "acomp" and _is_future_head(c) for c in verb.children):
+            return True  # "is due to fly out"
+        own = any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+        if verb.dep_ in ("xcomp", "acomp") or (verb.dep_ == "conj" and not own):
+            verb = verb.head
+            continue
+        return False
+
+
+def _is_to(verb: Token) -> bool:
+    """"is to address", "are to receive": a plan, from "be" and a to-infinitive."""
+    if verb.lemma_.lower() != "be" or verb.dep_ in ("aux", "auxpass"):
+        return False
+    aux = _aux_words(verb)
+    if aux & _PAST_AUX or verb.tag_ == "VBD":
+        return False
+    return any(c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.children if a.dep_ == "aux") for c in verb.children)
 
 
 def _candidates(sent: Span) -> list[Span]:

@@ -32,6 +32,10 @@ SAYS = ("said", "says", "told", "added", "wrote")  # the plain reporting verbs
 SPEAKS = (*SAYS, "speculated", "suggested", "warned", "stressed", "emphasized", "announced", "invited", "called")
 ATTRIBUTES = (*SAYS, "asked", "according to")  # a quotation that says whose it is
 
+# Words that make a time the bound of a duration or a comparison, not the time of the event:
+# "since 13 April", "until mid-February", "in addition to last month's visit".
+NOT_EVENT_TIME_WORDS = frozenset({"since", "until", "till", "despite", "addition", "unlike", "besides"})
+
 # Words for an office or a role, written before a name or in its place ("Kremlin spokesman").
 ROLE_WORDS = frozenset({
     "president", "leader", "spokesman", "spokeswoman", "spokesperson", "minister", "adviser",
