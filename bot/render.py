@@ -92,6 +92,15 @@ def plural(n: int, noun: str) -> str:
 # -- briefings, timelines, digests ------------------------------------------------------------
 
 
+def when(item: Item) -> str:
+    """An item's date: "expected 20–26 Mar 2023" for a prediction or plan dated by what it names,
+    "17 Mar 2023 (expected)" for one dated by its publication."""
+    shown = day(item.date, item.end)
+    if not item.expected:
+        return shown
+    return f"expected {shown}" if item.basis == "event" else f"{shown} (expected)"
+
+
 def heading(b: Briefing) -> str:
     if b.kind == "none":
         return ""
@@ -107,14 +116,17 @@ def heading(b: Briefing) -> str:
 
 
 def _sections(b: Briefing) -> list[tuple[str, list[Item]]]:
-    """Date briefings say what happened apart from what was published then."""
+    """Date briefings say what happened apart from what was expected and what was published then."""
     if b.kind != "date":
         return [("", list(b.items))]
-    happened = [i for i in b.items if i.basis == "event"]
+    happened = [i for i in b.items if i.basis == "event" and not i.expected]
+    expected = [i for i in b.items if i.basis == "event" and i.expected]
     published = [i for i in b.items if i.basis == "published"]
     out = []
     if happened:
         out.append(("What happened then", happened))
+    if expected:
+        out.append(("Expected then", expected))
     if published:
         out.append(("Published then", published))
     return out
@@ -162,7 +174,7 @@ def to_text(b: Briefing) -> str:
         if title:
             lines.append(title)
         for item in items:
-            lines.append(f"• {day(item.date, item.end)}: {item.text} {_cites_text(item)}")
+            lines.append(f"• {when(item)}: {item.text} {_cites_text(item)}")
     if b.sources:
         lines += ["", "Sources"] + [source_line(s) for s in b.sources]
     return "\n".join(lines).strip()
@@ -181,7 +193,7 @@ def to_html(b: Briefing) -> list[str]:
             blocks.append(f"<b>{esc(title)}</b>")
         for item in items:
             cites = " ".join(_cite_html(s) for s in item.sources)
-            blocks.append(f"• <b>{esc(day(item.date, item.end))}</b>: {esc(item.text)} {cites}")
+            blocks.append(f"• <b>{esc(when(item))}</b>: {esc(item.text)} {cites}")
     if b.sources:
         blocks.append("<b>Sources</b>\n" + "\n".join(_source_html(s) for s in b.sources))
     return chunk(blocks)
@@ -191,7 +203,7 @@ def timeline_text(b: Briefing) -> str:
     """An actor's dated events as plain text, one line each, oldest first."""
     if not b.items:
         return b.note or f"No dated events stored for {b.subject}."
-    lines = [f"{day(i.date, i.end)}: {i.text} {_cites_text(i)}" for i in b.items]
+    lines = [f"{when(i)}: {i.text} {_cites_text(i)}" for i in b.items]
     return "\n".join([f"{b.subject}: timeline", *lines, "", "Sources", *(source_line(s) for s in b.sources)])
 
 
@@ -201,7 +213,7 @@ def timeline_html(b: Briefing) -> list[str]:
         return [esc(b.note or f"No dated events stored for {b.subject}.")]
     blocks = [f"<b>{esc(b.subject)}: timeline</b>"]
     for i in b.items:
-        blocks.append(f"<b>{esc(day(i.date, i.end))}</b>: {esc(i.text)} {_cites_text(i)}")
+        blocks.append(f"<b>{esc(when(i))}</b>: {esc(i.text)} {_cites_text(i)}")
     blocks.append("<b>Sources</b>\n" + "\n".join(esc(source_line(s)) for s in b.sources))
     return chunk(blocks)
 

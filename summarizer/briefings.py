@@ -335,6 +335,7 @@ class BriefingService:
                     sources=sources,
                     basis="event" if event else "published",
                     sentence_ids=tuple(c.ids[i] for i in g.members),
+                    expected=bool(c.expected[lead]) if c.expected else False,
                 )
             )
         return tuple(_renumber(sorted(items, key=_item_order)))

@@ -42,6 +42,8 @@ class Item:
     # "event": dated by what the text says happened; "published": by its article's date.
     basis: Literal["event", "published"] = "event"
     sentence_ids: tuple[int, ...] = ()
+    # A prediction or plan ("will", "is set to"): its date, if an event date, is when it is expected.
+    expected: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -49,6 +51,7 @@ class Item:
             "date": self.date.isoformat() if self.date else None,
             "end": self.end.isoformat() if self.end and self.end != self.date else None,
             "basis": self.basis,
+            "expected": self.expected,
             "sources": [s.to_dict() for s in self.sources],
         }
 

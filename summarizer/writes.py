@@ -98,6 +98,7 @@ def article_record(
             vector=vector,
             quality=quality(info.text),
             named=max(1, named[position]),
+            expected=info.expected,
         )
         for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
     ]

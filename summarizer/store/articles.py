@@ -6,7 +6,7 @@ Callers own the session: nothing here commits.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -49,6 +49,7 @@ def add_article(session: Session, new: NewArticle) -> int:
                 embedding=to_bytes(s.vector),
                 quality=s.quality,
                 named=s.named,
+                expected=s.expected,
             )
         )
     session.add(article)
@@ -99,9 +100,21 @@ def corpus_version(session: Session) -> tuple[int, int]:
     return int(count), int(top or 0)
 
 
+# Event spans up to a week cover each of their days; a month or a season ("last summer") covers
+# no particular day, so its first day is never shown as coverage.
+COVERAGE_SPAN_DAYS = 7
+
+
 def stored_dates(session: Session) -> list[date]:
-    """Distinct publication and event start dates, oldest first."""
+    """Distinct publication dates and days of event dates (spans up to a week), oldest first."""
     published = session.scalars(select(Article.published).where(Article.published.is_not(None)).distinct())
-    events = session.scalars(select(Sentence.event_start).where(Sentence.event_start.is_not(None)).distinct())
-    return sorted(set(published) | set(events))
+    spans = session.execute(
+        select(Sentence.event_start, Sentence.event_end).where(Sentence.event_start.is_not(None)).distinct()
+    )
+    days: set[date] = set(published)
+    for start, end in spans:
+        end = end or start
+        if (end - start).days < COVERAGE_SPAN_DAYS:
+            days.update(start + timedelta(days=k) for k in range((end - start).days + 1))
+    return sorted(days)
 

@@ -66,6 +66,8 @@ class Sentence(Base):
     event_start: Mapped[date | None] = mapped_column(Date)
     event_end: Mapped[date | None] = mapped_column(Date)
     date_expression: Mapped[str | None] = mapped_column(String(200))
+    # A prediction or plan ("will", "is set to"): its event date, if any, is when it is expected.
+    expected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     # float32 little-endian, L2-normalised; the vector "index" is a matrix built from these in memory.
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Ranking signals computed once at ingestion (summarizer/scoring.py), so a query does no text work:

@@ -52,6 +52,7 @@ class Candidates:
     texts: list[str] = field(default_factory=list)
     event_start: list[date | None] = field(default_factory=list)
     event_end: list[date | None] = field(default_factory=list)
+    expected: list[bool] = field(default_factory=list)  # a prediction or plan, not what happened
     published: list[date | None] = field(default_factory=list)
     quality: list[float] = field(default_factory=list)  # ranking signals stored at ingestion
     named: list[int] = field(default_factory=list)
@@ -103,6 +104,7 @@ class NewSentence:
     vector: np.ndarray
     quality: float
     named: int  # actors other than places named in it
+    expected: bool = False  # a prediction or plan: its event date is when it is expected
 
 
 @dataclass(frozen=True)

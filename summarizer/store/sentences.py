@@ -37,6 +37,7 @@ _COLUMNS = (
     Article.published,
     Sentence.quality,
     Sentence.named,
+    Sentence.expected,
 )
 
 
@@ -53,11 +54,12 @@ def _collect(session: Session, query: Select) -> Candidates:
         out.published.append(row[6])
         out.quality.append(row[7])
         out.named.append(row[8])
-        if len(row) > 9:  # the subject's mention, for actor candidates
-            out.surfaces.append(row[9])
-            out.labels.append(row[10])
-            out.prominence.append(row[11])
-            out.speaker.append(bool(row[12]))
+        out.expected.append(bool(row[9]))
+        if len(row) > 10:  # the subject's mention, for actor candidates
+            out.surfaces.append(row[10])
+            out.labels.append(row[11])
+            out.prominence.append(row[12])
+            out.speaker.append(bool(row[13]))
     return out
 
 

@@ -84,6 +84,20 @@ def test_date_briefings_separate_events_from_publications():
     assert text.index("What happened then") < text.index("Happened.") < text.index("Published then") < text.index("Published.")
 
 
+def test_predictions_are_shown_as_expected_apart_from_what_happened():
+    b = Briefing("20-22 March 2023", "date", "20–22 March 2023", (
+        Item("Xi met Putin.", date(2023, 3, 20), date(2023, 3, 22), (SRC,), "event"),
+        Item("Xi is set to meet Putin next week.", date(2023, 3, 20), date(2023, 3, 26), (SRC2,), "event", expected=True),
+        Item("Xi will visit Russia, China said.", date(2023, 3, 20), None, (SRC2,), "published", expected=True),
+    ))
+    text = to_text(b)
+    assert text.index("What happened then") < text.index("Xi met Putin.") < text.index("Expected then")
+    assert "• expected 20–26 Mar 2023: Xi is set to meet Putin next week." in text
+    assert "• 20 Mar 2023 (expected): Xi will visit Russia" in text
+    assert "expected 20–26 Mar 2023" in "".join(to_html(b))
+    assert [i.to_dict()["expected"] for i in b.items] == [False, True, True]
+
+
 def test_actor_and_article_lists_print_one_line_each():
     xi = SimpleNamespace(name="Xi Jinping", kind="person", aliases=("Xi", "President Xi"), mentions=42, articles=5)
     kyiv = SimpleNamespace(name="Kyiv", kind="place", aliases=(), mentions=3, articles=1)

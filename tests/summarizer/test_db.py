@@ -102,3 +102,24 @@ def test_rescore_recomputes_what_scoring_says_now(tmp_path, monkeypatch):
         assert writes.rescore(session) == (2, 2)
     assert _signals(store)[0] == {1: len("Xi Jinping said he met Vladimir Putin in Moscow on Tuesday.") / 100, 2: 0.1}
     store.close()
+
+
+def test_the_expected_migration_keeps_every_row_and_marks_old_sentences_not_expected(tmp_path):
+    from sqlalchemy import text
+
+    source = (Path(__file__).parents[2] / "summarizer/store/migrations/versions/0004_expected_sentences.py").read_text()
+    assert "import summarizer" not in source and "from summarizer" not in source
+    _store_from_before_the_signals(tmp_path / "old.db")
+    store = Store(f"sqlite:///{tmp_path / 'old.db'}")
+    with store.engine.connect() as conn:
+        # sentences altered in place: the mentions that reference them survive
+        assert conn.execute(text("SELECT count(*) FROM mentions")).scalar() == 2
+        assert conn.execute(text("SELECT id, expected FROM sentences ORDER BY id")).all() == [(1, 0), (2, 0)]
+    cfg = alembic_config()
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    assert "expected" not in {c["name"] for c in inspect(store.engine).get_columns("sentences")}
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM mentions")).scalar() == 2
+    store.close()
