@@ -15,11 +15,15 @@ What dates a sentence, in order (a rank; within a rank the shortest span wins, t
    the content is the main clause: its time, when the attribution has none of its own.
 4. A when- or while-clause on the main verb: it says when the main clause happened
    ("Eleven workers died when the rig exploded six weeks ago").
+5. When the main clause reports a plan or prediction and neither it nor anything above names
+   a time, the date the plan names, as an expected date: "China has announced that Xi will
+   visit Russia from Monday to Wednesday" is expected 20-22 March, shown apart from what
+   happened; with no date of its own the plan leaves the report undated and not expected.
 
 Nothing else dates a sentence: not a relative or reduced relative clause ("reports that said
-Xi would travel on March 21", "officials named by the EU on 9 May"), not the complement of a
-reporting verb written before it ("China has announced that Xi will visit Russia from Monday
-to Wednesday" reports the announcement), not another adverbial clause ("after the rig
+Xi would travel on March 21", "officials named by the EU on 9 May"), not what a reporting verb
+written before it reports, unless a plan as in 5 ("the LCC said Rastan had come under
+bombing on Tuesday" reports the statement), not another adverbial clause ("after the rig
 exploded on 20 April"), and not a time that bounds a duration ("since 13 April",
 "until mid-February", "for the winter"). A sentence whose main clause has no time is
 undated; a briefing then shows it at its article's publication date, when it was reported.
@@ -27,7 +31,8 @@ undated; a briefing then shows it at its article's publication date, when it was
 A sentence is `expected` when that clause is a prediction or a plan: "will", "shall",
 "is set to", "is expected to", "is due to", "plans to", "intends to", "is to", "is going to",
 or "could", "may", "might" (without "have"). Its date, if it names one, is the expected date,
-read forward. A reported prediction ("X said Y will ...") is a statement, not expected.
+read forward. A reported prediction ("X said Y will ...") is a statement, not expected, unless
+it is dated by the plan's own date (5).
 
 Vague periods stay vague: a month, a season, "late December" or "last week" is a span, never a
 day. Anaphora ("that year", "the same day", "days later", "six days later") count from the last
@@ -156,7 +161,7 @@ class SentenceEvent:
     mentioned: DateSpan | None = None
 
 
-_MAIN, _CONJOINED, _CONTENT, _WHEN = range(4)
+_MAIN, _CONJOINED, _CONTENT, _WHEN, _PLANNED = range(5)
 
 
 def sentence_event(sent: Span, published: date, reference: DateSpan | None = None) -> SentenceEvent:
@@ -223,6 +228,9 @@ def _place_in_sentence(cand: Span, root: Token) -> tuple[int, Token] | None:
             rank = max(rank, _CONTENT)  # "X happened on Tuesday, officials said"
         elif dep == "advcl" and verb.left_edge.lower_ in ("when", "while") and rank < _CONTENT:
             rank, clause = _WHEN, above
+        elif dep in _REPORTED and verb.i > verb.head.i and above.dep_ == "ROOT" and rank < _CONTENT \
+                and _expected(verb):
+            rank, clause = _PLANNED, verb  # "China has announced that Xi will visit ... from Monday"
         else:
             return None  # a relative, complement, adverbial or prepositional clause
         verb = above

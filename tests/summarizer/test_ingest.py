@@ -128,8 +128,8 @@ def test_actor_listing_counts_mentions_and_articles(seeded):
 @pytest.mark.parametrize(
     "seed, starts, span",
     [
-        # the announcement is what the sentence reports, not the visit it announces: undated
-        ("003", "China has announced that President Xi Jinping will visit Russia from Monday to Wednesday", (None, None)),
+        # the announcement names no time; the plan it reports does: an expected date
+        ("003", "China has announced that President Xi Jinping will visit Russia from Monday to Wednesday", (date(2023, 3, 20), date(2023, 3, 22))),
         ("003", "Putin invited Xi to visit Russia in late December", (date(2022, 12, 21), date(2022, 12, 31))),
         ("004", "Chinese President Xi Jinping arrived in Moscow on Wednesday", (date(2025, 5, 7), date(2025, 5, 7))),
         ("004", "Despite the ongoing attacks, Xi is set to hold formal talks with Putin on Thursday", (date(2025, 5, 8), date(2025, 5, 8))),
