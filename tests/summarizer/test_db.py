@@ -123,3 +123,26 @@ def test_the_expected_migration_keeps_every_row_and_marks_old_sentences_not_expe
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM mentions")).scalar() == 2
     store.close()
+
+
+def test_stored_dates_hold_days_and_short_spans_never_the_first_day_of_a_month_or_season(tmp_path):
+    from datetime import date
+
+    from sqlalchemy import text
+
+    from summarizer.store.articles import stored_dates
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at, published) VALUES (1, 'a.txt', 't', 'h', '2024-01-01 00:00:00', '2023-03-29')"))
+        conn.execute(text(
+            "INSERT INTO sentences (id, article_id, position, text, event_start, event_end) VALUES "
+            "(1, 1, 0, 'On Tuesday.', '2023-03-28', '2023-03-28'), "
+            "(2, 1, 1, 'Monday to Wednesday.', '2023-03-20', '2023-03-22'), "
+            "(3, 1, 2, 'Last summer.', '2022-06-01', '2022-08-31'), "
+            "(4, 1, 3, 'In January.', '2023-01-01', '2023-01-31')"
+        ))
+    with store.session() as session:
+        days = stored_dates(session)
+    assert days == [date(2023, 3, 20), date(2023, 3, 21), date(2023, 3, 22), date(2023, 3, 28), date(2023, 3, 29)]
+    store.close()
