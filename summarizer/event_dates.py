@@ -88,8 +88,8 @@ def sentence_tense(span: Span) -> Tense:
 
 
 def _governing_verb(token: Token) -> Token | None:
-    """The nearest verb at or above `token` in the dependency tree."""
-    while token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass"):
+    """The nearest verb at or above `token` in the dependency tree ("following" as a preposition is none)."""
+    while token.pos_ not in ("VERB", "AUX") or token.dep_ in ("aux", "auxpass", "prep"):
         if token.head.i == token.i:
             return None
         token = token.head

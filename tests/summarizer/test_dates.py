@@ -484,6 +484,7 @@ def _event(nlp, text: str, published: date = date(2023, 3, 17), reference: str |
         # a when-clause on the main verb says when it happened; other adverbial clauses do not
         ("Eleven workers died when the rig exploded and sank six weeks ago.", WED, "2023-02-13..2023-02-19"),
         ("The well began leaking after the rig exploded on 20 April.", WED, None),
+        ("A huge relief effort was launched following Tuesday's earthquake.", WED, "2023-03-28"),  # "following": a preposition
         # durations, relative clauses, names of kinds
         ("More than 1,300 people have been admitted to hospital since 13 April.", WED, None),
         ("The woman, who travelled on 30 March, is in hospital.", WED, None),
