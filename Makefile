@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+EVAL_STAMP := $(VENV)/.installed-eval
 Q ?= xi
 
-.PHONY: brief test run bench ingest clean
+.PHONY: brief test run bench eval ingest clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,6 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The eval extra (tilse and what it needs) on top of the test install, only for `make eval`.
+$(EVAL_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,eval]'
+	touch $(EVAL_STAMP)
 
 brief: $(STAMP)
 	@$(BIN)/storybot ingest --quiet seeds/
@@ -28,6 +34,11 @@ run: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
+
+# Timeline17 (read from ../shared/) and the seeds gold set: one table; the scorer's own tests first.
+eval: $(EVAL_STAMP)
+	$(BIN)/python -m pytest -q -m eval
+	$(BIN)/python -m bench.eval
 
 clean:
 	rm -rf $(VENV) bench/out
