@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+EVAL_STAMP := $(VENV)/.installed-eval
 Q ?= xi
 
 .PHONY: brief test run bench eval ingest clean
@@ -14,6 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+# The eval extra (tilse and what it needs) on top of the test install, only for `make eval`.
+$(EVAL_STAMP): $(STAMP) pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[test,eval]'
+	touch $(EVAL_STAMP)
 
 brief: $(STAMP)
 	@$(BIN)/storybot ingest --quiet seeds/
@@ -29,10 +35,11 @@ run: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
-# The seeds gold set on the configured store, then event-date accuracy on the hand-checked set.
-eval: $(STAMP)
-	@$(BIN)/storybot ingest --quiet seeds/
-	$(BIN)/python -m tests.gold.evaluate
+# Timeline17 (read from ../shared/) and the seeds gold set: one table; the scorer's own tests first;
+# then event-date accuracy on the hand-checked sentences (tests/data/event_dates.jsonl).
+eval: $(EVAL_STAMP)
+	$(BIN)/python -m pytest -q -m eval
+	$(BIN)/python -m bench.eval
 	$(BIN)/python -m tests.summarizer.event_dates_set
 
 clean:

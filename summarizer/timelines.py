@@ -18,6 +18,7 @@ from datetime import date
 
 import numpy as np
 
+from summarizer.ranking import lead
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.selection import group_duplicates
 from summarizer.store.rows import Candidates
@@ -32,6 +33,7 @@ class TimelineTuning:
     article_weight: float = 1.0  # importance per article referring to a day
     published_weight: float = 0.5  # importance per article published on a day
     corroboration: float = 0.02  # bonus per other article reporting the same fact
+    lead_weight: float = 0.4  # bonus for an article's opening sentences: news puts the news first
 
 
 def refers_to(c: Candidates, i: int) -> date | None:
@@ -99,7 +101,7 @@ def summarise_day(
     centroid = vectors.mean(axis=0)
     norm = float(np.linalg.norm(centroid))
     closeness = vectors @ (centroid / norm) if norm else np.zeros(len(usable))
-    score = {i: float(s) for i, s in zip(usable, closeness)}
+    score = {i: float(s) + tuning.lead_weight * lead(c.positions[i]) for i, s in zip(usable, closeness)}
     order = sorted(usable, key=lambda i: (-score[i], c.ids[i]))
     groups = group_duplicates(order, c.vectors, c.articles, texts, selection)
     ranked = sorted(groups, key=lambda g: -(score[g[0]] + tuning.corroboration * (len(g) - 1)))
