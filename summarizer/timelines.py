@@ -37,7 +37,9 @@ class TimelineTuning:
 
 
 def refers_to(c: Candidates, i: int) -> date | None:
-    """The one day sentence `i` reports on, if its event date is a day (not a period)."""
+    """The one day sentence `i` reports on, if its event date is a day (not a period) that happened."""
+    if c.expected and c.expected[i]:
+        return None  # a prediction or plan: its day is expected, not part of what happened
     start, end = c.event_start[i], c.event_end[i]
     return start if start is not None and start == end else None
 

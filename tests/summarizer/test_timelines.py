@@ -38,6 +38,14 @@ def test_a_day_referred_to_by_many_outranks_a_day_with_much_published():
     assert top_days(importance, 1) == [D0]
 
 
+def test_a_prediction_refers_to_no_day_that_happened():
+    c = columns([(a, 3, 5, 5, 0) for a in range(1, 5)])  # four articles expect something on day 5
+    c.expected = [True] * 4
+    importance = day_importance(c)
+    assert D0 + timedelta(days=5) not in importance and set(importance) == {D0}
+    assert day_candidates(c, [D0 + timedelta(days=5)]) == {D0 + timedelta(days=5): []}
+
+
 def test_a_period_refers_to_no_single_day():
     importance = day_importance(columns([(1, 0, 0, 30, 40)]))
     assert D0 not in importance and set(importance) == {D0 + timedelta(days=40)}
