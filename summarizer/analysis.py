@@ -58,6 +58,7 @@ class SentenceInfo:
     event: DateSpan | None = None
     expression: str | None = None
     expected: bool = False  # a prediction or plan, not what happened
+    days: tuple[date, ...] = ()  # every single day it names, in any clause
     proper_runs: tuple[str, ...] = ()  # runs of proper nouns, for names NER missed
 
 
@@ -118,6 +119,7 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
                 event=event.span,
                 expression=event.expression,
                 expected=event.expected,
+                days=event.days,
                 proper_runs=_proper_runs(span),
             )
         )

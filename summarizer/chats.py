@@ -8,7 +8,6 @@ slot or an article reaches a chat at most once, even across restarts.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, time

@@ -159,6 +159,8 @@ class SentenceEvent:
     expected: bool = False
     # The last time the sentence names, in any clause: what "that day" in the next one means.
     mentioned: DateSpan | None = None
+    # Every single day the sentence names, in any clause: how much a day is talked about.
+    days: tuple[date, ...] = ()
 
 
 _MAIN, _CONJOINED, _CONTENT, _WHEN, _PLANNED = range(5)
@@ -175,6 +177,7 @@ def sentence_event(sent: Span, published: date, reference: DateSpan | None = Non
     root = sent.root
     found: list[tuple[int, Span, DateSpan, bool]] = []  # rank, expression, span, expected
     mentioned = reference
+    days: list[date] = []
     for cand in _candidates(sent):
         place = _place_in_sentence(cand, root)
         expected = place is not None and _expected(place[1])
@@ -185,13 +188,15 @@ def sentence_event(sent: Span, published: date, reference: DateSpan | None = Non
         if span is None:
             continue
         mentioned = span
+        if span.days == 1 and span.start not in days:
+            days.append(span.start)
         if place is not None and span.days <= MAX_EVENT_DAYS:
             found.append((place[0], cand, span, expected))
     kept = [f for f in found if not any(_inside(f[1], other[1]) for other in found)]
     if not kept:
-        return SentenceEvent(expected=_expected(_content_clause(root) or root), mentioned=mentioned)
+        return SentenceEvent(expected=_expected(_content_clause(root) or root), mentioned=mentioned, days=tuple(days))
     _, cand, span, expected = min(kept, key=lambda f: (f[0], f[2].days, f[1].start_char))
-    return SentenceEvent(span, cand.text, expected, span)
+    return SentenceEvent(span, cand.text, expected, span, tuple(days))
 
 
 def event_span(sent: Span, published: date) -> tuple[DateSpan, str] | None:

@@ -44,14 +44,26 @@ def refers_to(c: Candidates, i: int) -> date | None:
     return start if start is not None and start == end else None
 
 
+def named_days(c: Candidates, i: int) -> set[date]:
+    """Every day sentence `i` names in any clause, its event day included; none for a prediction.
+
+    "Activists said the army attacked on Friday" is dated by its main clause, yet it tells
+    of Friday: a timeline weighs days by every mention, as Datewise does.
+    """
+    if c.expected and c.expected[i]:
+        return set()
+    days = set(c.mentioned_days[i]) if c.mentioned_days else set()
+    day = refers_to(c, i)
+    return days | {day} if day is not None else days
+
+
 def day_importance(c: Candidates, tuning: TimelineTuning = TimelineTuning()) -> dict[date, float]:
-    """Each day's importance: sentences and articles referring to it, articles published on it."""
+    """Each day's importance: sentences and articles naming it, articles published on it."""
     mentions: Counter[date] = Counter()
     referring: dict[date, set[int]] = defaultdict(set)
     published: dict[date, set[int]] = defaultdict(set)
     for i in range(len(c)):
-        day = refers_to(c, i)
-        if day is not None:
+        for day in named_days(c, i):
             mentions[day] += 1
             referring[day].add(c.articles[i])
         if c.published[i] is not None:

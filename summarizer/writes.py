@@ -99,6 +99,7 @@ def article_record(
             quality=quality(info.text),
             named=max(1, named[position]),
             expected=info.expected,
+            mentioned_days=info.days,
         )
         for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
     ]

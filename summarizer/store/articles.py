@@ -50,6 +50,7 @@ def add_article(session: Session, new: NewArticle) -> int:
                 quality=s.quality,
                 named=s.named,
                 expected=s.expected,
+                mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days)[:400] or None,
             )
         )
     session.add(article)

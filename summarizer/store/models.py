@@ -68,6 +68,9 @@ class Sentence(Base):
     date_expression: Mapped[str | None] = mapped_column(String(200))
     # A prediction or plan ("will", "is set to"): its event date, if any, is when it is expected.
     expected: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Every single day the sentence names, in any clause, as ISO dates joined by spaces: what a
+    # timeline counts to weigh a day (the event date above is only the main clause's).
+    mentioned_days: Mapped[str | None] = mapped_column(String(400), nullable=True)
     # float32 little-endian, L2-normalised; the vector "index" is a matrix built from these in memory.
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     # Ranking signals computed once at ingestion (summarizer/scoring.py), so a query does no text work:

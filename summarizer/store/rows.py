@@ -53,6 +53,7 @@ class Candidates:
     event_start: list[date | None] = field(default_factory=list)
     event_end: list[date | None] = field(default_factory=list)
     expected: list[bool] = field(default_factory=list)  # a prediction or plan, not what happened
+    mentioned_days: list[tuple[date, ...]] = field(default_factory=list)  # every day named, any clause
     published: list[date | None] = field(default_factory=list)
     quality: list[float] = field(default_factory=list)  # ranking signals stored at ingestion
     named: list[int] = field(default_factory=list)
@@ -105,6 +106,7 @@ class NewSentence:
     quality: float
     named: int  # actors other than places named in it
     expected: bool = False  # a prediction or plan: its event date is when it is expected
+    mentioned_days: tuple[date, ...] = ()  # every single day it names, in any clause
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,7 @@ _COLUMNS = (
     Sentence.quality,
     Sentence.named,
     Sentence.expected,
+    Sentence.mentioned_days,
 )
 
 
@@ -55,11 +56,12 @@ def _collect(session: Session, query: Select) -> Candidates:
         out.quality.append(row[7])
         out.named.append(row[8])
         out.expected.append(bool(row[9]))
-        if len(row) > 10:  # the subject's mention, for actor candidates
-            out.surfaces.append(row[10])
-            out.labels.append(row[11])
-            out.prominence.append(row[12])
-            out.speaker.append(bool(row[13]))
+        out.mentioned_days.append(tuple(date.fromisoformat(d) for d in (row[10] or "").split()))
+        if len(row) > 11:  # the subject's mention, for actor candidates
+            out.surfaces.append(row[11])
+            out.labels.append(row[12])
+            out.prominence.append(row[13])
+            out.speaker.append(bool(row[14]))
     return out
 
 

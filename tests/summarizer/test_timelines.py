@@ -74,3 +74,22 @@ def test_days_and_facts_within_the_asked_lengths(rs, n, k):
         assert len(facts) <= k
         for group in facts:
             assert len({c.articles[i] for i in group}) == len(group)  # one sentence per article
+
+
+def test_a_day_named_in_any_clause_counts_for_the_timeline_but_a_prediction_does_not():
+    c = columns([(1, 2, None, None, 9), (2, 2, None, None, 9), (3, 2, 9, 9, 9)])
+    c.mentioned_days = [(D0,), (D0, D0 + timedelta(days=1)), ()]
+    c.expected = [False, False, False]
+    importance = day_importance(c)
+    assert importance[D0] > importance[D0 + timedelta(days=1)] > 0
+    c.expected = [True, True, False]  # "... will meet on Monday": not what happened
+    assert D0 not in day_importance(c)
+
+
+def test_the_analysis_keeps_every_day_a_sentence_names(nlp):
+    from summarizer.analysis import analyse_doc
+
+    monday = date(2012, 5, 28)
+    text = "Activists said the army shelled the town on Friday, before the monitors arrived on Saturday."
+    info = analyse_doc(nlp(text), monday).sentences[0]
+    assert set(info.days) >= {date(2012, 5, 25), date(2012, 5, 26)}
