@@ -15,6 +15,9 @@ from summarizer.store.models import Article, Mention, Sentence
 from summarizer.store.rows import ArticleRow, NewArticle
 from summarizer.store.sentences import to_bytes
 
+# Whole ISO dates that fit the 400-character column, with a space between: never half a date.
+MAX_MENTIONED_DAYS = 400 // len("2010-01-12 ")
+
 
 def find_duplicate(session: Session, content_hash: str, url: str | None) -> int | None:
     """The id of a stored article with this content hash or URL, if any."""
@@ -50,7 +53,7 @@ def add_article(session: Session, new: NewArticle) -> int:
                 quality=s.quality,
                 named=s.named,
                 expected=s.expected,
-                mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days)[:400] or None,
+                mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
             )
         )
     session.add(article)

@@ -153,3 +153,20 @@ def test_an_expression_the_calendar_cannot_hold_leaves_the_sentence_undated(nlp)
     analysis = analyse_doc(nlp(text), date(2011, 2, 3))
     assert len(analysis.sentences) == 2 and analysis.sentences[0].event is not None
     assert analysis.sentences[1].event is None
+
+
+def test_a_sentence_naming_more_days_than_the_column_holds_keeps_whole_dates(tmp_path):
+    """Regression: the days were cut at 400 characters, half a date included, which no read could parse."""
+    from summarizer.store import sentences as corpus
+    from summarizer.store.articles import MAX_MENTIONED_DAYS
+
+    named = tuple(START + timedelta(days=k) for k in range(60))
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path / 'many.db'}")
+    with store.session() as session:
+        sentence = NewSentence(0, "A calendar.", None, None, None, encoder.encode(["A calendar."])[0], 0.5, 1, mentioned_days=named)
+        add_article(session, NewArticle(None, None, None, START, "feed", None, "cal", "A calendar.", "h", datetime(2026, 1, 1, tzinfo=UTC), [sentence]))
+    with store.session() as session:
+        stored = corpus.story_candidates(session).mentioned_days[0]
+    assert stored == named[:MAX_MENTIONED_DAYS] and len(stored) == 36
+    store.close()
