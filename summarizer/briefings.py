@@ -145,8 +145,7 @@ class BriefingService:
             ]
             if not groups:
                 return self._none(session, query, p, "No coverage of {subject} is stored.")
-            kind = "actor" if p.kind == "actor" else "story" if p.kind == "story" else p.kind
-            return Briefing(query, kind, p.actor.name if p.actor else p.subject, self._items(session, c, groups, texts))
+            return Briefing(query, p.kind, p.actor.name if p.actor else p.subject, self._items(session, c, groups, texts))
 
     def _timeline_scope(self, session: Session, query: str, p: Plan) -> Candidates | None:
         """The sentences a timeline weighs: the actor's, the span's, the articles on the topic, or all."""
@@ -161,12 +160,12 @@ class BriefingService:
         if p.kind != "topic":
             return None
         self._vectors.refresh(session)
-        if not content_words(query) or not len(self._vectors.ids):
+        words = content_words(query)
+        if not words or not len(self._vectors.ids):
             return None
         ids, sims = self._vectors.nearest(self.encoder.encode([query])[0], self.tuning.timeline_pool)
         found = corpus.sentences_by_id(session, [int(i) for i in ids])
         sim = dict(zip((int(i) for i in ids), sims))
-        words = content_words(query)
         relevant = {
             found.articles[i]
             for i, sid in enumerate(found.ids)

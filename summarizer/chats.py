@@ -26,7 +26,7 @@ from summarizer.schedule import (
 )
 from summarizer.store import Store
 from summarizer.store import chats as chat_store
-from summarizer.store.actors import actor_keys, mention_counts
+from summarizer.store.actors import actor_keys, mention_totals
 from summarizer.store.models import ChatSubscription
 
 Clock = Callable[[], datetime]
@@ -270,5 +270,5 @@ class ChatService:
 
 def _resolve_actor(session: Session, text: str, now: datetime) -> tuple[tuple[int, str] | None, tuple[str, ...]]:
     """Find the stored actor `text` names: any kind by exact key, else the query planner's match."""
-    actor, suggestions = resolve_actor(text, actor_keys(session), {a: n for a, (n, _) in mention_counts(session).items()}, now.date())
+    actor, suggestions = resolve_actor(text, actor_keys(session), mention_totals(session), now.date())
     return ((actor.id, actor.name) if actor else None), suggestions

@@ -59,6 +59,11 @@ def mention_counts(session: Session) -> dict[int, tuple[int, int]]:
     return {actor_id: (mentions, articles) for actor_id, mentions, articles in session.execute(query)}
 
 
+def mention_totals(session: Session) -> dict[int, int]:
+    """Per actor id: how often it is mentioned."""
+    return {actor_id: mentions for actor_id, (mentions, _) in mention_counts(session).items()}
+
+
 def actor_rows(session: Session) -> list[ActorRow]:
     """Every actor with its other names and titles and its counts, most mentioned first."""
     counts = mention_counts(session)
@@ -94,5 +99,4 @@ def mentioned_sentence_ids(session: Session, actor_id: int) -> set[int]:
 
 
 def catalog(session: Session) -> Catalog:
-    mentions = {actor_id: n for actor_id, (n, _) in mention_counts(session).items()}
-    return Catalog(actor_keys(session), mentions, stored_dates(session))
+    return Catalog(actor_keys(session), mention_totals(session), stored_dates(session))

@@ -75,15 +75,18 @@ def add_article(session: Session, new: NewArticle) -> int:
     return article.id
 
 
-def _rows(session: Session, where=None) -> list[ArticleRow]:
-    counts = select(Sentence.article_id, func.count().label("n")).group_by(Sentence.article_id).subquery()
+def _rows(session: Session, ids: set[int] | None = None) -> list[ArticleRow]:
+    """Article rows, all or those with `ids`; sentences are counted only for the articles read."""
+    counts = select(Sentence.article_id, func.count().label("n")).group_by(Sentence.article_id)
     query = select(
         Article.id, Article.title, Article.outlet, Article.url, Article.published, Article.published_how,
-        Article.date_clue, Article.origin, func.coalesce(counts.c.n, 0), Article.ingested_at,
-    ).outerjoin(counts, counts.c.article_id == Article.id)
-    if where is not None:
-        query = query.where(where)
-    return [ArticleRow(*row) for row in session.execute(query)]
+        Article.date_clue, Article.origin, Article.ingested_at,
+    )
+    if ids is not None:
+        counts = counts.where(Sentence.article_id.in_(ids))
+        query = query.where(Article.id.in_(ids))
+    sentences = dict(session.execute(counts).all())
+    return [ArticleRow(*row[:8], sentences.get(row[0], 0), row[8]) for row in session.execute(query)]
 
 
 def article_rows(session: Session) -> list[ArticleRow]:
@@ -95,7 +98,7 @@ def article_rows(session: Session) -> list[ArticleRow]:
 
 def articles_by_id(session: Session, ids: Iterable[int]) -> dict[int, ArticleRow]:
     """The articles with these ids, by id."""
-    return {row.id: row for row in _rows(session, Article.id.in_(set(ids)))}
+    return {row.id: row for row in _rows(session, set(ids))}
 
 
 def corpus_version(session: Session) -> tuple[int, int]:
