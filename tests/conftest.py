@@ -76,3 +76,9 @@ def seeded_store(tmp_path_factory, nlp):
     assert len(report.stored) == 5, report.rejected
     yield store
     store.close()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """A fresh, empty store for one test, by URL: a SQLite file (parametrise it to run a test on other databases)."""
+    return f"sqlite:///{tmp_path / 'store.db'}"
