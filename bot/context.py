@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot, JobQueue
 
+from bot.outage import Outage
 from summarizer.schedule import parse_time
 
 if TYPE_CHECKING:
@@ -76,6 +77,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.warming: asyncio.Task[None] | None = None  # started in post_init
+        self.outage = Outage()  # bot/app.py puts the one its requests report to here
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict, dict, BotData]):

@@ -27,6 +27,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 if TYPE_CHECKING:
     from bot.context import CustomContext
+    from bot.outage import Outage
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,9 @@ async def reply(update: Update, context: CustomContext, texts: Sequence[str], *,
     quote = chat.type != ChatType.PRIVATE if quote is None else quote
     reply_to = message.message_id if message and quote else None
     try:
-        await send_messages(context.bot, chat.id, texts, reply_to=reply_to, on_migrate=_migrator(context))
+        await send_messages(
+            context.bot, chat.id, texts, reply_to=reply_to, on_migrate=_migrator(context), outage=context.bot_data.outage
+        )
     except ChatGone as gone:
         await _forget(context, gone)
 
@@ -98,7 +101,9 @@ async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], cl
     later run. When sending fails the claim is released, unless the chat is gone for good.
     """
     try:
-        await send_messages(context.bot, chat_id, texts, on_migrate=_migrator(context, claim), hold=_holder(claim))
+        await send_messages(
+            context.bot, chat_id, texts, on_migrate=_migrator(context, claim), hold=_holder(claim), outage=context.bot_data.outage
+        )
     except LeaseLost:
         log.warning("stopped sending to chat %s: its claim ran out and another run took it over", chat_id)
         return False
@@ -106,7 +111,8 @@ async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], cl
         await _forget(context, gone)
         return False
     except TelegramError as exc:
-        log.warning("could not send to chat %s, will retry later: %s", chat_id, exc)
+        level = logging.DEBUG if context.bot_data.outage.down else logging.WARNING  # an outage is logged once
+        log.log(level, "could not send to chat %s, will retry later: %s", chat_id, exc)
         await asyncio.to_thread(claim.release)
         return False
     await asyncio.to_thread(claim.sent)
@@ -151,9 +157,11 @@ async def send_messages(
     backoff: Backoff | None = None,
     on_migrate: Migrate | None = None,
     hold: Hold | None = None,
+    outage: Outage | None = None,
 ) -> list[Message]:
     """Send each text in order (HTML: the application's Defaults), the first as a reply to `reply_to` when given.
 
+    `outage`, when given, quiets the retry lines while the Bot API is known to be down.
     `hold(seconds)`, when given, is awaited before every attempt (and before every wait, with its
     length) to keep a claim; it raises LeaseLost when the claim is gone, and nothing more is sent.
 
@@ -165,7 +173,7 @@ async def send_messages(
     sent: list[Message] = []
     for n, text in enumerate(texts):
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and n == 0 else None
-        message = await _send_one(bot, chat_id, text, reply, backoff, on_migrate, hold)
+        message = await _send_one(bot, chat_id, text, reply, backoff, on_migrate, hold, outage)
         chat_id = message.chat_id  # a migrated group continues under its new id
         sent.append(message)
     return sent
@@ -179,6 +187,7 @@ async def _send_one(
     backoff: Backoff,
     on_migrate: Migrate | None,
     hold: Hold | None,
+    outage: Outage | None,
 ) -> Message:
     delay = backoff.first_delay
     for attempt in range(1, backoff.attempts + 1):
@@ -211,7 +220,8 @@ async def _send_one(
         except NetworkError as exc:  # TimedOut included; BadRequest is handled above
             if last:
                 raise
-            log.warning("sending to chat %s failed (%s); retrying in %.1f s", chat_id, exc, delay)
+            level = logging.DEBUG if outage is not None and outage.down else logging.WARNING
+            log.log(level, "sending to chat %s failed (%s); retrying in %.1f s", chat_id, exc, delay)
             if hold is not None:
                 await hold(delay)
             await asyncio.sleep(delay)
