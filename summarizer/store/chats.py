@@ -203,7 +203,9 @@ def claim_delivery(session: Session, chat_id: int, article_id: int, claimant: st
     An INSERT that does nothing on the unique (chat, article) pair: atomic on SQLite and PostgreSQL alike.
     """
     values = {"chat_id": chat_id, "article_id": article_id, "delivered_at": now, "claimed_by": claimant, "lease_until": until}
-    return bool(session.execute(_insert_or_nothing(session, Delivery).values(**values)).rowcount)
+    # RETURNING, not rowcount: PostgreSQL's driver reports a row for an insert that did nothing.
+    inserted = session.execute(_insert_or_nothing(session, Delivery).values(**values).returning(Delivery.id))
+    return inserted.scalar() is not None
 
 
 def stale_deliveries(session: Session, chat_id: int, now: datetime, limit: int) -> list[tuple[int, str | None, str | None, str | None]]:
