@@ -256,6 +256,7 @@ async def simulate(seed: int, database_url: str, start_bot, bot_settings, clock,
         if killed:
             kills += 1
             await bot.stop()  # the application goes; its shutdown hook does not run
+            bot.services.store.close()  # and its connections with it
             latest_catch_up.clear()  # the dead process's pending catch-ups die with it
             clock.now += timedelta(seconds=rng.choice([1, 5, 20, 45, 61, 90, 150, 400, 1800]))
             # What fell due while it was down never ran: the daily jobs and polls of that time.
