@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 
 
-def copy_text(text: str, k: int) -> str:
+def copy_text(text: str, k: int, name: str = "story") -> str:
     """The seed file `text` as copy `k`: its own URL in the front matter, one body line changed."""
     head, sep, body = text.partition("\n---\n")
     if not sep:  # no front matter
@@ -25,7 +25,7 @@ def copy_text(text: str, k: int) -> str:
     if filled:
         i = filled[k % len(filled)]
         lines[i] = lines[i].rstrip() + f" Copy {k} adds this line."
-    url = f"url: \"https://news{k}.example.com/world/{k}\""
+    url = f"url: \"https://news{k}.example.com/world/{name}\""
     head = re.sub(r"(?m)^url:.*$", "", head).rstrip("\n") + "\n" + url
     return head + "\n---\n" + "\n".join(lines)
 
@@ -39,7 +39,7 @@ def write_copies(out: Path, n: int, seeds: Path = SEEDS) -> int:
         (out / seed.name).write_text(text, encoding="utf-8")
         written += 1
         for k in range(1, n):
-            (out / f"{seed.stem}-copy{k:03d}{seed.suffix}").write_text(copy_text(text, k), encoding="utf-8")
+            (out / f"{seed.stem}-copy{k:03d}{seed.suffix}").write_text(copy_text(text, k, seed.stem), encoding="utf-8")
             written += 1
     return written
 
