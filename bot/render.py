@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from summarizer.outlets import domain
 from summarizer.results import Briefing, Item, Source
 
 if TYPE_CHECKING:
@@ -192,7 +191,7 @@ def _fitted(b: Briefing, render_one, limit: int = TELEGRAM_LIMIT) -> str:
 
 def _source_parts(s: Source, form: Form = Form()) -> list[str]:
     """A source's outlet, title and date, as plain text; an unknown outlet is left out, never named."""
-    outlet = s.outlet or domain(s.url)
+    outlet = s.outlet
     parts = [cut(outlet, SOURCE_OUTLET)] if outlet else []
     if s.title and (form.titles or not parts):
         parts.append(f"“{cut(s.title, SOURCE_TITLE)}”")
@@ -210,7 +209,7 @@ def _copies(s: Source, form: Form) -> str:
     more = f"and {len(s.copies)} more"
     if not form.copies:
         return more
-    names = list(dict.fromkeys(n for c in s.copies if (n := c.outlet or domain(c.url))))
+    names = list(dict.fromkeys(c.outlet for c in s.copies if c.outlet))
     shown = ", ".join(cut(n, SOURCE_OUTLET) for n in names[:2])
     return f"{more}: {shown}{', …' if len(names) > 2 else ''}" if shown else more
 

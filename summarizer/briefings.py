@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from summarizer.dates import DateSpan
 from summarizer.embeddings import Encoder
+from summarizer.outlets import domain
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
 from summarizer.results import Briefing, Item, Source
@@ -398,9 +399,11 @@ def _unrepeated_days(
 
 
 def _source(meta: ArticleRow, copies: Sequence[ArticleRow] = ()) -> Source:
+    """A cited article, its outlet the URL's domain when none was stored (rows stored before
+    ingestion filled it in), with the other copies of its story."""
     return Source(
-        0, meta.id, meta.title, meta.outlet, meta.published, meta.url,
-        tuple(Source(0, m.id, m.title, m.outlet, m.published, m.url) for m in copies),
+        0, meta.id, meta.title, meta.outlet or domain(meta.url), meta.published, meta.url,
+        tuple(Source(0, m.id, m.title, m.outlet or domain(m.url), m.published, m.url) for m in copies),
     )
 
 

@@ -47,9 +47,9 @@ def test_sources_are_numbered_with_outlet_title_and_date():
     assert text.index("One.") < text.index("Two.")
 
 
-def test_an_outlet_comes_from_the_url_and_copies_are_counted_once():
-    copies = tuple(Source(0, 100 + k, "Talks", None, date(2023, 3, 29), f"https://www.news{k}.example.com/a") for k in range(39))
-    src = Source(1, 10, None, None, date(2023, 3, 29), "https://www.apnews.com/article/1", copies)
+def test_copies_are_counted_once_with_their_outlets():
+    copies = tuple(Source(0, 100 + k, "Talks", f"news{k}.example.com", date(2023, 3, 29), f"https://www.news{k}.example.com/a") for k in range(39))
+    src = Source(1, 10, None, "apnews.com", date(2023, 3, 29), "https://www.apnews.com/article/1", copies)
     b = briefing([Item("One.", date(2023, 3, 29), None, (src,))])
     text = to_text(b)
     assert "[1] apnews.com, 29 Mar 2023, and 39 more: news0.example.com, news1.example.com, …, https://www.apnews.com/article/1" in text
