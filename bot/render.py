@@ -209,7 +209,7 @@ def _copies(s: Source, form: Form) -> str:
     more = f"and {len(s.copies)} more"
     if not form.copies:
         return more
-    names = list(dict.fromkeys(c.outlet for c in s.copies if c.outlet))
+    names = list(dict.fromkeys(c.outlet for c in s.copies if c.outlet and c.outlet != s.outlet))
     shown = ", ".join(cut(n, SOURCE_OUTLET) for n in names[:2])
     return f"{more}: {shown}{', …' if len(names) > 2 else ''}" if shown else more
 
