@@ -111,3 +111,25 @@ def test_copies_are_one_story_cited_once_with_all_their_outlets(service, tmp_pat
     story = [s for s in b.sources if s.article_id == first.id or first.id in {c.article_id for c in s.copies}]
     assert story and all(len(s.copies) == 5 for s in story)
     assert len(b.sources) <= 3  # one source for the five copies, not six
+
+
+def test_a_timeline_tells_a_quotation_once_though_it_is_dated_on_several_days(tmp_path):
+    """Regression: the same words reported on three days were three lines of the timeline."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from summarizer.store.articles import add_article
+    from summarizer.store.rows import NewArticle, NewSentence
+
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path / 'quote.db'}")
+    quote = '"I want to speak with him," the president told reporters about the envoy.'
+    with store.session() as session:
+        for k in range(3):
+            day = date(2024, 3, 1) + timedelta(days=10 * k)
+            texts = [quote, ["Rain closed schools in the north.", "Farmers protested grain prices outside parliament.", "The central bank raised interest rates."][k]]
+            sentences = [NewSentence(p, t, day, day, "on day", v, 0.9, 1) for p, (t, v) in enumerate(zip(texts, encoder.encode(texts)))]
+            add_article(session, NewArticle(f"T{k}", f"O{k}", None, day, "feed", None, f"o{k}", " ".join(texts), f"h{k}", datetime(2026, 1, 1, tzinfo=UTC), sentences))
+    timeline = BriefingService(store, encoder).timeline("", dates=3, per_date=2)
+    texts = [item.text for item in timeline.items]
+    assert texts.count(quote) == 1 and len(texts) == 4
+    store.close()
