@@ -56,6 +56,7 @@ class Candidates:
     mentioned_days: list[tuple[date, ...]] = field(default_factory=list)  # every day named, any clause
     published: list[date | None] = field(default_factory=list)
     clusters: list[int] = field(default_factory=list)  # each sentence's story of copies (its article's cluster)
+    copied: list[bool] = field(default_factory=list)  # a copy's sentence its story already holds (read for weighing only)
     quality: list[float] = field(default_factory=list)  # ranking signals stored at ingestion
     named: list[int] = field(default_factory=list)
     surfaces: list[str] = field(default_factory=list)  # how the subject is named there, if it is

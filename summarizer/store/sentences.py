@@ -40,6 +40,7 @@ _COLUMNS = (
     Sentence.expected,
     Sentence.mentioned_days,
     func.coalesce(Article.cluster_id, Article.id),
+    Sentence.copied,
 )
 # A syndicated copy's sentence that its story's earlier article already holds is no candidate:
 # the earlier one is, and its item cites every copy (summarizer/syndication.py).
@@ -62,11 +63,12 @@ def _collect(session: Session, query: Select) -> Candidates:
         out.expected.append(bool(row[9]))
         out.mentioned_days.append(tuple(date.fromisoformat(d) for d in (row[10] or "").split()))
         out.clusters.append(row[11])
-        if len(row) > 12:  # the subject's mention, for actor candidates
-            out.surfaces.append(row[12])
-            out.labels.append(row[13])
-            out.prominence.append(row[14])
-            out.speaker.append(bool(row[15]))
+        out.copied.append(bool(row[12]))
+        if len(row) > 13:  # the subject's mention, for actor candidates
+            out.surfaces.append(row[13])
+            out.labels.append(row[14])
+            out.prominence.append(row[15])
+            out.speaker.append(bool(row[16]))
     return out
 
 
@@ -105,9 +107,15 @@ def event_candidates(session: Session, start: date, end: date, max_days: int) ->
     return subset(found, keep)
 
 
-def story_candidates(session: Session, article_ids: Iterable[int] | None = None) -> Candidates:
-    """Every sentence of the store, or of these articles: a timeline weighs the whole story."""
-    query = select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).where(_ORIGINAL).order_by(Sentence.id)
+def story_candidates(session: Session, article_ids: Iterable[int] | None = None, *, copies: bool = False) -> Candidates:
+    """Every sentence of the store, or of these articles: a timeline weighs the whole story.
+
+    With `copies`, the sentences of syndicated copies too (marked `copied`): forty outlets
+    republishing a day's story weigh that day, though only one of them is ever shown.
+    """
+    query = select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).order_by(Sentence.id)
+    if not copies:
+        query = query.where(_ORIGINAL)
     if article_ids is not None:
         wanted = sorted(set(article_ids))
         out = Candidates()
