@@ -1,8 +1,8 @@
 """Everything the bot and the CLI show, rendered: plain text for the terminal, HTML for Telegram.
 
 Pure functions. Briefings, timelines and digests come out as text (`to_text`, `timeline_text`)
-or as Telegram HTML split into messages of at most 4096 characters (`to_html`,
-`timeline_html`, `digest_html`); lists, settings and posts as HTML. Stored text is
+or as Telegram HTML (`to_html`, `timeline_html`, `digest_html`), each one message of at most
+4096 characters by construction (see `_fitted`); lists, settings and posts as HTML. Stored text is
 escaped here and nowhere else: `esc` for text, `link` for a URL, `fill` for a template
 from `bot/texts.py`.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
@@ -132,90 +132,210 @@ def _sections(b: Briefing) -> list[tuple[str, list[Item]]]:
     return out
 
 
-def _source_parts(s: Source) -> list[str]:
-    """A source's outlet, title and date, as plain text."""
-    parts = [s.outlet or "unknown outlet"]
-    if s.title:
-        parts.append(f"“{s.title}”")
-    parts.append(day(s.published) if s.published else "undated")
+# Every reply fits its medium by construction: a briefing, timeline or digest is one message of at
+# most TELEGRAM_LIMIT characters (the CLI's text the same budget). Each part is bounded (a source
+# line, an item's citations), and `_fitted` tries ever plainer forms, then fewer items, until the
+# whole fits; with no items left the heading and note alone always do.
+MAX_CITES = 3  # citations shown per item; "+N" says how many more
+SOURCE_TITLE = 100  # characters of a source's title shown
+SOURCE_OUTLET = 60
+LINK_URL = 300  # longer URLs are not linked (nor printed)
+HEAD_MAX = 200
+NOTE_MAX = 400
+
+
+@dataclass(frozen=True)
+class Form:
+    """How much of a reply to show: the plainer forms come later."""
+
+    cite_links: bool = True  # citations link to their article
+    titles: bool = True  # source lines name the article's title
+    urls: bool = True  # source lines link (HTML) or print (text) the URL
+    copies: bool = True  # "and N more: outlet, outlet"
+    text_cap: int | None = None  # item text cut to this many characters
+
+
+FORMS = (
+    Form(),
+    Form(cite_links=False),
+    Form(cite_links=False, copies=False),
+    Form(cite_links=False, copies=False, titles=False),
+    Form(cite_links=False, copies=False, titles=False, urls=False),
+    *(Form(False, False, False, False, cap) for cap in (400, 250, 150, 80)),
+)
+
+
+def cut(text: str, limit: int) -> str:
+    """`text` of at most `limit` characters, cut at a space with "…" when longer."""
+    text = " ".join(text.split()) if len(text) > limit else text
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit - 1)
+    return text[: space if space > limit // 2 else limit - 1].rstrip() + "…"
+
+
+def _fitted(b: Briefing, render_one, limit: int = TELEGRAM_LIMIT) -> str:
+    """The first form of `b` that fits `limit`; failing all, the plainest with fewer items."""
+    for form in FORMS:
+        out = render_one(b, form)
+        if len(out) <= limit:
+            return out
+    items = list(b.items)
+    while items:
+        items.pop()
+        out = render_one(replace(b, items=tuple(items)), FORMS[-1])
+        if len(out) <= limit:
+            return out
+    return render_one(replace(b, items=()), FORMS[-1])[:limit]  # heading and note are bounded: never cut
+
+
+def _source_parts(s: Source, form: Form = Form()) -> list[str]:
+    """A source's outlet, title and date, as plain text; an unknown outlet is left out, never named."""
+    outlet = s.outlet
+    parts = [cut(outlet, SOURCE_OUTLET)] if outlet else []
+    if s.title and (form.titles or not parts):
+        parts.append(f"“{cut(s.title, SOURCE_TITLE)}”")
+    if not parts:  # neither outlet nor title (stored before either was filled in at ingestion)
+        parts.append(f"article {s.article_id}")
+    if s.published:
+        parts.append(day(s.published))
+    if s.copies:
+        parts.append(_copies(s, form))
     return parts
 
 
-def source_line(s: Source) -> str:
+def _copies(s: Source, form: Form) -> str:
+    """"and 39 more: AP, Reuters, …": the other stored copies of the story, counted once."""
+    more = f"and {len(s.copies)} more"
+    if not form.copies:
+        return more
+    names = list(dict.fromkeys(c.outlet for c in s.copies if c.outlet and c.outlet != s.outlet))
+    shown = ", ".join(cut(n, SOURCE_OUTLET) for n in names[:2])
+    return f"{more}: {shown}{', …' if len(names) > 2 else ''}" if shown else more
+
+
+def _url(s: Source, form: Form) -> str | None:
+    return s.url if form.urls and s.url and len(s.url) <= LINK_URL else None
+
+
+def source_line(s: Source, form: Form = Form()) -> str:
     """"[1] outlet, “title”, date, url" as plain text."""
-    parts = _source_parts(s) + ([s.url] if s.url else [])
+    url = _url(s, form)
+    parts = _source_parts(s, form) + ([url] if url else [])
     return f"[{s.number}] " + ", ".join(parts)
 
 
-def _source_html(s: Source) -> str:
-    parts = [esc(p) for p in _source_parts(s)]
-    if s.url:
-        parts.append(link(s.url, "link") or esc(s.url))
+def _source_html(s: Source, form: Form = Form()) -> str:
+    parts = [esc(p) for p in _source_parts(s, form)]
+    url = _url(s, form)
+    if url:
+        parts.append(link(url, "link") or esc(url))
     return f"[{s.number}] " + ", ".join(parts)
+
+
+def _shown_sources(item: Item) -> tuple[Source, ...]:
+    return item.sources[:MAX_CITES]
+
+
+def _more(item: Item) -> str:
+    n = len(item.sources) - MAX_CITES
+    return f" +{n}" if n > 0 else ""
 
 
 def _cites_text(item: Item) -> str:
-    return "".join(f"[{s.number}]" for s in item.sources)
+    return "".join(f"[{s.number}]" for s in _shown_sources(item)) + _more(item)
 
 
-def _cite_html(s: Source) -> str:
-    return link(s.url, f"[{s.number}]") or f"[{s.number}]"
+def _cite_html(s: Source, form: Form = Form()) -> str:
+    url = _url(s, form) if form.cite_links else None
+    return link(url, f"[{s.number}]") or f"[{s.number}]"
 
 
-def to_text(b: Briefing) -> str:
-    """The briefing as plain text, as the CLI prints it."""
+def _cited(b: Briefing) -> list[Source]:
+    """The sources the shown citations name, once each, by number."""
+    seen: dict[int, Source] = {}
+    for item in b.items:
+        for s in _shown_sources(item):
+            seen.setdefault(s.number, s)
+    return sorted(seen.values(), key=lambda s: s.number)
+
+
+def _text(item: Item, form: Form) -> str:
+    return cut(item.text, form.text_cap) if form.text_cap else item.text
+
+
+def to_text(b: Briefing, limit: int = TELEGRAM_LIMIT) -> str:
+    """The briefing as plain text, as the CLI prints it: at most `limit` characters."""
+    return _fitted(b, _plain, limit)
+
+
+def _plain(b: Briefing, form: Form) -> str:
     lines: list[str] = []
     if heading(b):
-        lines.append(heading(b))
+        lines.append(cut(heading(b), HEAD_MAX))
     if b.note:
-        lines.append(b.note)
+        lines.append(cut(b.note, NOTE_MAX))
     for title, items in _sections(b):
         lines.append("")
         if title:
             lines.append(title)
         for item in items:
-            lines.append(f"• {when(item)}: {item.text} {_cites_text(item)}")
-    if b.sources:
-        lines += ["", "Sources"] + [source_line(s) for s in b.sources]
+            lines.append(f"• {when(item)}: {_text(item, form)} {_cites_text(item)}")
+    if b.items:
+        lines += ["", "Sources"] + [source_line(s, form) for s in _cited(b)]
     return "\n".join(lines).strip()
 
 
 def to_html(b: Briefing) -> list[str]:
-    """The briefing as Telegram HTML, split into messages of at most 4096 characters."""
+    """The briefing as Telegram HTML: one message of at most 4096 characters."""
+    return [_fitted(b, _html)]
+
+
+def _html(b: Briefing, form: Form) -> str:
     blocks: list[str] = []
     head = heading(b)
     if head:
-        blocks.append(f"<b>{esc(head)}</b>")
+        blocks.append(f"<b>{esc(cut(head, HEAD_MAX))}</b>")
     if b.note:
-        blocks.append(f"<i>{esc(b.note)}</i>")
+        blocks.append(f"<i>{esc(cut(b.note, NOTE_MAX))}</i>")
     for title, items in _sections(b):
         if title:
             blocks.append(f"<b>{esc(title)}</b>")
         for item in items:
-            cites = " ".join(_cite_html(s) for s in item.sources)
-            blocks.append(f"• <b>{esc(when(item))}</b>: {esc(item.text)} {cites}")
-    if b.sources:
-        blocks.append("<b>Sources</b>\n" + "\n".join(_source_html(s) for s in b.sources))
-    return chunk(blocks)
+            cites = " ".join(_cite_html(s, form) for s in _shown_sources(item)) + _more(item)
+            blocks.append(f"• <b>{esc(when(item))}</b>: {esc(_text(item, form))} {cites}")
+    if b.items:
+        blocks.append("<b>Sources</b>\n" + "\n".join(_source_html(s, form) for s in _cited(b)))
+    return "\n\n".join(blocks)
 
 
-def timeline_text(b: Briefing) -> str:
-    """An actor's dated events as plain text, one line each, oldest first."""
+def timeline_text(b: Briefing, limit: int = TELEGRAM_LIMIT) -> str:
+    """An actor's dated events as plain text, one line each, oldest first: at most `limit` characters."""
     if not b.items:
-        return b.note or f"No dated events stored for {b.subject}."
-    lines = [f"{when(i)}: {i.text} {_cites_text(i)}" for i in b.items]
-    return "\n".join([f"{b.subject}: timeline", *lines, "", "Sources", *(source_line(s) for s in b.sources)])
+        return cut(b.note or f"No dated events stored for {b.subject}.", NOTE_MAX)
+    return _fitted(b, _timeline_plain, limit)
+
+
+def _timeline_plain(b: Briefing, form: Form) -> str:
+    lines = [f"{when(i)}: {_text(i, form)} {_cites_text(i)}" for i in b.items]
+    head = cut(f"{b.subject}: timeline", HEAD_MAX)
+    return "\n".join([head, *lines, "", "Sources", *(source_line(s, form) for s in _cited(b))])
 
 
 def timeline_html(b: Briefing) -> list[str]:
-    """An actor's dated events as Telegram HTML, one line each, with numbered sources."""
+    """An actor's dated events as Telegram HTML, one line each, with numbered sources: one message."""
     if not b.items:
-        return [esc(b.note or f"No dated events stored for {b.subject}.")]
-    blocks = [f"<b>{esc(b.subject)}: timeline</b>"]
+        return [esc(cut(b.note or f"No dated events stored for {b.subject}.", NOTE_MAX))]
+    return [_fitted(b, _timeline_html)]
+
+
+def _timeline_html(b: Briefing, form: Form) -> str:
+    blocks = [f"<b>{esc(cut(b.subject, HEAD_MAX))}: timeline</b>"]
     for i in b.items:
-        blocks.append(f"<b>{esc(when(i))}</b>: {esc(i.text)} {_cites_text(i)}")
-    blocks.append("<b>Sources</b>\n" + "\n".join(esc(source_line(s)) for s in b.sources))
-    return chunk(blocks)
+        blocks.append(f"<b>{esc(when(i))}</b>: {esc(_text(i, form))} {_cites_text(i)}")
+    if b.items:
+        blocks.append("<b>Sources</b>\n" + "\n".join(esc(source_line(s, form)) for s in _cited(b)))
+    return "\n\n".join(blocks)
 
 
 def digest_html(b: Briefing, *, since: datetime, zone: str, quiet: bool) -> list[str]:

@@ -14,11 +14,12 @@ from sqlalchemy.orm import Session
 
 from summarizer.dates import DateSpan
 from summarizer.embeddings import Encoder
+from summarizer.outlets import domain
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
 from summarizer.results import Briefing, Item, Source
 from summarizer.scoring import content_words, lexical_overlap, needs_context
-from summarizer.selection import Budget, Group, episodes, select
+from summarizer.selection import Budget, Group, episodes, repeats, select
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.store import Store
 from summarizer.store import actors as actor_store
@@ -133,16 +134,14 @@ class BriefingService:
             if c is None or not len(c):
                 return self._none(session, query, p, "No coverage of {subject} is stored.")
             days = top_days(day_importance(c, tuning), tuning.dates)
+            if c.copied:  # copies weighed the days; only the first of a story's copies is shown
+                c = corpus.subset(c, [i for i, copied in enumerate(c.copied) if not copied])
             per_day = day_candidates(c, days, tuning)
             keep = sorted({i for members in per_day.values() for i in members})
             c = corpus.load_vectors(session, corpus.subset(c, keep))
             position = {old: new for new, old in enumerate(keep)}
             texts = self._standalone_texts(session, c)
-            groups = [
-                Group(tuple(g), 1.0)
-                for day in days
-                for g in summarise_day([position[i] for i in per_day[day]], c, texts, tuning.per_date, tuning, SELECTION)
-            ]
+            groups = _unrepeated_days(days, per_day, position, c, texts, tuning)
             if not groups:
                 return self._none(session, query, p, "No coverage of {subject} is stored.")
             return Briefing(query, p.kind, p.actor.name if p.actor else p.subject, self._items(session, c, groups, texts))
@@ -152,9 +151,9 @@ class BriefingService:
         if p.kind == "actor":
             return corpus.actor_candidates(session, p.actor.id)
         if p.kind == "story":
-            return corpus.story_candidates(session)
+            return corpus.story_candidates(session, copies=True)
         if p.kind == "date":
-            c = corpus.story_candidates(session)
+            c = corpus.story_candidates(session, copies=True)
             inside = [i for i, d in enumerate(c.dates()) if d is not None and p.span.start <= d <= p.span.end]
             return corpus.subset(c, inside)
         if p.kind != "topic":
@@ -171,7 +170,7 @@ class BriefingService:
             for i, sid in enumerate(found.ids)
             if sim[sid] + self.tuning.lexical_bonus * lexical_overlap(words, found.texts[i]) >= self.tuning.topic_floor
         }
-        return corpus.story_candidates(session, relevant) if relevant else None
+        return corpus.story_candidates(session, relevant, copies=True) if relevant else None
 
     def digest(self, since: datetime | None, *, follow: Sequence[str] = (), long: bool = False) -> Briefing:
         """The top developments among articles stored after `since` (all articles when None).
@@ -245,6 +244,8 @@ class BriefingService:
             if items:  # what the events already say is not said again
                 said = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items]).vectors
                 scores[np.max(published.vectors @ said.T, axis=1) >= SELECTION.dup_threshold] = -1.0
+                said_words = [content_words(it.text) for it in items]
+                scores[[i for i, t in enumerate(published.texts) if repeats(content_words(t), said_words, SELECTION)]] = -1.0
             items += self._choose(session, published, scores, rest, by_publication=True)
         if not items:
             return self._none(session, query, p, "No coverage of {subject} is stored.")
@@ -290,7 +291,7 @@ class BriefingService:
         scores = scores.copy()
         scores[[i for i, t in enumerate(texts) if not t]] = -1.0
         dates = c.published if by_publication else c.dates()
-        groups = select(scores, c.vectors, c.articles, texts, c.published, budget, SELECTION, dates)
+        groups = select(scores, c.vectors, c.clusters or c.articles, texts, c.published, budget, SELECTION, dates)
         return self._items(session, c, [g for g in groups if scores[g.lead] > 0], texts, by_publication=by_publication)
 
     def _standalone_texts(self, session: Session, c: Candidates) -> list[str]:
@@ -316,8 +317,12 @@ class BriefingService:
         *,
         by_publication: bool = False,
     ) -> tuple[Item, ...]:
-        """Items from groups: the lead's text and date, every member's article as a source."""
-        meta = article_store.articles_by_id(session, {c.articles[i] for g in groups for i in g.members})
+        """Items from groups: the lead's text and date, every member's article as a source, each
+        source carrying the other stored copies of its story."""
+        stories = c.clusters or c.articles
+        members_of = article_store.story_members(session, {stories[i] for g in groups for i in g.members})
+        wanted = {c.articles[i] for g in groups for i in g.members} | {a for ids in members_of.values() for a in ids}
+        meta = article_store.articles_by_id(session, wanted)
         items = []
         for g in groups:
             lead = g.lead
@@ -325,7 +330,10 @@ class BriefingService:
             day = event or c.published[lead]
             end = c.event_end[lead] if event else None
             members = sorted(g.members, key=lambda i: (meta[c.articles[i]].published or date.max, c.articles[i]))
-            sources = tuple(_source(meta[c.articles[i]]) for i in members)
+            sources = tuple(
+                _source(meta[c.articles[i]], [meta[a] for a in members_of.get(stories[i], ()) if a != c.articles[i] and a in meta])
+                for i in members
+            )
             items.append(
                 Item(
                     text=texts[lead],
@@ -368,8 +376,40 @@ class BriefingService:
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
 
 
-def _source(meta: ArticleRow) -> Source:
-    return Source(0, meta.id, meta.title, meta.outlet, meta.published, meta.url)
+REPEAT_SPARE = 10  # facts looked at beyond a day's share, in case the first repeat earlier days
+# Within a day, reports are grouped by their vectors alone and a repeat in words is left out
+# rather than merged: merging them too cost Timeline17 ROUGE (haiti AR2-F 0.084 -> 0.075).
+DAY_SELECTION = replace(SELECTION, repeat_overlap=1.0)
+
+
+def _unrepeated_days(
+    days: Sequence[date], per_day: dict[date, list[int]], position: dict[int, int], c: Candidates, texts: Sequence[str],
+    tuning: TimelineTuning,
+) -> list[Group]:
+    """Each day's facts, oldest day first, leaving out a fact an earlier day already told (the same
+    quotation reported on several days is one line of the timeline, not three)."""
+    groups: list[Group] = []
+    said: list[set[str]] = []
+    for day in days:
+        members = [position[i] for i in per_day[day]]
+        kept = 0
+        for g in summarise_day(members, c, texts, tuning.per_date + REPEAT_SPARE, tuning, DAY_SELECTION):
+            words = content_words(texts[g[0]])
+            if kept == tuning.per_date or repeats(words, said, SELECTION):
+                continue
+            said.append(words)
+            groups.append(Group(tuple(g), 1.0))
+            kept += 1
+    return groups
+
+
+def _source(meta: ArticleRow, copies: Sequence[ArticleRow] = ()) -> Source:
+    """A cited article, its outlet the URL's domain when none was stored (rows stored before
+    ingestion filled it in), with the other copies of its story."""
+    return Source(
+        0, meta.id, meta.title, meta.outlet or domain(meta.url), meta.published, meta.url,
+        tuple(Source(0, m.id, m.title, m.outlet or domain(m.url), m.published, m.url) for m in copies),
+    )
 
 
 def _item_order(item: Item) -> tuple:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarizer import writes
 from summarizer.actors import ActorConfig, resolve
+from summarizer.outlets import load_names
 from summarizer.analysis import Analysis, analyse_doc, load_pipeline
 from summarizer.embeddings import Encoder
 from summarizer.progress import IngestProgress, Phase
@@ -79,6 +80,7 @@ class Ingestor:
         self._nlp = nlp
         self.encoder = encoder
         self.actor_config = actor_config or ActorConfig.load(settings.actors_path)
+        self.outlets = load_names(settings.outlets_path)
         self._index = None
 
     @property
@@ -227,7 +229,10 @@ class Ingestor:
                 resolution = resolve(analysis, index, self.actor_config)
                 resolving = time.perf_counter() - t0
                 writes.write_actors(session, resolution, index)
-                record = writes.article_record(raw, digest, analysis, vectors, resolution, index, datetime.now(UTC))
+                copy = writes.find_copy(session, raw.text)
+                record = writes.article_record(
+                    raw, digest, analysis, vectors, resolution, index, datetime.now(UTC), outlets=self.outlets, copy=copy
+                )
                 article_id = add_article(session, record)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
             log.debug("could not store %s", raw.origin, exc_info=True)

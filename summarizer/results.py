@@ -19,9 +19,11 @@ class Source:
     outlet: str | None
     published: date | None
     url: str | None
+    # The other stored copies of the same story (syndication): cited once, by this source's number.
+    copies: tuple[Source, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "id": self.number,
             "article_id": self.article_id,
             "title": self.title,
@@ -29,6 +31,9 @@ class Source:
             "published": self.published.isoformat() if self.published else None,
             "url": self.url,
         }
+        if self.copies:
+            out["copies"] = [{k: v for k, v in c.to_dict().items() if k != "id"} for c in self.copies]
+        return out
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,10 @@ class Tuning:
     pool: int = 300  # candidates considered after scoring
     corroboration: float = 0.05  # bonus per extra article reporting the same thing
     same_days: int = 7  # reports further apart than this are different events
+    # Share of the shorter sentence's content words found in the other above which the two say
+    # the same thing however far apart their vectors are: one item, never two (the duplicate
+    # rate `make eval` prints uses the same measure).
+    repeat_overlap: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -77,8 +81,16 @@ def group_duplicates(
     """
     groups: list[list[int]] = []
     leads: list[int] = []
+    words = {i: content_words(texts[i]) for i in order}
     for i in order:
         target = _repeated_group(i, leads, vectors, texts, dates, tuning)
+        if target is None:
+            target = next(
+                (g for g, lead in enumerate(leads)
+                 if overlap(words[lead], words[i]) > tuning.repeat_overlap
+                 and (dates is None or _close(dates[lead], dates[i], tuning.same_days))),
+                None,
+            )
         if target is None:
             groups.append([i])
             leads.append(i)
@@ -116,6 +128,18 @@ def _word_overlap(a: str, b: str) -> float:
     words_a, words_b = content_words(a), content_words(b)
     union = words_a | words_b
     return len(words_a & words_b) / len(union) if union else 0.0
+
+
+def overlap(a: set[str], b: set[str]) -> float:
+    """The share of the smaller word set found in the other, in [0, 1]; 0 when either is empty."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def repeats(words: set[str], said: Sequence[set[str]], tuning: Tuning) -> bool:
+    """Whether content words `words` repeat any of the items already `said`."""
+    return any(overlap(words, other) > tuning.repeat_overlap for other in said)
 
 
 def _close(a: date | None, b: date | None, days: int) -> bool:
@@ -168,16 +192,23 @@ def select(
     groups.sort(key=lambda g: -g.score)
     labels = episodes([dates[g.lead] for g in groups], tuning.episode_gap_days)
     chosen: list[Group] = []
+    said: list[set[str]] = []
     used = 0
+    words = {g.lead: content_words(texts[g.lead]) for g in groups}
 
     def fits(g: Group) -> bool:
-        return len(chosen) < budget.max_items and used + len(texts[g.lead]) <= budget.max_chars
+        return (
+            len(chosen) < budget.max_items
+            and used + len(texts[g.lead]) <= budget.max_chars
+            and not repeats(words[g.lead], said, tuning)
+        )
 
     # Coverage first: the best group of each episode, best episodes first.
     for episode in dict.fromkeys(labels):
         best = next(g for g, lab in zip(groups, labels) if lab == episode)
         if fits(best):
             chosen.append(best)
+            said.append(words[best.lead])
             used += len(texts[best.lead])
     # Then relevance tempered by novelty.
     rest = [g for g in groups if g not in chosen]
@@ -192,6 +223,7 @@ def select(
         if best is None:
             break
         chosen.append(best)
+        said.append(words[best.lead])
         used += len(texts[best.lead])
         rest.remove(best)
     return chosen

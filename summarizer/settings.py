@@ -101,6 +101,7 @@ class Settings(LayeredSettings):
     max_article_bytes: int = 1_000_000
     ingest_batch: int = 16
     actors_file: str = "actors.toml"
+    outlets_file: str = "outlets.toml"
 
     @property
     def data_path(self) -> Path:
@@ -126,6 +127,11 @@ class Settings(LayeredSettings):
     @property
     def actors_path(self) -> Path:
         path = Path(self.actors_file).expanduser()
+        return path if path.is_absolute() else self.config_dir / path
+
+    @property
+    def outlets_path(self) -> Path:
+        path = Path(self.outlets_file).expanduser()
         return path if path.is_absolute() else self.config_dir / path
 
 

@@ -117,6 +117,6 @@ def summarise_day(
     closeness = vectors @ (centroid / norm) if norm else np.zeros(len(usable))
     score = {i: float(s) + tuning.lead_weight * lead(c.positions[i]) for i, s in zip(usable, closeness)}
     order = sorted(usable, key=lambda i: (-score[i], c.ids[i]))
-    groups = group_duplicates(order, c.vectors, c.articles, texts, selection)
+    groups = group_duplicates(order, c.vectors, c.clusters or c.articles, texts, selection)  # copies of one story: one source
     ranked = sorted(groups, key=lambda g: -(score[g[0]] + tuning.corroboration * (len(g) - 1)))
     return ranked[:k]

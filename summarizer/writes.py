@@ -8,6 +8,7 @@ session.
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
@@ -21,11 +22,14 @@ from summarizer.actors import (
     config_resolution,
 )
 from summarizer.analysis import Analysis
+from summarizer.outlets import lead_title, outlet_for
 from summarizer.scoring import prominence, quality, speaks
 from summarizer.sources import RawArticle
 from summarizer.store import actors as actor_store
+from summarizer.store import articles as article_store
 from summarizer.store import sentences as sentence_store
 from summarizer.store.rows import NewArticle, NewMention, NewSentence
+from summarizer.syndication import Fingerprint, copied_story, fingerprint, normalised
 
 
 def load_index(session: Session) -> ActorIndex:
@@ -73,10 +77,15 @@ def article_record(
     resolution: Resolution,
     index: ActorIndex,
     now: datetime,
+    *,
+    outlets: dict[str, str] | None = None,
+    copy: Copy | None = None,
 ) -> NewArticle:
     """The article as the store takes it, with every sentence's and mention's ranking signals.
 
-    Call after `write_actors`, so that the resolution's new actors have ids.
+    Call after `write_actors`, so that the resolution's new actors have ids. Without an outlet
+    the URL's domain names one (`outlets`: pretty names by domain); without a title, its first
+    words. `copy` says which stored story it copies and which texts that story already holds.
     """
     texts = [s.text for s in analysis.sentences]
     mentions: list[NewMention] = []
@@ -100,12 +109,13 @@ def article_record(
             named=max(1, named[position]),
             expected=info.expected,
             mentioned_days=info.days,
+            copied=copy is not None and copy.cluster_id is not None and normalised(info.text) in copy.texts,
         )
         for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
     ]
     return NewArticle(
-        title=raw.title,
-        outlet=raw.outlet,
+        title=raw.title or lead_title(raw.text),
+        outlet=raw.outlet or outlet_for(raw.url, outlets or {}),
         url=raw.url,
         published=raw.published,
         published_how=raw.published_how,
@@ -116,7 +126,30 @@ def article_record(
         ingested_at=now,
         sentences=sentences,
         mentions=mentions,
+        cluster_id=copy.cluster_id if copy else None,
+        signature=copy.fingerprint.to_bytes() if copy and copy.fingerprint else None,
+        bands=copy.fingerprint.bands if copy and copy.fingerprint else (),
     )
+
+
+@dataclass(frozen=True)
+class Copy:
+    """What syndication found for a new article: its fingerprint, the story it copies, that story's texts."""
+
+    fingerprint: Fingerprint | None
+    cluster_id: int | None = None
+    texts: frozenset[str] = frozenset()
+
+
+def find_copy(session: Session, text: str) -> Copy:
+    """Fingerprint an article's text and look for the stored story it copies (one indexed lookup)."""
+    fp = fingerprint(text)
+    if fp is None:
+        return Copy(None)
+    cluster = copied_story(fp, article_store.band_matches(session, fp.bands))
+    if cluster is None:
+        return Copy(fp)
+    return Copy(fp, cluster, frozenset(normalised(t) for t in article_store.story_texts(session, cluster)))
 
 
 def rescore(session: Session) -> tuple[int, int]:

@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.eval import answers
 from bench.eval.gold import TIMELINE17, Timeline, Topic, load_gold, protocol, topics
 from bench.eval.scoring import Scores, coverage, mean_scores, score_timeline
 from bench.eval.stores import MODELS, OUT, ROOT, CachedStore, cached_store
@@ -187,11 +188,23 @@ def main(argv: list[str]) -> int:
     seconds["timelines and briefings"] = time.perf_counter() - tick
 
     tick = time.perf_counter()
+    answer_rows = []
+    for topic in chosen:  # the duplicate rate and the longest reply (bench/eval/answers.py)
+        with models.build(stores[topic.name].url) as built:
+            answer_rows.append(answers.evaluate_store(topic.label, built.briefings, [d for d, _ in load_gold(topic.gold_path)]))
+    with models.build(stores["seeds"].url) as built:
+        answer_rows.append(answers.evaluate_store("seeds", built.briefings, sorted({a.published for a in built.briefings.articles() if a.published})))
+    answer_rows.append(answers.evaluate_generated())
+    seconds["answers"] = time.perf_counter() - tick
+
+    tick = time.perf_counter()
     seeds_line = seeds_gold(models, stores["seeds"])
     seconds["seeds gold set"] = time.perf_counter() - tick
     seconds["total"] = time.perf_counter() - started
 
     print(render(rows, stores, seeds_line, seconds))
+    print()
+    print(answers.table(answer_rows))
     results = {
         "rows": [{**asdict(r), "scores": {s: asdict(v) for s, v in r.scores.items()}} for r in rows],
         "mean": {s: asdict(mean_scores([r.scores[s] for r in rows])) for s in SYSTEMS},
@@ -199,6 +212,7 @@ def main(argv: list[str]) -> int:
         "seeds_gold": seeds_line,
         "stores": {k: {"articles": v.articles, "built": v.built, "seconds": v.seconds} for k, v in stores.items()},
         "seconds": seconds,
+        "answers": [{k: v for k, v in asdict(a).items() if k != "examples"} for a in answer_rows],
     }
     (OUT / "results.json").write_text(json.dumps(results, indent=1, default=str))
     return 0

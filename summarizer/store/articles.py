@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from summarizer.store.models import Article, Mention, Sentence
+from summarizer.store.models import Article, ArticleBand, Mention, Sentence
 from summarizer.store.rows import ArticleRow, NewArticle
 from summarizer.store.sentences import to_bytes
 
@@ -40,6 +40,8 @@ def add_article(session: Session, new: NewArticle) -> int:
         text=new.text,
         content_hash=new.content_hash,
         ingested_at=new.ingested_at,
+        cluster_id=new.cluster_id,
+        signature=new.signature,
     )
     for s in new.sentences:
         article.sentences.append(
@@ -54,10 +56,12 @@ def add_article(session: Session, new: NewArticle) -> int:
                 named=s.named,
                 expected=s.expected,
                 mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
+                copied=s.copied,
             )
         )
     session.add(article)
     session.flush()
+    session.add_all(ArticleBand(article_id=article.id, band=b) for b in dict.fromkeys(new.bands))
     by_position = {s.position: s.id for s in article.sentences}
     session.add_all(
         Mention(
@@ -73,6 +77,54 @@ def add_article(session: Session, new: NewArticle) -> int:
     )
     session.flush()
     return article.id
+
+
+# A band shared by more articles than this is a boilerplate band, not evidence of a copy.
+BAND_MATCHES = 200
+
+
+def band_matches(session: Session, bands: Iterable[int]) -> list[tuple[int, int | None, bytes | None]]:
+    """(id, cluster id, signature) of stored articles sharing a band key: those that may be copies.
+
+    At most BAND_MATCHES of them, the oldest first (the first stored copy names its story).
+    """
+    keys = sorted(set(bands))
+    if not keys:
+        return []
+    ids = select(ArticleBand.article_id).where(ArticleBand.band.in_(keys)).distinct()
+    query = (
+        select(Article.id, Article.cluster_id, Article.signature)
+        .where(Article.id.in_(ids))
+        .order_by(Article.id)
+        .limit(BAND_MATCHES)
+    )
+    return [tuple(row) for row in session.execute(query)]
+
+
+def story_texts(session: Session, cluster_id: int) -> set[str]:
+    """The sentence texts already stored in the story `cluster_id` (its first article and its copies)."""
+    query = (
+        select(Sentence.text)
+        .join(Article, Article.id == Sentence.article_id)
+        .where((Article.id == cluster_id) | (Article.cluster_id == cluster_id), Sentence.copied.is_(False))
+    )
+    return set(session.scalars(query))
+
+
+def story_members(session: Session, clusters: Iterable[int]) -> dict[int, list[int]]:
+    """Every stored article of each story (cluster id), the first stored first."""
+    wanted = sorted(set(clusters))
+    out: dict[int, list[int]] = {c: [] for c in wanted}
+    for start in range(0, len(wanted), 500):  # bounded parameter lists
+        part = wanted[start : start + 500]
+        query = (
+            select(Article.id, func.coalesce(Article.cluster_id, Article.id))
+            .where(Article.id.in_(part) | Article.cluster_id.in_(part))
+            .order_by(Article.id)
+        )
+        for article_id, cluster in session.execute(query):
+            out.setdefault(cluster, []).append(article_id)
+    return out
 
 
 def _rows(session: Session, ids: set[int] | None = None) -> list[ArticleRow]:

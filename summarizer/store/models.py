@@ -43,6 +43,10 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # Syndication: the first stored article of the story this one copies (None: it copies none,
+    # or it was stored before copies were looked for), and its MinHash signature (summarizer/syndication.py).
+    cluster_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
+    signature: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
 
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Sentence.position"
@@ -77,8 +81,21 @@ class Sentence(Base):
     # how well the sentence stands alone, and how many people and organisations it names.
     quality: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     named: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # The same text is already stored in an earlier article of its story (a syndicated copy): it is
+    # never a candidate; the earlier one is, and cites every copy.
+    copied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
 
     article: Mapped[Article] = relationship(back_populates="sentences")
+
+
+class ArticleBand(Base):
+    """One band key of an article's MinHash signature: articles sharing a key may copy each other."""
+
+    __tablename__ = "article_bands"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    band: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
 class Actor(Base):

@@ -55,6 +55,8 @@ class Candidates:
     expected: list[bool] = field(default_factory=list)  # a prediction or plan, not what happened
     mentioned_days: list[tuple[date, ...]] = field(default_factory=list)  # every day named, any clause
     published: list[date | None] = field(default_factory=list)
+    clusters: list[int] = field(default_factory=list)  # each sentence's story of copies (its article's cluster)
+    copied: list[bool] = field(default_factory=list)  # a copy's sentence its story already holds (read for weighing only)
     quality: list[float] = field(default_factory=list)  # ranking signals stored at ingestion
     named: list[int] = field(default_factory=list)
     surfaces: list[str] = field(default_factory=list)  # how the subject is named there, if it is
@@ -107,6 +109,7 @@ class NewSentence:
     named: int  # actors other than places named in it
     expected: bool = False  # a prediction or plan: its event date is when it is expected
     mentioned_days: tuple[date, ...] = ()  # every single day it names, in any clause
+    copied: bool = False  # the same text is stored in an earlier copy of its story
 
 
 @dataclass(frozen=True)
@@ -123,3 +126,7 @@ class NewArticle:
     ingested_at: datetime
     sentences: list[NewSentence]
     mentions: list[NewMention] = field(default_factory=list)
+    # Syndication (summarizer/syndication.py): the story it copies (None: its own), its signature, band keys.
+    cluster_id: int | None = None
+    signature: bytes | None = None
+    bands: tuple[int, ...] = ()

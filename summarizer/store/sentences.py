@@ -12,7 +12,7 @@ from dataclasses import fields
 from datetime import date, datetime
 
 import numpy as np
-from sqlalchemy import Select, select, tuple_, update
+from sqlalchemy import Select, func, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from summarizer.store.models import Actor, Article, Mention, Sentence
@@ -39,7 +39,12 @@ _COLUMNS = (
     Sentence.named,
     Sentence.expected,
     Sentence.mentioned_days,
+    func.coalesce(Article.cluster_id, Article.id),
+    Sentence.copied,
 )
+# A syndicated copy's sentence that its story's earlier article already holds is no candidate:
+# the earlier one is, and its item cites every copy (summarizer/syndication.py).
+_ORIGINAL = Sentence.copied.is_(False)
 
 
 def _collect(session: Session, query: Select) -> Candidates:
@@ -57,11 +62,13 @@ def _collect(session: Session, query: Select) -> Candidates:
         out.named.append(row[8])
         out.expected.append(bool(row[9]))
         out.mentioned_days.append(tuple(date.fromisoformat(d) for d in (row[10] or "").split()))
-        if len(row) > 11:  # the subject's mention, for actor candidates
-            out.surfaces.append(row[11])
-            out.labels.append(row[12])
-            out.prominence.append(row[13])
-            out.speaker.append(bool(row[14]))
+        out.clusters.append(row[11])
+        out.copied.append(bool(row[12]))
+        if len(row) > 13:  # the subject's mention, for actor candidates
+            out.surfaces.append(row[13])
+            out.labels.append(row[14])
+            out.prominence.append(row[15])
+            out.speaker.append(bool(row[16]))
     return out
 
 
@@ -81,7 +88,7 @@ def actor_candidates(session: Session, actor_id: int) -> Candidates:
         select(*_COLUMNS, Mention.surface, Mention.label, Mention.prominence, Mention.speaker)
         .join(Mention, Mention.sentence_id == Sentence.id)
         .join(Article, Article.id == Sentence.article_id)
-        .where(Mention.actor_id == actor_id)
+        .where(Mention.actor_id == actor_id, _ORIGINAL)
         .order_by(Sentence.id)
     )
     return _collect(session, query)
@@ -92,7 +99,7 @@ def event_candidates(session: Session, start: date, end: date, max_days: int) ->
     query = (
         select(*_COLUMNS)
         .join(Article, Article.id == Sentence.article_id)
-        .where(Sentence.event_start <= end, Sentence.event_end >= start)
+        .where(Sentence.event_start <= end, Sentence.event_end >= start, _ORIGINAL)
         .order_by(Sentence.id)
     )
     found = _collect(session, query)
@@ -100,9 +107,15 @@ def event_candidates(session: Session, start: date, end: date, max_days: int) ->
     return subset(found, keep)
 
 
-def story_candidates(session: Session, article_ids: Iterable[int] | None = None) -> Candidates:
-    """Every sentence of the store, or of these articles: a timeline weighs the whole story."""
+def story_candidates(session: Session, article_ids: Iterable[int] | None = None, *, copies: bool = False) -> Candidates:
+    """Every sentence of the store, or of these articles: a timeline weighs the whole story.
+
+    With `copies`, the sentences of syndicated copies too (marked `copied`): forty outlets
+    republishing a day's story weigh that day, though only one of them is ever shown.
+    """
     query = select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).order_by(Sentence.id)
+    if not copies:
+        query = query.where(_ORIGINAL)
     if article_ids is not None:
         wanted = sorted(set(article_ids))
         out = Candidates()
@@ -120,7 +133,7 @@ def published_candidates(session: Session, start: date, end: date) -> Candidates
     query = (
         select(*_COLUMNS)
         .join(Article, Article.id == Sentence.article_id)
-        .where(Article.published >= start, Article.published <= end)
+        .where(Article.published >= start, Article.published <= end, _ORIGINAL)
         .order_by(Sentence.id)
     )
     return _collect(session, query)
@@ -131,7 +144,7 @@ def ingested_candidates(session: Session, since: datetime) -> Candidates:
     query = (
         select(*_COLUMNS)
         .join(Article, Article.id == Sentence.article_id)
-        .where(Article.ingested_at > since)
+        .where(Article.ingested_at > since, _ORIGINAL)
         .order_by(Sentence.id)
     )
     return _collect(session, query)
@@ -186,7 +199,7 @@ class VectorIndex:
             last = int(self.ids[-1]) if len(self.ids) else 0
             rows = session.execute(
                 select(Sentence.id, Sentence.embedding)
-                .where(Sentence.id > last, Sentence.embedding.is_not(None))
+                .where(Sentence.id > last, Sentence.embedding.is_not(None), _ORIGINAL)
                 .order_by(Sentence.id)
             ).all()
             if not rows:

@@ -1,5 +1,7 @@
-"""Briefings on stores of random shape: every query returns, and a "no coverage" answer never
-lists stored coverage that contains the day it asked about."""
+"""Briefings on stores of random shape: every query returns, a "no coverage" answer never
+lists stored coverage that contains the day it asked about, and every reply fits its medium
+(one Telegram message, an inline result, the CLI's budget) however many copies and outlets the
+store holds."""
 
 from __future__ import annotations
 
@@ -31,11 +33,20 @@ SHAPES = {
     "dense days": (30, 2, 0, 0.5),
     "every few weeks": (40, 1, 20, 0.2),  # one episode of coverage with empty days inside
 }
+# Stores of copies: (stories, copies of each, whether the copies are one syndicated story): a wire
+# story republished 60 times with one line changed, or one fact told by 60 outlets of their own.
+COPIES = {
+    "syndicated": (4, 60, True),
+    "many outlets": (3, 60, False),
+}
+LONG_TEXT = "word " * 60
 
 
 @lru_cache(maxsize=None)
 def service(shape: str, folder: str) -> BriefingService:
     """A store of this shape, built once per test session (rows written directly, no models)."""
+    if shape in COPIES:
+        return copies_service(shape, folder)
     articles, copies, step, long_share = SHAPES[shape]
     rng = np.random.default_rng(len(shape))
     encoder = FakeEncoder()
@@ -59,6 +70,33 @@ def service(shape: str, folder: str) -> BriefingService:
                     f"Title {a}", "Outlet", f"https://example.org/{a}/{copy}", published, "front matter", None,
                     f"a{a}c{copy}", " ".join(texts), f"hash-{a}-{copy}", datetime(2026, 1, 1, tzinfo=UTC), sentences,
                 ))
+    return BriefingService(store, encoder, today=lambda: TODAY)
+
+
+def copies_service(shape: str, folder: str) -> BriefingService:
+    """Stories each stored many times over, each copy with one line of its own, long URLs and titles."""
+    stories, copies, syndicated = COPIES[shape]
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{folder}/{shape.replace(' ', '_')}.db")
+    with store.session() as session:
+        for a in range(stories):
+            published = START + timedelta(days=a * 3)
+            texts = [f"The {w} minister said on day {a} that {LONG_TEXT}talks on part {k} went on." for k, w in enumerate(WORDS[:8])]
+            first = None
+            for copy in range(copies):
+                own = [*texts, f"Copy {copy} of story {a} adds a line of its own about the {WORDS[copy % len(WORDS)]}."]
+                sentences = [
+                    NewSentence(k, t, published, published, "on day", v, 0.9, 1, copied=syndicated and first is not None and k < len(texts))
+                    for k, (t, v) in enumerate(zip(own, encoder.encode(own)))
+                ]
+                new = NewArticle(
+                    f"A long title of story {a} " + "x" * 300, f"Outlet {copy} " + "y" * 150,
+                    f"https://outlet{copy}.example.org/{a}/" + "p" * 400, published, "front matter", None,
+                    f"s{a}c{copy}", " ".join(own), f"hash-{shape}-{a}-{copy}", datetime(2026, 1, 1, tzinfo=UTC), sentences,
+                    cluster_id=first if syndicated else None,
+                )
+                article_id = add_article(session, new)
+                first = first or article_id
     return BriefingService(store, encoder, today=lambda: TODAY)
 
 
@@ -170,3 +208,47 @@ def test_a_sentence_naming_more_days_than_the_column_holds_keeps_whole_dates(tmp
         stored = corpus.story_candidates(session).mentioned_days[0]
     assert stored == named[:MAX_MENTIONED_DAYS] and len(stored) == 36
     store.close()
+
+
+# -- every reply fits its medium ------------------------------------------------------------------
+
+INLINE_DESCRIPTION = 100  # what bot/handlers.py shows of an inline result's first item
+
+
+def replies(b, timeline, digest) -> dict[str, str]:
+    """Everything the bot and the CLI would send for these three answers."""
+    from bot import render
+
+    since = datetime(2026, 1, 1, tzinfo=UTC)
+    out = {"text": render.to_text(b), "timeline text": render.timeline_text(timeline)}
+    for name, messages in (
+        ("html", render.to_html(b)),
+        ("timeline html", render.timeline_html(timeline)),
+        ("digest html", render.digest_html(digest, since=since, zone="UTC", quiet=False)),
+    ):
+        assert len(messages) == 1, f"{name}: {len(messages)} messages"
+        out[name] = messages[0]
+    return out
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    shape=st.sampled_from(sorted(COPIES) + ["many copies", "dense days"]),
+    query=st.one_of(date_queries(), st.sampled_from(["minister talks", "day", "story", "outlet"]), st.text(max_size=20)),
+    long=st.booleans(),
+)
+def test_every_reply_fits_one_message_however_many_copies(folder, shape, query, long):
+    from bot.render import TELEGRAM_LIMIT
+
+    svc = service(shape, folder)
+    b = svc.brief(query, long=long)
+    out = replies(b, svc.timeline(query), svc.digest(None, long=long))
+    for name, text in out.items():
+        assert 0 < len(text) <= TELEGRAM_LIMIT, f"{name}: {len(text)} characters"
+        assert "unknown outlet" not in text
+    if shape == "syndicated" and b.items:
+        # A story's copies are one source: never the same story cited twice in an item.
+        for item in b.items:
+            stories = [min([s.article_id, *(c.article_id for c in s.copies)]) for s in item.sources]
+            assert len(stories) == len(set(stories))
+        assert all(len(s.copies) == COPIES[shape][1] - 1 for s in b.sources)

@@ -74,4 +74,25 @@ def test_a_pair_just_under_the_threshold_is_one_report_only_when_its_words_agree
     vectors = np.stack([a, b])
     assert group_duplicates([0, 1], vectors, [1, 2], same_words, Tuning()) == [[0, 1]]
     assert group_duplicates([0, 1], vectors, [1, 2], other_words, Tuning()) == [[0], [1]]
-    assert group_duplicates([0, 1], vectors, [1, 2], same_words, Tuning(dup_band=0.0)) == [[0], [1]]
+    # The band alone (word repeats switched off): under the line means two reports.
+    assert group_duplicates([0, 1], vectors, [1, 2], same_words, Tuning(dup_band=0.0, repeat_overlap=1.0)) == [[0], [1]]
+
+
+def test_the_same_words_are_one_report_however_far_apart_their_vectors():
+    """Reports of one fact whose vectors an encoder puts apart still share most content words."""
+    texts = ["The ministry said talks with the envoy would resume in the capital on Monday",
+             "Talks with the envoy would resume in the capital on Monday, the ministry said",
+             "Heavy rain closed schools for two days"]
+    vectors = np.stack([unit(1, 0), unit(0, 1), unit(1, 1)])
+    assert group_duplicates([0, 1, 2], vectors, [1, 2, 3], texts, Tuning()) == [[0, 1], [2]]
+    same_day, month_later = date(2024, 5, 1), date(2024, 6, 1)
+    assert group_duplicates([0, 1], vectors, [1, 2], texts, Tuning(), [same_day, month_later]) == [[0], [1]]
+
+
+def test_no_two_chosen_items_repeat_each_other_in_words():
+    """Two reports too far apart in time to be one group are never both chosen when one repeats the other."""
+    texts = ["The ministry said talks with the envoy would resume", "Talks with the envoy would resume, the ministry said", "Rain closed schools"]
+    vectors = np.stack([unit(1, 0), unit(0, 1), unit(1, 1)])
+    days = [date(2024, 5, 1), date(2024, 6, 1), date(2024, 5, 2)]
+    chosen = select(np.array([0.9, 0.8, 0.7]), vectors, [1, 2, 3], texts, days, Budget(6, 1200), Tuning(), days)
+    assert sorted(g.lead for g in chosen) == [0, 2]
