@@ -166,6 +166,8 @@ async def post_shutdown(app: Application) -> None:
     data: BotData = app.bot_data
     if data.warming is not None:
         data.warming.cancel()
+    if data.feed_readers is not None:  # a fetch in flight ends at its deadline; nobody waits for it
+        data.feed_readers.shutdown(wait=False, cancel_futures=True)
     data.services.close()
 
 

@@ -78,10 +78,17 @@ class AddressPolicy:
             raise AddressRefused("refused: no host in the URL")
         return host, port or (443 if parts.scheme.lower() == "https" else 80)
 
-    def check(self, url: str) -> None:
-        """Check a URL as a fetch would: scheme, then every address its host resolves to."""
+    def check(self, url: str, *, unresolved_ok: bool = False) -> None:
+        """Check a URL as a fetch would: scheme, then every address its host resolves to.
+
+        With unresolved_ok, a host name that does not resolve now passes (every fetch checks again).
+        """
         host, port = self.check_url(url)
-        self.addresses(host, port)
+        try:
+            self.addresses(host, port)
+        except _Unresolved:
+            if not unresolved_ok:
+                raise
 
     def addresses(self, host: str, port: int) -> list[str]:
         """Resolve host; return its addresses when every one is allowed, else raise AddressRefused.
@@ -93,7 +100,7 @@ class AddressPolicy:
         try:
             infos = socket.getaddrinfo(name, port, type=socket.SOCK_STREAM)
         except (socket.gaierror, UnicodeError) as exc:
-            raise AddressRefused(f"refused: cannot resolve {name}: {getattr(exc, 'strerror', None) or exc}") from None
+            raise _Unresolved(f"refused: cannot resolve {name}: {getattr(exc, 'strerror', None) or exc}") from None
         found = list(dict.fromkeys(info[4][0] for info in infos))
         if name in self.allow:
             return found
@@ -134,6 +141,10 @@ class AddressPolicy:
             except ValueError:
                 continue  # a host name: matched by name in addresses()
         return False
+
+
+class _Unresolved(AddressRefused):
+    pass
 
 
 def http_fetch(
