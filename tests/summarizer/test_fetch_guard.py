@@ -153,7 +153,12 @@ def feed_file(tmp_path: Path, links: list[str]) -> Path:
 def test_internal_addresses_are_refused_before_any_connection(url, problem):
     with pytest.raises(AddressRefused, match=problem):
         AddressPolicy().check(url)
-    with pytest.raises(AddressRefused, match="fetch_allow_hosts"):
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://[::1]:9/", "http://localhost:9/admin", "http://[::ffff:127.0.0.1]:9/"])
+def test_http_fetch_refuses_them_too(url):
+    # Loopback only: were the policy broken, this test must send nothing beyond this machine.
+    with pytest.raises(AddressRefused, match="is a loopback address; an operator may allow it with fetch_allow_hosts"):
         http_fetch(url)
 
 
