@@ -74,7 +74,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.warming: asyncio.Task[None] | None = None  # started in post_init
-        # Feed polling (bot/jobs.py): the feeds being polled, their readers' threads, one store at a time.
+        # Feed polling (bot/jobs.py): the feeds being polled, their readers' threads, one store or claim at a time.
         self.feeds_in_flight: set[str] = set()
         self.feed_readers: ThreadPoolExecutor | None = None
         self.feed_store_lock = asyncio.Lock()

@@ -130,7 +130,8 @@ def store_items(services: Services, target: str, items: Sequence[RawArticle | Re
 async def post_new(context: CustomContext) -> None:
     """Post each new article to the chats that want it, once."""
     services = context.services
-    posts = await asyncio.to_thread(services.chats.claim_posts, context.bot_settings.feed_posts_per_poll)
+    async with context.bot_data.feed_store_lock:  # two feeds finishing at once never claim the same post
+        posts = await asyncio.to_thread(services.chats.claim_posts, context.bot_settings.feed_posts_per_poll)
     gone: set[int] = set()
     for post in posts:
         if post.chat_id in gone:
