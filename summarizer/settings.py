@@ -15,7 +15,7 @@ import json
 import re
 from typing import Annotated, Any, Literal, Self, get_args
 
-from pydantic import BeforeValidator, ValidationError
+from pydantic import BeforeValidator, PositiveFloat, PositiveInt, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -122,9 +122,9 @@ class Settings(LayeredSettings):
     model_dir: str = ""
     max_article_bytes: int = 1_000_000
     fetch_allow_hosts: TextList = []  # internal hosts an operator allows
-    fetch_deadline_seconds: float = 30.0  # one page: connections, redirects, the whole body
-    feed_deadline_seconds: float = 120.0  # one feed (or URL) with the pages its entries link to
-    feed_max_bytes: int = 20_000_000  # bytes read for one feed, its entries' pages included
+    fetch_deadline_seconds: PositiveFloat = 30.0  # one page: connections, redirects, the whole body
+    feed_deadline_seconds: PositiveFloat = 120.0  # one feed (or URL) with the pages its entries link to
+    feed_max_bytes: PositiveInt = 20_000_000  # bytes read for one feed, its entries' pages included
     ingest_batch: int = 16
     actors_file: str = "actors.toml"
 

@@ -355,3 +355,35 @@ def test_symlink_loops_and_dangling_links_are_one_line_each(tmp_path, caplog):
     ]
     assert [i.origin for i in items if isinstance(i, RawArticle)] == [str(tmp_path / "good.txt")]
     assert not [r for r in caplog.records if r.exc_info], "no traceback in the log"
+
+
+# --- the policy's invariants and settings ------------------------------------------------------------
+
+
+@settings(max_examples=300, deadline=None)
+@given(n=st.integers(min_value=0, max_value=2**32 - 1))
+def test_an_ipv4_address_gets_one_verdict_in_every_spelling(n):
+    """Mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) spellings never slip past the policy."""
+    import ipaddress
+
+    v4 = ipaddress.IPv4Address(n)
+    verdict = AddressPolicy().problem(str(v4))
+    assert (verdict is None) == (v4.is_global and not v4.is_multicast)
+    assert AddressPolicy().problem(f"::ffff:{v4}") == verdict
+    assert AddressPolicy().problem(str(ipaddress.IPv6Address(int(ipaddress.IPv6Address("64:ff9b::")) + n))) == verdict
+
+
+def test_the_fetch_settings_reach_the_reader(tmp_path, server):
+    from summarizer.settings import Settings, SettingsError
+
+    settings = Settings.load(env={"STORYBOT_FETCH_ALLOW_HOSTS": "127.0.0.1 intranet.example", "STORYBOT_FETCH_DEADLINE_SECONDS": "1"})
+    assert settings.fetch_allow_hosts == ["127.0.0.1", "intranet.example"]
+    with pytest.raises(SettingsError, match="setting fetch_deadline_seconds: Input should be greater than 0"):
+        Settings.load(env={"STORYBOT_FETCH_DEADLINE_SECONDS": "0"})
+
+    from summarizer.ingest import Ingestor
+
+    ingestor = Ingestor.__new__(Ingestor)  # read() needs the settings alone: no store, no model
+    ingestor.settings = settings
+    [item] = ingestor.read([server.url("/drip")])
+    assert item == Rejected(server.url("/drip"), item.reason) and item.reason.startswith("gave up after the 1 s fetch deadline")
