@@ -7,10 +7,13 @@ URLs refused without that. Every server here stops by itself: its loops are boun
 
 from __future__ import annotations
 
+import functools
+import gzip
 import logging
 import socket
 import threading
 import time
+import zlib
 from datetime import date
 from pathlib import Path
 
@@ -34,6 +37,14 @@ LOOPBACK = ("127.0.0.1",)
 ALLOW_LOOPBACK = AddressPolicy.of(LOOPBACK)
 HEAD = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nConnection: close\r\n"
 PAGE = (Path(__file__).resolve().parents[1] / "data" / "sources" / "page.html").read_bytes()
+
+
+@functools.cache
+def bomb() -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    zeros = b"\0" * 1_000_000
+    return b"".join(packer.compress(zeros) for _ in range(100)) + packer.flush()
+
 
 
 class AbusiveServer:
@@ -102,6 +113,17 @@ class AbusiveServer:
         elif path == "/secret":
             body = b"<html><body><p>" + b"Internal admin page with secrets. " * 20 + b"</p></body></html>"
             conn.sendall(HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+        elif path in ("/gzip-page", "/deflate-page", "/raw-deflate-page", "/brotli-page"):
+            encoding, body = {
+                "/gzip-page": ("gzip", gzip.compress(PAGE)),
+                "/deflate-page": ("deflate", zlib.compress(PAGE)),
+                "/raw-deflate-page": ("deflate", zlib.compress(PAGE, wbits=-15)),
+                "/brotli-page": ("br", b"\x1b\x00\x00"),
+            }[path]
+            conn.sendall(HEAD + f"Content-Encoding: {encoding}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body)
+        elif path == "/gzip-bomb":  # 100 MB of zeros in about 100 kB of gzip
+            conn.sendall(HEAD + f"Content-Encoding: gzip\r\nContent-Length: {len(bomb())}\r\n\r\n".encode() + bomb())
+            self.sent[path] = len(bomb())
         elif path == "/page":
             conn.sendall(HEAD + f"Content-Length: {len(PAGE)}\r\n\r\n".encode() + PAGE)
         else:
@@ -245,6 +267,21 @@ def test_headers_that_never_end_give_up_at_the_deadline(server):
 def test_a_huge_body_stops_at_the_cap(server):
     with pytest.raises(FetchError, match="response over 100 kB"):
         http_fetch(server.url("/huge"), max_body=100_000, policy=ALLOW_LOOPBACK)
+
+
+@pytest.mark.parametrize("path", ["/gzip-page", "/deflate-page", "/raw-deflate-page"])
+def test_compressed_pages_are_decoded(server, path):
+    assert http_fetch(server.url(path), policy=ALLOW_LOOPBACK).body == PAGE
+
+
+def test_a_gzip_bomb_stops_at_the_cap_of_decoded_bytes(server):
+    with pytest.raises(FetchError, match="response over 1 MB"):
+        http_fetch(server.url("/gzip-bomb"), max_body=1_000_000, policy=ALLOW_LOOPBACK)
+
+
+def test_an_encoding_that_cannot_be_bounded_is_refused(server):
+    with pytest.raises(FetchError, match="unsupported content encoding br"):
+        http_fetch(server.url("/brotli-page"), policy=ALLOW_LOOPBACK)
 
 
 def test_a_feed_stops_fetching_its_entries_pages_when_its_own_deadline_passes(tmp_path, server):
