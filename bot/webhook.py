@@ -6,7 +6,8 @@ with a traceback. Its server takes no size limit and its handler no checks, so t
 its own, as PTB's custom-webhook examples do: the application is started and stopped here,
 and each update goes to `app.update_queue` as PTB's server would put it. Every refusal is
 one status and at most one log line: 413 for a body over the cap, 415 for a body that is
-not JSON, 400 for JSON that is not an update object, 403 for a wrong secret.
+not JSON, 400 for JSON that is not an update object, 403 for a wrong secret (checked before
+anything is parsed).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 @tornado.web.stream_request_body
 class UpdateHandler(tornado.web.RequestHandler):
-    """POST only: the secret, then the size, then JSON, then an Update; each refusal in one line.
+    """POST only: the size, the secret, then JSON, then an Update; each refusal in one line.
 
     The body is streamed in, so its size is checked before it is read, not after.
     """
@@ -46,10 +47,6 @@ class UpdateHandler(tornado.web.RequestHandler):
         self.size = 0
 
     def prepare(self) -> None:
-        given = self.request.headers.get(SECRET_HEADER, "")
-        if not hmac.compare_digest(given.encode(), self.secret.encode()):
-            log.debug("webhook: wrong or missing secret from %s", self.request.remote_ip)
-            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         declared = self.request.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self.max_body:
             self._refuse(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"over {self.max_body:,} bytes", size=int(declared))
@@ -63,6 +60,12 @@ class UpdateHandler(tornado.web.RequestHandler):
         self.chunks.append(chunk)
 
     async def post(self) -> None:
+        # The secret is checked once the body is in (at most max_body bytes): answering before
+        # it would close the connection on unread data, which can reset the answer itself.
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            log.debug("webhook: wrong or missing secret from %s", self.request.remote_ip)
+            raise tornado.web.HTTPError(HTTPStatus.FORBIDDEN)
         data = self._json()
         try:
             update = Update.de_json(data, self.app.bot)
@@ -88,6 +91,8 @@ class UpdateHandler(tornado.web.RequestHandler):
     def _refuse(self, status: HTTPStatus, reason: str, size: int | None = None) -> None:
         size = self.size if size is None else size
         log.warning("webhook: %d for a %s-byte body from %s: %s", status, f"{size:,}", self.request.remote_ip, reason)
+        if status == HTTPStatus.REQUEST_ENTITY_TOO_LARGE:
+            self.set_header("Connection", "close")  # the rest of the body is never read
         raise tornado.web.HTTPError(status)
 
     def write_error(self, status_code: int, **kwargs: Any) -> None:

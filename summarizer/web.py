@@ -122,6 +122,8 @@ class AddressPolicy:
                 inner = ip.ipv4_mapped
             elif ip in _NAT64:
                 inner = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+            elif ip.sixtofour is not None:  # 2002:7f00:1:: is 6to4 for 127.0.0.1
+                inner = ip.sixtofour
         if inner is not ip and self._allowed(inner):
             return None
         for kind, test in (

@@ -84,7 +84,7 @@ async def test_a_body_that_is_not_json_by_type_is_415(hook):
     assert response.status_code == 415
 
 
-async def test_a_wrong_secret_is_403_before_the_body_is_read(hook):
+async def test_a_wrong_secret_is_403_and_the_update_is_dropped(hook):
     bot, client, _ = hook
     update = message(bot.app, "/start").to_dict()
     response = await client.post("/telegram/hook", json=update, headers={"X-Telegram-Bot-Api-Secret-Token": "wrong"})

@@ -167,6 +167,7 @@ def feed_file(tmp_path: Path, links: list[str]) -> Path:
         ("http://169.254.169.254/latest/meta-data/", "link-local"),
         ("http://[::ffff:127.0.0.1]/", "loopback"),
         ("http://[64:ff9b::7f00:1]/", "loopback"),
+        ("http://[2002:a00:1::]/", "private"),
         ("http://0.0.0.0/", "unspecified"),
         ("http://100.100.100.200/", "not a public address"),
         ("http://[fd00:ec2::254]/", "private"),
@@ -400,7 +401,7 @@ def test_symlink_loops_and_dangling_links_are_one_line_each(tmp_path, caplog):
 @settings(max_examples=300, deadline=None)
 @given(n=st.integers(min_value=0, max_value=2**32 - 1))
 def test_an_ipv4_address_gets_one_verdict_in_every_spelling(n):
-    """Mapped (::ffff:a.b.c.d) and NAT64 (64:ff9b::a.b.c.d) spellings never slip past the policy."""
+    """Mapped (::ffff:a.b.c.d), NAT64 (64:ff9b::a.b.c.d) and 6to4 (2002:AABB:CCDD::) spellings never slip past."""
     import ipaddress
 
     v4 = ipaddress.IPv4Address(n)
@@ -408,6 +409,8 @@ def test_an_ipv4_address_gets_one_verdict_in_every_spelling(n):
     assert (verdict is None) == (v4.is_global and not v4.is_multicast)
     assert AddressPolicy().problem(f"::ffff:{v4}") == verdict
     assert AddressPolicy().problem(str(ipaddress.IPv6Address(int(ipaddress.IPv6Address("64:ff9b::")) + n))) == verdict
+    sixtofour = ipaddress.IPv6Address((0x2002 << 112) | (n << 80))
+    assert AddressPolicy().problem(str(sixtofour)) == verdict
 
 
 def test_the_fetch_settings_reach_the_reader(tmp_path, server):
