@@ -27,6 +27,7 @@ from bot import chat_settings, handlers, jobs, texts
 from bot.context import CONTEXT_TYPES, BotData, DigestJobs
 from bot.outage import Outage, WatchedRequest
 from bot.settings import BotSettings
+from bot.webhook import run_webhook
 from summarizer.services import Services, build
 from summarizer.settings import Settings, SettingsError
 
@@ -177,6 +178,8 @@ async def post_shutdown(app: Application) -> None:
     data: BotData = app.bot_data
     if data.warming is not None:
         data.warming.cancel()
+    if data.feed_readers is not None:  # a fetch in flight ends at its deadline; nobody waits for it
+        data.feed_readers.shutdown(wait=False, cancel_futures=True)
     data.services.close()
 
 
@@ -232,13 +235,10 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
             app.run_polling(allowed_updates=Update.ALL_TYPES, timeout=POLL_TIMEOUT_S)
         else:
             log.info("webhook mode: listening on %s:%d", bot_settings.webhook_listen, bot_settings.webhook_port)
-            app.run_webhook(
-                listen=bot_settings.webhook_listen,
-                port=bot_settings.webhook_port,
-                url_path=webhook.path,
-                webhook_url=webhook.url,
-                secret_token=webhook.secret,
-                allowed_updates=Update.ALL_TYPES,
+            # bot/webhook.py: PTB's run_webhook, with every body checked (size, JSON object, update).
+            run_webhook(
+                app, listen=bot_settings.webhook_listen, port=bot_settings.webhook_port,
+                path=webhook.path, url=webhook.url, secret=webhook.secret,
             )
     except InvalidToken:
         print("storybot: the Bot API rejected TELEGRAM_BOT_TOKEN", file=sys.stderr)

@@ -21,6 +21,7 @@ from bot.context import CustomContext
 from bot.delivery import reply
 from bot.render import fill
 from summarizer.schedule import ScheduleError, parse_schedule
+from summarizer.chats import AddressRefused
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,11 @@ async def feeds(update: Update, context: CustomContext) -> None:
         await reply(update, context, [texts.OPERATORS_ONLY])
         return
     if args[0] == "add":
-        new = await asyncio.to_thread(context.chats.add_feed, args[1], user.id)
+        try:
+            new = await asyncio.to_thread(context.chats.add_feed, args[1], user.id)
+        except AddressRefused as exc:
+            await reply(update, context, [fill(texts.FEED_REFUSED, reason=str(exc).removeprefix("refused: "))])
+            return
         await reply(update, context, [texts.FEED_ADDED if new else texts.FEED_KNOWN])
     else:
         gone = await asyncio.to_thread(context.chats.remove_feed, args[1])

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
@@ -78,6 +79,10 @@ class BotData:
     def __init__(self) -> None:
         self.warming: asyncio.Task[None] | None = None  # started in post_init
         self.outage = Outage()  # bot/app.py puts the one its requests report to here
+        # Feed polling (bot/jobs.py): the feeds being polled, their readers' threads, one store or claim at a time.
+        self.feeds_in_flight: set[str] = set()
+        self.feed_readers: ThreadPoolExecutor | None = None
+        self.feed_store_lock = asyncio.Lock()
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict, dict, BotData]):

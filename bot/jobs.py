@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -26,8 +27,8 @@ from summarizer.chats import Held
 from summarizer.progress import ProgressLines
 
 if TYPE_CHECKING:
-    from bot.settings import BotSettings
     from summarizer.chats import ChatService, DigestClaim, Post
+    from summarizer.ingest import RawArticle, Rejected
     from summarizer.results import Briefing
     from summarizer.services import Services
 
@@ -37,6 +38,8 @@ CATCH_UP_DELAY_S = 2.0  # missed digests go out this long after start, spaced by
 CATCH_UP_GAP_S = 0.2
 RETRY_MARGIN_S = 1.0  # a digest held by another claim is tried again this long after the claim runs out
 FEED_FIRST_S = 30.0
+FEED_READERS = 4  # feeds fetched at once, on threads of their own
+FEED_POLLS_AT_ONCE = 3  # polls overlapping while a slow feed finishes; each skips feeds in flight
 
 
 async def restore_digests(app: Application) -> int:
@@ -129,17 +132,63 @@ class PostLease:
 
 
 def schedule_feed_poll(app: Application) -> None:
-    """Poll the feeds and post new articles to linked chats every feed_poll_seconds (0: never)."""
+    """Poll the feeds and post new articles to linked chats every feed_poll_seconds (0: never).
+
+    A poll still running (a feed at its deadline) lets the next one start: that one polls
+    only the feeds not still in flight.
+    """
     interval = app.bot_data.bot_settings.feed_poll_seconds
     if interval > 0:
         first = min(interval, FEED_FIRST_S)
-        app.job_queue.run_repeating(poll_feeds, interval, first=first, name="feeds", job_kwargs=LATE_OK)
+        job_kwargs = LATE_OK | {"max_instances": FEED_POLLS_AT_ONCE}
+        app.job_queue.run_repeating(poll_feeds, interval, first=first, name="feeds", job_kwargs=job_kwargs)
 
 
 async def poll_feeds(context: CustomContext) -> None:
-    """Store new articles from the feeds, then post each to the chats that want it, once."""
+    """Poll each feed on its own: one slow or dead feed never holds up the others.
+
+    Each feed is read (fetched, within its deadline and size cap) on the feed readers'
+    threads, not the briefings' workers; its new articles are then stored (one feed at a
+    time: the analysis pipeline is shared) and posted at once, whatever the other feeds do.
+    """
+    data = context.bot_data
+    targets = context.bot_settings.feeds + await asyncio.to_thread(context.services.chats.feeds)
+    fresh = [t for t in dict.fromkeys(targets) if t not in data.feeds_in_flight]
+    for target, outcome in zip(fresh, await asyncio.gather(*(_poll_feed(context, t) for t in fresh), return_exceptions=True)):
+        if isinstance(outcome, Exception):
+            log.warning("feed %s: poll failed: %s", target, outcome)
+    if not fresh:  # nothing polled this time (or no feeds): posts left over from before still go out
+        await post_new(context)
+
+
+async def _poll_feed(context: CustomContext, target: str) -> None:
+    data, services = context.bot_data, context.services
+    data.feeds_in_flight.add(target)
+    try:
+        if data.feed_readers is None:
+            data.feed_readers = ThreadPoolExecutor(FEED_READERS, thread_name_prefix="storybot-feeds")
+        items = await asyncio.get_running_loop().run_in_executor(data.feed_readers, services.ingest.read, [target])
+        async with data.feed_store_lock:
+            await asyncio.to_thread(store_items, services, target, items)
+    finally:
+        data.feeds_in_flight.discard(target)
+    await post_new(context)
+
+
+def store_items(services: Services, target: str, items: Sequence[RawArticle | Rejected]) -> None:
+    """Store one feed's new articles and log what happened, one line per rejection (a worker thread)."""
+    # A long first poll (a new feed, models loading) says how far it is, now and then.
+    report = services.ingest.ingest_items(items, progress=ProgressLines(lambda line: log.info("%s", line)))
+    log.info("feed polled: %s: %s", target, report.summary())
+    for rejected in report.rejected:
+        log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
+
+
+async def post_new(context: CustomContext) -> None:
+    """Post each new article to the chats that want it, once."""
     services = context.services
-    posts = await asyncio.to_thread(collect_posts, services, context.bot_settings)
+    async with context.bot_data.feed_store_lock:  # two feeds finishing at once never claim the same post
+        posts = await asyncio.to_thread(services.chats.claim_posts, context.bot_settings.feed_posts_per_poll)
     gone: set[int] = set()
     for post in posts:
         if post.chat_id in gone:
@@ -150,16 +199,6 @@ async def poll_feeds(context: CustomContext) -> None:
             await asyncio.to_thread(_release_all, services, [p for p in posts if p.chat_id == post.chat_id and p != post])
 
 
-def collect_posts(services: Services, bot_settings: BotSettings) -> list[Post]:
-    """Ingest the configured and added feeds, then claim the posts due (blocking: a worker thread)."""
-    targets = bot_settings.feeds + services.chats.feeds()
-    if targets:
-        # A long first poll (a new feed, models loading) says how far it is, now and then.
-        report = services.ingest.ingest(targets, progress=ProgressLines(lambda line: log.info("%s", line)))
-        log.info("feeds polled: %s", report.summary())
-        for rejected in report.rejected:
-            log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
-    return services.chats.claim_posts(bot_settings.feed_posts_per_poll)
 
 
 def _release_all(services: Services, posts: Sequence[Post]) -> None:

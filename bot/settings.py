@@ -2,34 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from summarizer.settings import LayeredSettings
+from summarizer.settings import LayeredSettings, TextList, split_list
 from summarizer.schedule import load_zone, parse_time
 
 
-def split_list(value: Any) -> Any:
-    """Read a list given as text: a JSON list, or items separated by spaces, commas or newlines.
-
-    The environment holds only text, and STORYBOT_FEEDS="url1 url2" predates the typed lists;
-    a TOML array passes through untouched.
-    """
-    if not isinstance(value, str):
-        return value
-    text = value.strip()
-    if text.startswith("["):
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError:
-            raise ValueError(f"expected a JSON list or items separated by spaces, got {value!r}") from None
-    return [item for item in re.split(r"[\s,]+", text) if item]
-
-
-TextList = Annotated[list[str], BeforeValidator(split_list)]
 IntList = Annotated[list[int], BeforeValidator(split_list)]
 
 

@@ -35,6 +35,7 @@ from summarizer.store import Store
 from summarizer.store import chats as chat_store
 from summarizer.store.actors import actor_keys, mention_totals
 from summarizer.store.models import ChatSubscription
+from summarizer.web import AddressPolicy, AddressRefused  # AddressRefused: what add_feed raises
 
 Clock = Callable[[], datetime]
 
@@ -132,8 +133,10 @@ class ChatService:
         clock: Clock | None = None,
         lease: timedelta = LEASE,
         claimant: str | None = None,
+        addresses: AddressPolicy | None = None,
     ) -> None:
         self.store = store
+        self.addresses = addresses or AddressPolicy()
         self.quiet_by_default = quiet_by_default
         self.clock = clock or (lambda: datetime.now(UTC))
         self.lease = lease
@@ -303,7 +306,13 @@ class ChatService:
     # -- feeds -----------------------------------------------------------------------------
 
     def add_feed(self, url: str, added_by: int | None) -> bool:
-        """Poll `url` from now on; False when it is already polled."""
+        """Poll `url` from now on; False when it is already polled.
+
+        Raises AddressRefused (one line) for a URL the fetch policy refuses: not http(s), or a
+        host that is or resolves to an internal address (a name that does not resolve yet passes:
+        each poll checks again).
+        """
+        self.addresses.check(url, unresolved_ok=True)
         with self.store.session() as session:
             return chat_store.add_feed(session, url, added_by, self.clock())
 

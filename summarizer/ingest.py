@@ -20,7 +20,7 @@ from summarizer.analysis import Analysis, analyse_doc, load_pipeline
 from summarizer.embeddings import Encoder
 from summarizer.progress import IngestProgress, Phase
 from summarizer.settings import Settings
-from summarizer.sources import RawArticle, Rejected, iter_inputs
+from summarizer.sources import FetchLimits, RawArticle, Rejected, iter_inputs
 from summarizer.store import Store
 from summarizer.store.articles import add_article, find_duplicate
 
@@ -92,10 +92,22 @@ class Ingestor:
     def ingest(self, targets: Iterable[str], progress: Progress | None = None) -> IngestReport:
         """Ingest files, folders, feeds and URLs; see `ingest_items` (progress starts after reading)."""
         started = time.perf_counter()
-        items = list(iter_inputs(targets, max_bytes=self.settings.max_article_bytes))
+        items = self.read(targets)
         report = IngestReport()
         report.seconds["read"] += time.perf_counter() - started
         return self.ingest_items(items, progress, report)
+
+    def read(self, targets: Iterable[str]) -> list[RawArticle | Rejected]:
+        """Read files, folders, feeds and URLs into raw articles and rejections; no model, no store.
+
+        Fetches keep to the settings' address policy, deadlines and size caps.
+        """
+        s = self.settings
+        limits = FetchLimits(
+            allow_hosts=tuple(s.fetch_allow_hosts), page_seconds=s.fetch_deadline_seconds,
+            feed_seconds=s.feed_deadline_seconds, feed_bytes=s.feed_max_bytes,
+        )
+        return list(iter_inputs(targets, max_bytes=s.max_article_bytes, limits=limits))
 
     def ingest_items(
         self,
@@ -237,7 +249,7 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
             log.debug("could not store %s", raw.origin, exc_info=True)
             self._index = None  # it may hold keys of the rolled-back article's actors
-            report.rejected.append(Rejected(raw.origin, f"could not store: {exc.__class__.__name__}: {exc}"))
+            report.rejected.append(Rejected(raw.origin, f"could not store: {_one_line(exc)}"))
             ok = False
         else:
             index.apply(resolution)
@@ -290,3 +302,12 @@ class _Tracker:
                 phase, self.done, self.total, self.duplicates, self.rejected, self.sentences, self.batches, work
             )
         )
+
+
+def _one_line(exc: Exception) -> str:
+    """A storage error in one line: the driver's message, without SQLAlchemy's SQL and parameters."""
+    inner = getattr(exc, "orig", None) or exc  # a DBAPIError wraps the driver's exception
+    lines = [line.strip() for line in str(inner).splitlines() if line.strip()]
+    message = lines[0] if lines else ""
+    message = message if len(message) <= 160 else message[:159] + "\u2026"
+    return f"{type(inner).__name__}: {message}" if message else type(inner).__name__

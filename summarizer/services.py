@@ -73,6 +73,7 @@ def build(
     from summarizer.embeddings import make_encoder
     from summarizer.ingest import Ingestor
     from summarizer.store import Store
+    from summarizer.web import AddressPolicy
 
     store = store or Store(settings.resolved_database_url)
     encoder = encoder or make_encoder(settings)
@@ -82,7 +83,13 @@ def build(
         encoder=encoder,
         briefings=BriefingService(store, encoder, today=today),
         ingest=Ingestor(store, settings, encoder, nlp=nlp),
-        chats=ChatService(store, quiet_by_default=quiet_by_default, clock=clock, **({"lease": lease} if lease else {})),
+        chats=ChatService(
+            store,
+            quiet_by_default=quiet_by_default,
+            clock=clock,
+            addresses=AddressPolicy.of(settings.fetch_allow_hosts),
+            **({"lease": lease} if lease else {}),
+        ),
     )
     if store.needs_rescore:
         sentences, mentions = built.ingest.rescore()

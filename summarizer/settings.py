@@ -11,9 +11,11 @@ import tomllib
 from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal, Self, get_args
+import json
+import re
+from typing import Annotated, Any, Literal, Self, get_args
 
-from pydantic import ValidationError
+from pydantic import BeforeValidator, PositiveFloat, PositiveInt, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, InitSettingsSource, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -32,6 +34,26 @@ def default_config_dir() -> Path:
         return Path(str(resources.files("summarizer.defaults")))
     except ModuleNotFoundError:  # a source tree run without installing: config/ is no package there
         raise SettingsError("the default config is not installed: pip install -e . or set STORYBOT_CONFIG_DIR") from None
+
+
+def split_list(value: Any) -> Any:
+    """Read a list given as text: a JSON list, or items separated by spaces, commas or newlines.
+
+    The environment holds only text, and STORYBOT_FEEDS="url1 url2" predates the typed lists;
+    a TOML array passes through untouched.
+    """
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError:
+            raise ValueError(f"expected a JSON list or items separated by spaces, got {value!r}") from None
+    return [item for item in re.split(r"[\s,]+", text) if item]
+
+
+TextList = Annotated[list[str], BeforeValidator(split_list)]
 
 
 class LayeredSettings(BaseSettings):
@@ -99,6 +121,10 @@ class Settings(LayeredSettings):
     embedding_threads: int = 0
     model_dir: str = ""
     max_article_bytes: int = 1_000_000
+    fetch_allow_hosts: TextList = []  # internal hosts an operator allows
+    fetch_deadline_seconds: PositiveFloat = 30.0  # one page: connections, redirects, the whole body
+    feed_deadline_seconds: PositiveFloat = 120.0  # one feed (or URL) with the pages its entries link to
+    feed_max_bytes: PositiveInt = 20_000_000  # bytes read for one feed, its entries' pages included
     ingest_batch: int = 16
     actors_file: str = "actors.toml"
     outlets_file: str = "outlets.toml"

@@ -7,15 +7,17 @@ store the good ones and report the bad ones in one pass.
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import logging
 import os
 import re
+import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from functools import partial
 from pathlib import Path
@@ -23,6 +25,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from summarizer.web import (
+    FETCH_DEADLINE_S,
+    AddressPolicy,
     Fetcher,
     FetchError,
     FetchResult,
@@ -71,6 +75,26 @@ _FEED_ROOT = re.compile(
     re.DOTALL,
 )
 _MD_TITLE = re.compile(r"#[ \t]+(.+?)(?:[ \t]+#+)?[ \t]*(?:\n|\Z)")
+# Control characters (NUL among them) and lone surrogates: PostgreSQL refuses them where
+# SQLite stores them, and no article needs them. Tabs and newlines stay.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# The article columns' sizes in characters (summarizer/store/models.py; a test keeps them equal):
+# longer values are cut here, so every database stores the same thing.
+TITLE_CHARS, OUTLET_CHARS, URL_CHARS, ORIGIN_CHARS = 500, 200, 2000, 2000
+FUTURE_SLACK = timedelta(days=1)  # a publication date up to a day ahead is a time zone, not the future
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """How far fetching may go: which addresses, and how long and how much per page and per feed.
+
+    A "feed" is one target: a feed URL with the pages its short entries link to, or one page.
+    """
+
+    allow_hosts: tuple[str, ...] = ()  # hosts, addresses or networks allowed though internal
+    page_seconds: float = FETCH_DEADLINE_S  # one URL: connections, redirects, the whole body
+    feed_seconds: float = 120.0  # one target, all its fetches together
+    feed_bytes: int = 20_000_000  # bytes read for one target, all its fetches together
 
 
 @dataclass(frozen=True)
@@ -104,31 +128,65 @@ def iter_inputs(
     *,
     fetch: Fetcher | None = None,
     max_bytes: int = 1_000_000,
+    limits: FetchLimits | None = None,
+    today: date | None = None,
 ) -> Iterator[RawArticle | Rejected]:
     """Yield one RawArticle or Rejected per article found in each target, in order.
 
     Args:
         targets: paths (files or directories, walked recursively) and http(s) URLs.
         fetch: the HTTP fetcher for URLs and for short feed entries' links; http_fetch by default.
-        max_bytes: the largest article text accepted, in UTF-8 bytes.
+        max_bytes: the largest article text accepted, in UTF-8 bytes; one page's body may
+            be READ_FACTOR times that.
+        limits: addresses, deadlines and size caps for fetching (FetchLimits() by default:
+            public addresses only).
+        today: the date that publication dates more than a day after are rejected against
+            (today in UTC by default).
 
     Returns:
         An iterator that never raises for bad input: each failure is a Rejected naming it.
     """
     if isinstance(targets, (str, os.PathLike)):
         targets = [targets]  # one target given bare, not as a list of one
-    read_cap = READ_FACTOR * max_bytes
-    ctx = _Context(fetch or partial(http_fetch, max_body=read_cap), max_bytes, read_cap)
+    ctx = _Context(fetch, max_bytes, READ_FACTOR * max_bytes, limits or FetchLimits(), today or datetime.now(UTC).date())
     for target in targets:
         origin = os.fspath(target)
+        ctx.start_target()
         yield from _guard(origin, partial(_one_target, origin, ctx))
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Context:
-    fetch: Fetcher
+    fetcher: Fetcher | None  # None: http_fetch within the limits
     max_bytes: int
     read_cap: int
+    limits: FetchLimits
+    today: date
+    policy: AddressPolicy = field(init=False)
+    deadline: float = 0.0  # this target's, time.monotonic()
+    bytes_left: int = 0  # this target's
+
+    def __post_init__(self) -> None:
+        self.policy = AddressPolicy.of(self.limits.allow_hosts)
+
+    def start_target(self) -> None:
+        self.deadline = time.monotonic() + self.limits.feed_seconds
+        self.bytes_left = self.limits.feed_bytes
+
+    def fetch(self, url: str) -> FetchResult:
+        """One fetch within what is left of the target's time and bytes."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"gave up: the {self.limits.feed_seconds:g} s deadline for one feed passed")
+        if self.bytes_left <= 0:
+            raise FetchError(f"gave up: one feed may read {describe_size(self.limits.feed_bytes)}")
+        if self.fetcher is not None:
+            result = self.fetcher(url)
+        else:
+            result = http_fetch(url, max_body=min(self.read_cap, self.bytes_left),
+                                deadline_s=min(self.limits.page_seconds, left), policy=self.policy)
+        self.bytes_left -= len(result.body)
+        return result
 
 
 def _one_target(origin: str, ctx: _Context) -> Iterator[RawArticle | Rejected]:
@@ -139,6 +197,9 @@ def _one_target(origin: str, ctx: _Context) -> Iterator[RawArticle | Rejected]:
         yield _rejected(origin, "empty target")
         return
     path = Path(origin)
+    if path.is_symlink() and not path.exists():
+        yield _rejected(origin, _broken_link(path))
+        return
     if path.is_dir():
         yield from _from_directory(path, ctx)
     elif not path.exists():
@@ -177,7 +238,12 @@ def _from_directory(root: Path, ctx: _Context) -> Iterator[RawArticle | Rejected
 
 
 def _from_file(path: Path, origin: str, ctx: _Context) -> Iterator[RawArticle | Rejected]:
-    data = _read_capped(path, ctx.read_cap)
+    if path.is_symlink() and not path.exists():
+        raise _Reject(_broken_link(path))
+    try:
+        data = _read_capped(path, ctx.read_cap)
+    except OSError as exc:  # unreadable, or gone since the directory was listed
+        raise _Reject(f"unreadable: {exc.strerror or exc}") from None
     suffix = _suffix(path)
     if suffix in FEED_SUFFIXES:
         # Feeds are XML: their encoding is declared inside, so feedparser decodes them.
@@ -459,17 +525,32 @@ def _fetch_ok(url: str, ctx: _Context) -> FetchResult:
 
 
 def _article(origin: str, text: str, ctx: _Context, **meta: Any) -> RawArticle | Rejected:
-    """Build a RawArticle from text, normalised, or reject it as empty or too long."""
-    text = normalise(text)
+    """Build a RawArticle from text, normalised, or reject it as empty, too long or from the future.
+
+    Text and metadata lose control characters and are cut to the columns' sizes here, so
+    that SQLite and PostgreSQL store the same thing (PostgreSQL refuses NUL and overlong
+    values that SQLite keeps).
+    """
+    text = normalise(_CONTROLS.sub("", text))
     if not text:
         return _rejected(origin, "empty")
     size = len(text.encode("utf-8"))
     if size > ctx.max_bytes:
         return _rejected(origin, f"text over {describe_size(ctx.max_bytes)} ({size:,} bytes)")
-    for key in ("title", "outlet", "date_clue"):
-        meta[key] = _clean_line(meta.get(key))
-    meta["url"] = (meta.get("url") or "").strip() or None
-    return RawArticle(origin=origin, text=text, **meta)
+    published = meta.get("published")
+    if published is not None and published > ctx.today + FUTURE_SLACK:
+        return _rejected(origin, f"published {published.isoformat()} is in the future")
+    for key, limit in (("title", TITLE_CHARS), ("outlet", OUTLET_CHARS), ("date_clue", None)):
+        meta[key] = _cut(_clean_line(meta.get(key)), limit)
+    url = _CONTROLS.sub("", meta.get("url") or "").strip()
+    meta["url"] = url if url and len(url) <= URL_CHARS else None  # a cut URL would point elsewhere
+    return RawArticle(origin=_cut(_CONTROLS.sub("", origin), ORIGIN_CHARS) or "?", text=text, **meta)
+
+
+def _cut(value: str | None, limit: int | None) -> str | None:
+    if value is None or limit is None or len(value) <= limit:
+        return value
+    return value[: limit - 1].rstrip() + "\u2026"
 
 
 def _read_capped(path: Path, cap: int) -> bytes:
@@ -481,6 +562,19 @@ def _read_capped(path: Path, cap: int) -> bytes:
     if not data.strip():
         raise _Reject("empty")
     return data
+
+
+def _broken_link(path: Path) -> str:
+    """Why a symbolic link leads nowhere: a loop, or a target that does not exist."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+    try:
+        return f"broken symbolic link (to {os.readlink(path)})"
+    except OSError:
+        return "broken symbolic link"
 
 
 def _check_not_binary(data: bytes) -> None:
@@ -504,7 +598,7 @@ def _decode(data: bytes) -> str:
 def _clean_line(value: Any) -> str | None:
     if value is None:
         return None
-    return " ".join(unicodedata.normalize("NFC", str(value)).split()) or None
+    return " ".join(_CONTROLS.sub(" ", unicodedata.normalize("NFC", str(value))).split()) or None
 
 
 def _mime(content_type: str) -> str:

@@ -111,14 +111,71 @@ async def test_feeds_are_listed_and_only_operators_add_them(start_bot, make_serv
 
 
 def test_a_feed_poll_logs_its_ingestion_progress(make_services, bot_settings, caplog) -> None:
-    from bot.jobs import collect_posts
+    from bot.jobs import store_items
 
     polling = bot_settings.replace(feeds=[str(FEED)])
     services = make_services(bot_settings=polling)
     with caplog.at_level("INFO", logger="bot.jobs"):
-        collect_posts(services, polling)
-        collect_posts(services, polling)  # nothing new the second time: no progress lines
+        store_items(services, str(FEED), services.ingest.read([str(FEED)]))
+        store_items(services, str(FEED), services.ingest.read([str(FEED)]))  # nothing new the second time: no progress lines
     progress = [r.getMessage() for r in caplog.records if r.getMessage().startswith("ingest:")]
     assert progress[0] == "ingest: 2 new articles to analyse"
     assert progress[1].startswith("ingest: 2/2 articles,") and "done in" in progress[1]
     assert len(progress) == 2
+
+
+async def test_feeds_add_refuses_internal_addresses(start_bot, bot_settings) -> None:
+    """Issue 11, defect 4: /feeds add accepted loopback and private addresses."""
+    bot = await start_bot(bot_settings=bot_settings.replace(bot_admins=[99]))
+
+    for url, problem in (
+        ("http://[::1]:22/", "::1 is a loopback address"),
+        ("http://127.0.0.1/feed", "127.0.0.1 is a loopback address"),
+        ("http://10.0.0.7/rss", "10.0.0.7 is a private address"),
+        ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+    ):
+        assert await bot.send(f"/feeds add {url}", chat_id=99) == [
+            f"Not added: {problem}; an operator may allow it with fetch_allow_hosts."
+        ]
+    assert bot.services.chats.feeds() == []
+
+
+async def test_an_operator_may_allow_an_internal_feed_host(start_bot, make_services, settings, bot_settings) -> None:
+    allowing = make_services(settings=settings.replace(fetch_allow_hosts=["10.0.0.0/8"]))
+    bot = await start_bot(allowing, bot_settings=bot_settings.replace(bot_admins=[99]))
+
+    assert await bot.send("/feeds add http://10.0.0.7/rss", chat_id=99) == [texts.FEED_ADDED]
+    assert (await bot.send("/feeds add http://192.168.1.1/rss", chat_id=99))[0].startswith("Not added: 192.168.1.1 is a private")
+
+
+async def test_one_slow_feed_never_holds_up_the_others(start_bot, make_services, settings, bot_settings) -> None:
+    """Issue 11, defect 3: a feed dripping a byte at a time stopped every feed's poll."""
+    import asyncio
+
+    from tests.summarizer.test_fetch_guard import AbusiveServer
+
+    server = AbusiveServer()
+    try:
+        slow = server.url("/drip")
+        fast_settings = settings.replace(fetch_allow_hosts=["127.0.0.1"], fetch_deadline_seconds=30.0)
+        bot = await start_bot(
+            make_services(settings=fast_settings), telegram(),
+            bot_settings=bot_settings.replace(feeds=[slow, str(FEED)], feed_poll_seconds=3600),
+        )
+        await link_both(bot)
+        poll = asyncio.create_task(bot.run_job("feeds"))
+        for _ in range(200):  # at most 20 s for the quick feed's posts (the drip takes 60 s)
+            if len(bot.request.texts(GROUP)) == 3:
+                break
+            await asyncio.sleep(0.1)
+        posted = sorted(t.split("</b>")[0] for t in bot.request.texts(GROUP)[1:])
+        assert posted == ["New: <b>Xi to host leaders in Beijing", "New: <b>Zelensky visits front-line towns"]
+        assert slow in bot.app.bot_data.feeds_in_flight and not poll.done()  # the slow feed is still being read
+
+        await bot.run_job("feeds")  # a second poll meanwhile skips the feed in flight
+        assert server.hits.count("/drip") == 1
+        server.stop.set()  # the drip ends; the first poll finishes
+        await asyncio.wait_for(poll, 30)
+        assert slow not in bot.app.bot_data.feeds_in_flight
+    finally:
+        server.close()

@@ -194,6 +194,7 @@ def test_bad_inputs_are_rejected_by_name_and_the_rest_stored(ingestor, tmp_path)
     (tmp_path / "bad.json").write_text('{"text": "no closing brace"')
     (tmp_path / "big.txt").write_text("Word " * 250_000)
     targets = [str(p) for p in sorted(tmp_path.iterdir())] + ["http://127.0.0.1:9/unreachable"]
+    ingestor.settings = ingestor.settings.replace(fetch_allow_hosts=["127.0.0.1"])  # else refused, not unreachable
     report = ingestor.ingest(targets)
     reasons = {Path(r.origin).name: r.reason for r in report.rejected}
     assert [Path(s.origin).name for s in report.stored] == ["good.txt"]
@@ -230,6 +231,24 @@ def test_a_failure_while_storing_leaves_nothing_half_written(ingestor, tmp_path,
     assert len(retry.stored) == 1
     with ingestor.store.session() as session:
         assert session.scalars(select(Actor).where(Actor.name == "Mao Ning")).one()
+
+
+def test_a_storage_error_is_one_line_without_the_sql(ingestor, tmp_path, monkeypatch):
+    """Issue 11, defect 6: PostgreSQL's refusal printed five lines with the SQL and the article's data."""
+    from sqlalchemy.exc import DataError
+
+    (tmp_path / "one.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
+
+    def refused(session, record):
+        raise DataError(
+            "INSERT INTO articles (title, text) VALUES (%(title)s, %(text)s)",
+            {"title": "secret title", "text": "Xi Jinping met Vladimir Putin"},
+            ValueError("A string literal cannot contain NUL (0x00) characters.\nLINE 1: ..."),
+        )
+
+    monkeypatch.setattr(ingest_module, "add_article", refused)
+    [rejected] = ingestor.ingest([str(tmp_path)]).rejected
+    assert rejected.reason == "could not store: ValueError: A string literal cannot contain NUL (0x00) characters."
 
 
 def test_config_aliases_resolve(tmp_path, nlp):

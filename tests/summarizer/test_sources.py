@@ -15,7 +15,9 @@ import pytest
 
 from summarizer import sources
 from summarizer.sources import (
+    AddressPolicy,
     FetchError,
+    FetchLimits,
     FetchResult,
     RawArticle,
     Rejected,
@@ -27,6 +29,9 @@ from summarizer.sources import (
 DATA = Path(__file__).resolve().parents[1] / "data" / "sources"
 REPO = Path(__file__).resolve().parents[2]
 PAGE = (DATA / "page.html").read_bytes()
+# The test servers listen on loopback, which the address policy refuses unless the operator allows it.
+LOOPBACK = FetchLimits(allow_hosts=("127.0.0.1",))
+LOOPBACK_POLICY = AddressPolicy.of(LOOPBACK.allow_hosts)
 
 
 def collect(targets, **kwargs) -> list[RawArticle | Rejected]:
@@ -364,7 +369,7 @@ def test_feed_url_over_loopback(server):
     server.routes["/world.rss"] = (200, {"Content-Type": "application/rss+xml"}, feed)
     server.routes["/2023/03/21/new-era.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE)
 
-    items = collect([server.url("/world.rss")])
+    items = collect([server.url("/world.rss")], limits=LOOPBACK)
 
     feed_url = server.url("/world.rss")
     assert [i.origin for i in items] == [f"{feed_url}#1", f"{feed_url}#2", f"{feed_url}#3"]
@@ -394,7 +399,7 @@ def test_article_url_over_loopback_follows_redirects(server):
     server.routes["/story/123"] = (301, {"Location": "/2023/03/21/new-era.html"}, b"")
     server.routes["/2023/03/21/new-era.html"] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE)
 
-    [art] = collect([server.url("/story/123")])
+    [art] = collect([server.url("/story/123")], limits=LOOPBACK)
 
     assert isinstance(art, RawArticle)
     assert art.origin == server.url("/story/123")
@@ -410,11 +415,11 @@ def test_article_url_over_loopback_follows_redirects(server):
 
 def test_default_fetcher_caps_the_body(server):
     server.routes["/big"] = (200, {"Content-Type": "text/html"}, b"x" * 5000)
-    result = http_fetch(server.url("/big"))
+    result = http_fetch(server.url("/big"), policy=LOOPBACK_POLICY)
     assert (result.status, result.body) == (200, b"x" * 5000)
     with pytest.raises(FetchError, match="response over 1 kB"):
-        http_fetch(server.url("/big"), max_body=1000)
-    assert collect([server.url("/big")], max_bytes=1000) == [
+        http_fetch(server.url("/big"), max_body=1000, policy=LOOPBACK_POLICY)
+    assert collect([server.url("/big")], max_bytes=1000, limits=LOOPBACK) == [
         Rejected(server.url("/big"), "response over 4 kB (5,000 bytes)")
     ]
 
@@ -430,7 +435,7 @@ def test_user_agent_names_storybot(server):
     server.httpd.RequestHandlerClass.do_GET = do_get
     server.routes["/p"] = (200, {"Content-Type": "text/html"}, PAGE)
 
-    http_fetch(server.url("/p"))
+    http_fetch(server.url("/p"), policy=LOOPBACK_POLICY)
 
     assert agents and agents[0].startswith("storybot/")
 
@@ -472,7 +477,7 @@ def test_each_bad_input_is_rejected_by_name_while_the_others_come_through(tmp_pa
         dead_url, server.url("/gone"), server.url("/empty-page"), server.url("/report.pdf"),
         DATA / "article.json",
     ]
-    items = collect(targets)
+    items = collect(targets, limits=LOOPBACK)
 
     assert len(items) == len(targets)
     assert isinstance(items[0], RawArticle) and items[0].origin == str(DATA / "plain.txt")
