@@ -220,6 +220,17 @@ def test_posts_are_claimed_once_filtered_by_follows(service, store, clock) -> No
     assert service.claim_posts(per_chat=5) == [posts[0]]
 
 
+def test_a_syndicated_copy_is_not_posted_again(service, store, clock) -> None:
+    service.link(-100, -100, "group")
+    clock.now += timedelta(minutes=5)
+    first = add_article(store, "a wire story", clock.now - timedelta(minutes=2))
+    copy = add_article(store, "a wire story, republished", clock.now - timedelta(minutes=1))
+    with store.session() as session:
+        session.get(Article, copy).cluster_id = first
+
+    assert [p.article_id for p in service.claim_posts(per_chat=5)] == [first]
+
+
 def test_two_processes_share_a_digest_slot_by_lease(service, store, clock) -> None:
     """Of two processes over one store, one claims the slot; the other takes it over only once the lease ran out."""
     other = ChatService(store, clock=clock)
