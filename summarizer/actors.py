@@ -10,17 +10,28 @@ from __future__ import annotations
 import re
 import tomllib
 import unicodedata
-from collections import defaultdict
-from dataclasses import dataclass, field
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from summarizer.analysis import ACTOR_LABELS, Analysis, EntityHit
+from summarizer.analysis import ACTOR_LABELS, PRONOUN, QUOTES as QUOTE_CHARS, Analysis, EntityHit
+from summarizer.vocabulary import HONORIFICS, MONTHS, ROLE_WORDS, WEEKDAYS
 
 PERSONISH_LABELS = {"PERSON", "SPEAKER"}
 # A speaker tagged as one of these is a person the small model mislabelled; GPE and ORG
-# speak too ("Ukraine said", "the Kremlin said"), so they need other evidence.
-SPEAKER_OVERRULES = {"WORK_OF_ART", "PRODUCT", "EVENT", "NORP", "LOC"}
+# speak too ("Ukraine said", "the Kremlin said"), so they need other evidence. NORP is a
+# people ("Haitians said"), not a person.
+SPEAKER_OVERRULES = {"WORK_OF_ART", "PRODUCT", "EVENT", "LOC"}
 TITLE_NOISE = {"the", "a", "an", "his", "her", "its", "their", "powerful", "former", "new", "top", "s"}
+# An acronym ("BBC", "U.S.") is an organisation or a place, never part of a person's name.
+ACRONYM = re.compile(r"^(?:[A-Z]{2,}s?|(?:[A-Z]\.){2,})$")
+# "Wagner Group" is also called "Wagner": the head of a name before one of these words.
+ORG_SUFFIXES = {"group", "company", "corporation", "corp", "inc", "ltd", "plc", "llc"}
+# Words that are never a person's name on their own: offices, forms of address, calendar words.
+NOT_NAMES = ROLE_WORDS | {h for h in HONORIFICS if " " not in h} | set(MONTHS) | set(WEEKDAYS)
+# A romanised syllable string (pinyin, Korean, Vietnamese): "jinping", "jong", "xuan".
+_SYLLABLE = r"(?:[bcdfghjklmnpqrstvwxyz]{0,3}[aeiou]{1,3}(?:ng|nh|ch|n|r|l|m|k|p|t|c|h)?)"
+SYLLABLES = re.compile(rf"{_SYLLABLE}{{1,3}}")
 
 
 @dataclass(frozen=True)
@@ -38,6 +49,29 @@ class ActorConfig:
     actors: tuple[ActorSpec, ...] = ()
     countries: dict[str, str] = field(default_factory=dict)  # word -> country
     roles: dict[str, str] = field(default_factory=dict)  # word -> role class
+    # name key -> (canonical name, kind): variants of one country or organisation.
+    variants: dict[str, tuple[str, str]] = field(default_factory=dict)
+    surfaces: dict[str, str] = field(default_factory=dict)  # variant key -> as written
+    family_names: frozenset[str] = frozenset()  # family names written first (Chinese, Korean, ...)
+
+    def variant(self, key: str) -> tuple[str, str] | None:
+        """The canonical (name, kind) a country or organisation variant stands for, if any."""
+        return self.variants.get(key)
+
+    def variant_keys(self, canonical: str) -> list[tuple[str, str]]:
+        """Every (key, surface) that names the same country or organisation as `canonical`."""
+        target = self.variants.get(name_key(canonical))
+        if target is None:
+            return []
+        return [(k, self.surfaces[k]) for k, owner in self.variants.items() if owner == target]
+
+    def family_first(self, name: str) -> bool:
+        """Whether `name` is written family name first: "Qin Gang", "Kim Jong Un", not "Lee Smith"."""
+        words = name.split()
+        if len(words) < 2 or name_key(words[0]) not in self.family_names:
+            return False
+        rest = [re.sub(r"[^a-z]", "", unicodedata.normalize("NFKD", w.lower())) for w in words[1:]]
+        return all(len(w) <= 8 and SYLLABLES.fullmatch(w) for w in rest)
 
     @classmethod
     def load(cls, path: Path) -> ActorConfig:
@@ -57,7 +91,42 @@ class ActorConfig:
         )
         countries = {w.lower(): c for c, words in data.get("countries", {}).items() for w in words}
         roles = {w.lower(): r for r, words in data.get("roles", {}).items() for w in words}
-        return cls(actors, countries, roles)
+        config = cls(actors, countries, roles, family_names=frozenset(
+            name_key(w) for words in data.get("family_names", {}).values() for w in words
+        ))
+        _load_variants(config, data.get("variants", {}))
+        return config
+
+
+def _load_variants(config: ActorConfig, extra: dict[str, dict[str, list[str]]]) -> None:
+    """Fill config.variants from ISO 3166 country names (pycountry) and actors.toml's [variants]."""
+    import pycountry
+
+    groups: list[tuple[str, str, list[str]]] = []  # canonical, kind, variants
+    for country in pycountry.countries:
+        names = [getattr(country, a, None) for a in ("common_name", "name", "official_name")]
+        # ISO's inverted forms ("Korea, Republic of") are not how anyone writes a name.
+        names = [n for n in names if n and "," not in n]
+        if names:
+            groups.append((names[0], "place", names))
+    for kind, entries in extra.items():
+        for canonical, names in entries.items():
+            groups.append((canonical, kind, [canonical, *names]))
+    # The config's actors own their names and aliases (United States and its aliases).
+    groups += [(spec.name, spec.kind, [spec.name, *spec.aliases]) for spec in config.actors if spec.kind != "person"]
+    # A later group that shares a name with an earlier one takes it over, canonical name and all:
+    # actors.toml's [variants] override ISO ("Russia" for "Russian Federation"), its actors both.
+    for canonical, kind, names in groups:
+        keys = [name_key(n) for n in names]
+        owners = {config.variants[k] for k in keys if k in config.variants}
+        target = (canonical, kind)
+        for k, owner in list(config.variants.items()):
+            if owner in owners:
+                config.variants[k] = target
+        for name, k in zip(names, keys, strict=True):
+            if k:
+                config.variants[k] = target
+                config.surfaces.setdefault(k, name)
 
 
 def name_key(text: str) -> str:
@@ -118,6 +187,7 @@ class Resolution:
     renames: dict[int, str] = field(default_factory=dict)
     aliases: list[tuple[ActorRef, str, str, str]] = field(default_factory=list)  # ref, key, surface, kind
     mentions: dict[tuple[int, int], tuple[ActorRef, str, str]] = field(default_factory=dict)
+    speakers: dict[int, ActorRef] = field(default_factory=dict)  # sentence index -> who says it
 
     def mention(self, sentence: int, ref: ActorRef, surface: str, label: str) -> None:
         self.mentions.setdefault((sentence, id(ref) if isinstance(ref, NewActor) else ref), (ref, surface, label))
@@ -177,23 +247,154 @@ class _ArticleResolver:
         self.local_titles: dict[str, list[ActorRef]] = defaultdict(list)
 
     def run(self) -> Resolution:
-        entities = self.analysis.entities
-        people = [e for e in entities if self._is_person(e)]
+        self._count_words()
+        entities = [hit for hit in map(self._cleaned, self.analysis.entities) if hit is not None]
+        self.entities = entities
+        variants = [e for e in entities if self.config.variant(name_key(e.text))]
+        people = [e for e in entities if e not in variants and self._is_person(e)]
         full = [e for e in people if 2 <= len(e.text.split()) <= 4]
         for hit in full:
             self._mention(hit, self._full_name(hit), hit.label)
         for hit in entities:
             if hit in full:
                 continue
-            ref = self._other(hit, hit in people)
+            ref = self._variant(hit) if hit in variants else self._other(hit, hit in people)
             if ref is not None:
                 self._mention(hit, ref, hit.label)
         self._proper_runs()
         self._titles()
+        self._speakers()
         return self.out
+
+    def _speakers(self) -> None:
+        """Who says each quotation or reported statement: the actor named as its speaker, or for
+        "he said" the speaker (else the one person named) of the sentence before."""
+        named: dict[int, list[tuple[str, ActorRef]]] = defaultdict(list)
+        for (position, _), (ref, surface, _label) in self.out.mentions.items():
+            named[position].append((surface, ref))
+        previous: ActorRef | None = None
+        for position, sentence in enumerate(self.analysis.sentences):
+            said = sentence.speaker
+            ref: ActorRef | None = None
+            if said == PRONOUN:
+                people = {_ident(r): r for _s, r in named.get(position - 1, ()) if self._kind(r) == "person"}
+                ref = previous or (next(iter(people.values())) if len(people) == 1 else None)
+            elif said:
+                ref = self._speaker_ref(said, named.get(position, ()))
+            if ref is not None:
+                self.out.speakers[position] = ref
+            previous = ref
+
+    def _speaker_ref(self, said: str, named: list[tuple[str, ActorRef]]) -> ActorRef | None:
+        key = name_key(said)
+        ref = self.local.get(key)
+        if ref is not None:
+            return ref
+        # The actor named inside the subject: "Kremlin spokesman Dmitry Peskov", "the ministry".
+        inside = [(s, r) for s, r in named if name_key(s) and f" {name_key(s)} " in f" {key} "]
+        inside.sort(key=lambda p: (self._kind(p[1]) != "person", -len(p[0])))
+        if inside:
+            return inside[0][1]
+        tkey = title_key(said, self.config)
+        holders = {_ident(r): r for r in self.local_titles.get(tkey, ())} if tkey else {}
+        return next(iter(holders.values())) if len(holders) == 1 else None
+
+    def _kind(self, ref: ActorRef) -> str | None:
+        return ref.kind if isinstance(ref, NewActor) else self.index.kinds.get(ref)
+
+    def _count_words(self) -> None:
+        """How often the article writes each word in lower case, and capitalised mid-sentence."""
+        self.lower: Counter[str] = Counter()
+        self.capital: Counter[str] = Counter()
+        for sentence in self.analysis.sentences:
+            for i, word in enumerate(re.findall(r"[A-Za-z][A-Za-z]*", sentence.text)):
+                if word[0].islower():
+                    self.lower[word] += 1
+                elif i > 0:
+                    self.capital[word.lower()] += 1
+
+    def _common(self, word: str, *, strict: bool) -> bool:
+        """Whether the article uses `word` as a common word: written in lower case too
+        (strict: at all; else at least as often as capitalised mid-sentence)."""
+        lowered = word.lower()
+        count = self.lower[lowered]
+        return count > 0 and (strict or count >= self.capital[lowered])
+
+    def _known_other(self, key: str) -> bool:
+        """Whether `key` names a known place or organisation and no person."""
+        if self.config.variant(key):
+            return True
+        return self.index.lookup(key) is not None and not self.index.is_person(key)
+
+    def _cleaned(self, hit: EntityHit) -> EntityHit | None:
+        """The hit with what cannot be part of a name trimmed off, or None when nothing is left.
+
+        NER misreads runs such as "Salazar BP", "Valerie Amos UN", "Assad Russia" or "Mexico
+        Hey" as one person: an acronym, a known place or organisation, an office, a month, or
+        a word the article also writes in lower case is not part of a person's name. A single
+        word the article writes in lower case ("staff", "propofol") is a common noun.
+        """
+        text = hit.text
+        if "/" in text or ".com" in text.lower():
+            return None  # a credit line ("Producer/Henry ...") or a web address
+        key = name_key(text)
+        if not key or self.config.variant(key):
+            return hit
+        person = hit.label in PERSONISH_LABELS or (hit.speaker and hit.label in SPEAKER_OVERRULES)
+        words = text.split()
+        if person and any("-" in w and any(ACRONYM.match(p) or self._known_other(name_key(p)) for p in w.split("-") if p)
+                          for w in words):
+            return None  # "U.S.-Russia": a compound of places, not a name
+        trimmed = False
+        if person and len(words) > 1:
+            initial = self.analysis.sentences[hit.sentence].text.lstrip(QUOTE_CHARS).startswith(text)
+            while words and self._junk(words[0], strict=initial):
+                words.pop(0)
+                initial = False
+            while words and self._junk(words[-1], strict=False):
+                words.pop()
+            words = [w for i, w in enumerate(words) if i == 0 or name_key(w) != name_key(words[i - 1])]
+            trimmed = len(words) == 1
+        if not words:
+            return None
+        if trimmed and not self._known_person_word(words[0], hit):
+            return None  # "General Staff", "Operator Transocean": what is left is no known name
+        if len(words) == 1:
+            word = words[0]
+            wkey = name_key(word)
+            if wkey in NOT_NAMES and not self.index.lookup(wkey):
+                return None
+            if not ACRONYM.match(word) and not self.index.is_person(wkey) and self._common(word, strict=person):
+                return None
+        cleaned = " ".join(words)
+        return hit if cleaned == text else replace(hit, text=cleaned)
+
+    def _known_person_word(self, word: str, hit: EntityHit) -> bool:
+        """Whether a word is known as a person's name: stored, or part of another full name here."""
+        key = name_key(word)
+        if self.index.is_person(key):
+            return True
+        return any(
+            other.text != hit.text and len(other.text.split()) > 1 and key in name_key(other.text).split()
+            for other in self.analysis.entities
+            if other.label in PERSONISH_LABELS
+        )
+
+    def _junk(self, word: str, *, strict: bool) -> bool:
+        """Whether a word at the edge of a person's name is not part of it."""
+        key = name_key(word)
+        return (
+            not key
+            or bool(ACRONYM.match(word))
+            or key in NOT_NAMES
+            or self._known_other(key)
+            or self._common(word, strict=strict)
+        )
 
     def _is_person(self, hit: EntityHit) -> bool:
         key = name_key(hit.text)
+        if len(key.split()) == 1 and self._known_other(key) and not self.index.is_person(key):
+            return False  # "Haiti said": a known place, whatever NER calls it
         if hit.label in PERSONISH_LABELS:
             return True
         if hit.speaker and hit.label in SPEAKER_OVERRULES:
@@ -201,12 +402,28 @@ class _ArticleResolver:
         local = self.local.get(key)
         return self.index.is_person(key) or (isinstance(local, NewActor) and local.kind == "person")
 
+    def _variant(self, hit: EntityHit) -> ActorRef | None:
+        """A country or organisation under any of its names: one actor, canonically named."""
+        key = name_key(hit.text)
+        canonical, kind = self.config.variant(key)
+        ckey = name_key(canonical)
+        ref: ActorRef | None = self.local.get(ckey) or self.index.lookup(ckey, kind=kind) or self.index.lookup(ckey)
+        if ref is None:
+            ref = self._new(canonical, kind)
+        for alias_key, surface in self.config.variant_keys(canonical):
+            self._alias(ref, alias_key, surface)
+        self._local(key, ref)
+        self._local(ckey, ref)
+        return ref
+
     def _full_name(self, hit: EntityHit) -> ActorRef:
         key = name_key(hit.text)
-        surname = key.split()[-1]
+        family_first = self.config.family_first(hit.text)
+        # The short form: the family name, written last, or first in Chinese, Korean, ... names.
+        surname = key.split()[0] if family_first else key.split()[-1]
         # The same name under another kind is the same actor the model mislabelled once.
         ref: ActorRef | None = self.local.get(key) or self.index.lookup(key, kind="person") or self.index.lookup(key)
-        first = key.split()[0]
+        first = key.split()[-1] if family_first else key.split()[0]
         for short in (surname, first):
             if ref is not None:
                 break
@@ -220,11 +437,12 @@ class _ArticleResolver:
         self._alias(ref, key, hit.text)
         if not (isinstance(ref, int) and self.index.lookup(first) == ref):
             # The surname stands for the person elsewhere, unless the short form is known
-            # to be the first word (family name first: "Xi").
-            self._alias(ref, surname, hit.text.split()[-1])
+            # to be the other word (family name first: "Xi").
+            words = hit.text.split()
+            self._alias(ref, surname, words[0] if family_first else words[-1])
         self._local(key, ref)
         self._local(surname, ref)
-        # Inside one article the first name stands for the person too: "Xi" after "Xi Jinping".
+        # Inside one article the given name stands for the person too: "Jinping" after "Xi Jinping".
         self._local(first, ref)
         return ref
 
@@ -235,13 +453,24 @@ class _ArticleResolver:
         if key in self.local:
             return self.local[key]
         ref = self.index.lookup(key, kind="person" if person else None) or self.index.lookup(key)
+        words = key.split()
+        head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
+        if ref is None and head:
+            # "Wagner Group" after "Wagner": the same organisation.
+            ref = self.local.get(head) or self.index.lookup(head)
+            if ref is not None:
+                self._alias(ref, key, hit.text)
         if ref is None:
             kind = "person" if person else ACTOR_LABELS.get(hit.label)
             if kind is None:
                 return None
             ref = self._new(hit.text, kind)
             self._alias(ref, key, hit.text)
+            if head:
+                self._alias(ref, head, " ".join(hit.text.split()[:-1]))
         self._local(key, ref)
+        if head:
+            self._local(head, ref)
         return ref
 
     def _proper_runs(self) -> None:
@@ -260,7 +489,7 @@ class _ArticleResolver:
                         break
 
     def _titles(self) -> None:
-        for hit in self.analysis.entities:
+        for hit in self.entities:
             ref = self.local.get(name_key(hit.text))
             key = title_key(hit.title, self.config) if hit.title else None
             if ref is not None and key:
@@ -320,9 +549,10 @@ def config_resolution(config: ActorConfig, index: ActorIndex) -> tuple[Resolutio
         keys = [(key, spec.name)] + [(name_key(a), a) for a in spec.aliases]
         # The surname stands for a person across articles, unless the config names the short
         # form itself (family name first: "Xi" for Xi Jinping).
-        first = key.split()[0]
-        if spec.kind == "person" and len(key.split()) > 1 and all(k != first for k, _ in keys[1:]):
-            keys.append((key.split()[-1], spec.name.split()[-1]))
+        family_first = config.family_first(spec.name)
+        short, other = (0, -1) if family_first else (-1, 0)
+        if spec.kind == "person" and len(key.split()) > 1 and all(k != key.split()[other] for k, _ in keys[1:]):
+            keys.append((key.split()[short], spec.name.split()[short]))
         for alias_key, surface in keys:
             out.aliases.append((ref, alias_key, surface, "name"))
         for title in spec.titles:

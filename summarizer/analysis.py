@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.dates import DateSpan
 from summarizer.event_dates import SentenceEvent, sentence_event
-from summarizer.vocabulary import HONORIFICS, ROLE_WORDS, SPEECH_VERBS, alternation
+from summarizer.vocabulary import HONORIFICS, REPORTING_VERBS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,6 +60,12 @@ class SentenceInfo:
     expected: bool = False  # a prediction or plan, not what happened
     days: tuple[date, ...] = ()  # every single day it names, in any clause
     proper_runs: tuple[str, ...] = ()  # runs of proper nouns, for names NER missed
+    # Who says it: the subject of the main reporting verb ("..., Kuleba said", "according to
+    # the ministry") as written, PRONOUN for "he said" / "she told", None when nobody is quoted.
+    speaker: str | None = None
+
+
+PRONOUN = "PRONOUN"
 
 
 @dataclass(frozen=True)
@@ -121,6 +127,7 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
                 expected=event.expected,
                 days=event.days,
                 proper_runs=_proper_runs(span),
+                speaker=sentence_speaker(span),
             )
         )
         entities.extend(_entities(span, index))
@@ -195,6 +202,8 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
             continue
         if all(t.pos_ == "ADJ" for t in ent):
             continue  # "Ukrainian" tagged as a place is a demonym, not an actor
+        if _glued(ent):
+            continue  # "Don" of "Rostov-on-Don", "Henry" of "Producer/Henry": part of a longer word
         text = clean_name(ent.text, ent.label_)
         if not text:
             continue
@@ -206,12 +215,77 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
             continue
         if token.head.pos_ in {"VERB", "AUX"} and token.head.lemma_.lower() in SPEECH_VERBS:
             left = token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i
+            while left > span.start and span.doc[left - 1].pos_ == "PROPN" and span.doc[left - 1].head.i == token.i:
+                left -= 1  # the whole compound: "General Staff", not "Staff"
             run = span.doc[left : token.i + 1]
             if all(t.pos_ == "PROPN" for t in run) and not covered.intersection(range(run.start, run.end)):
                 text = clean_name(run.text, "PERSON")
                 if text:
                     hits.append(EntityHit(index, text, "SPEAKER", True, _title_before(run)))
     return hits
+
+
+def _glued(ent: Span) -> bool:
+    """Whether an entity is half of a hyphenated or slashed compound: joined with no space."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    return (before is not None and before.text in {"-", "/"} and not before.whitespace_) or (
+        after is not None and after.text in {"-", "/"} and not doc[ent.end - 1].whitespace_
+        and ent.end + 1 < len(doc) and not after.whitespace_
+    )
+
+
+def sentence_speaker(span: Span) -> str | None:
+    """The one who says what the sentence reports, as written; PRONOUN for "he"/"she"/"they".
+
+    The subject of the reporting verb nearest the root ("Zelensky told reporters", "said
+    Peskov", "the ministry said"), or the object of "according to".
+    """
+    best: tuple[int, str] | None = None
+    for token in span:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            to = next(c for c in token.children if c.lower_ == "to")
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                candidate = (_depth(token), _speaker_text(obj))
+                best = candidate if best is None or candidate[0] < best[0] else best
+            continue
+        if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in REPORTING_VERBS:
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            continue
+        candidate = (_depth(token), _speaker_text(subject))
+        if best is None or candidate[0] < best[0]:
+            best = candidate
+    if best is None or not best[1]:
+        return None
+    return best[1]
+
+
+def _depth(token) -> int:
+    depth = 0
+    while token.head is not token and depth < 50:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _speaker_text(token) -> str:
+    """The name a subject token stands in: its entity, its proper-noun compound, or PRONOUN."""
+    if token.pos_ == "PRON":
+        return PRONOUN if token.lower_ in {"he", "she", "they"} else ""
+    appos = next((c for c in token.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if appos is not None and not (token.ent_type_ == "PERSON"):
+        token = appos  # "Zelensky's spokesman, Sergii Nikoforov, said": the spokesman speaks
+    if token.ent_type_:
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None:
+            return clean_name(ent.text, "PERSON") or ent.text
+    # The phrase up to the subject's head noun: "the Chinese leader", "a Kremlin spokesman".
+    left = token.left_edge.i
+    return token.doc[left : token.i + 1].text
 
 
 def clean_name(text: str, label: str) -> str:

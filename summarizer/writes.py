@@ -100,6 +100,7 @@ def article_record(
             named=max(1, named[position]),
             expected=info.expected,
             mentioned_days=info.days,
+            speaker_id=_id(resolution.speakers[position]) if position in resolution.speakers else None,
         )
         for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
     ]
@@ -130,6 +131,8 @@ def rescore(session: Session) -> tuple[int, int]:
         values = [(i, prominence(text, surface, label), speaks(text, surface)) for i, surface, label, text in batch]
         sentence_store.set_mention_signals(session, values)
         mentions += len(batch)
+    # Sentences stored before speakers were (migration 0009): the actor the text shows speaking.
+    sentence_store.fill_speakers(session)
     return sentences, mentions
 
 

@@ -54,6 +54,7 @@ def add_article(session: Session, new: NewArticle) -> int:
                 named=s.named,
                 expected=s.expected,
                 mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
+                speaker_id=s.speaker_id,
             )
         )
     session.add(article)

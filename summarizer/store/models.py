@@ -77,6 +77,9 @@ class Sentence(Base):
     # how well the sentence stands alone, and how many people and organisations it names.
     quality: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     named: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Who says it (an actor id): the speaker of a quotation or reported statement, else None.
+    # No foreign key: a plain column added in place (migration 0009); actors are never deleted.
+    speaker_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 

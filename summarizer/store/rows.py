@@ -107,6 +107,7 @@ class NewSentence:
     named: int  # actors other than places named in it
     expected: bool = False  # a prediction or plan: its event date is when it is expected
     mentioned_days: tuple[date, ...] = ()  # every single day it names, in any clause
+    speaker_id: int | None = None  # the actor who says it, for a quotation or reported statement
 
 
 @dataclass(frozen=True)

@@ -262,3 +262,15 @@ def set_sentence_signals(session: Session, values: Sequence[tuple[int, float, in
 def set_mention_signals(session: Session, values: Sequence[tuple[int, float, bool]]) -> None:
     """Store (id, prominence, speaker) for these mentions."""
     session.execute(update(Mention), [{"id": i, "prominence": p, "speaker": s} for i, p, s in values])
+
+
+def fill_speakers(session: Session) -> None:
+    """Give each sentence without a speaker the actor its stored mentions show speaking, if any."""
+    best = (
+        select(Mention.actor_id)
+        .where(Mention.sentence_id == Sentence.id, Mention.speaker.is_(True))
+        .order_by(Mention.prominence.desc(), Mention.actor_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    session.execute(update(Sentence).where(Sentence.speaker_id.is_(None)).values(speaker_id=best))
