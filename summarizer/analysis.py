@@ -208,7 +208,7 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
         if not text:
             continue
         covered.update(range(ent.start, ent.end))
-        hits.append(EntityHit(index, text, ent.label_, _is_speaker(ent), _title_before(ent)))
+        hits.append(EntityHit(index, text, ent.label_, _is_speaker(ent), _title_before(ent) or _apposed_title(ent)))
     # Proper nouns that speak but that NER left untagged ("Zelenskyy said").
     for token in span:
         if token.i in covered or token.pos_ != "PROPN" or token.dep_ not in {"nsubj", "nsubjpass"}:
@@ -329,6 +329,26 @@ def _title_before(ent: Span) -> str | None:
     # Keep only up to the last role word: "Kremlin spokesman", not "Kremlin spokesman Mr".
     last_role = max(t.i for t in words if t.lower_ in ROLE_WORDS)
     return doc[start : last_role + 1].text
+
+
+def _apposed_title(ent: Span) -> str | None:
+    """A role set beside a name by apposition: "Kuleba, Ukraine's foreign minister," or
+    "Ukraine's foreign minister, Dmytro Kuleba"."""
+    root = ent.root
+    doc = ent.doc
+    phrases = [c for c in root.children if c.dep_ == "appos" and not (ent.start <= c.i < ent.end)]
+    if root.dep_ == "appos" and not (ent.start <= root.head.i < ent.end):
+        phrases.append(root.head)
+    for head in phrases:
+        if head.lower_ not in ROLE_WORDS or head.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        start = head.left_edge.i
+        while start < head.i and (doc[start].is_punct or doc[start].lower_ in {"the", "a", "an"}):
+            start += 1
+        phrase = doc[start : head.i + 1]
+        if len(phrase) <= 7 and not any(t.i in range(ent.start, ent.end) for t in phrase):
+            return phrase.text
+    return None
 
 
 def _standalone_titles(span: Span, index: int) -> list[TitleHit]:

@@ -124,3 +124,15 @@ class NewArticle:
     ingested_at: datetime
     sentences: list[NewSentence]
     mentions: list[NewMention] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ActorCard:
+    """What the store knows of one actor, for "who is X"."""
+
+    roles: tuple[str, ...]  # titles and roles written beside its name, first seen first
+    mentions: int
+    articles: int
+    first: date | None  # first and last publication dates of articles naming it
+    last: date | None
+    statements: int  # sentences it is the speaker of

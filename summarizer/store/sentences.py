@@ -87,6 +87,17 @@ def actor_candidates(session: Session, actor_id: int) -> Candidates:
     return _collect(session, query)
 
 
+def speaker_candidates(session: Session, actor_id: int) -> Candidates:
+    """Every sentence the actor says: quotations and reported statements whose speaker it is."""
+    query = (
+        select(*_COLUMNS)
+        .join(Article, Article.id == Sentence.article_id)
+        .where(Sentence.speaker_id == actor_id)
+        .order_by(Sentence.id)
+    )
+    return _collect(session, query)
+
+
 def event_candidates(session: Session, start: date, end: date, max_days: int) -> Candidates:
     """Sentences whose event span overlaps [start, end] and lasts at most `max_days`."""
     query = (
