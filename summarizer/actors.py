@@ -58,6 +58,18 @@ class ActorConfig:
         """The canonical (name, kind) a country or organisation variant stands for, if any."""
         return self.variants.get(key)
 
+    def variant_of(self, text: str) -> tuple[str, str] | None:
+        """The canonical (name, kind) a name as written stands for: an acronym variant ("UN")
+        matches only in capitals, so "Un" of "Kim Jong Un" is no United Nations."""
+        key = name_key(text)
+        found = self.variants.get(key)
+        if found is None:
+            return None
+        surface = self.surfaces.get(key, "")
+        if surface.replace(".", "").isupper() and not text.replace(".", "").isupper():
+            return None
+        return found
+
     def variant_keys(self, canonical: str) -> list[tuple[str, str]]:
         """Every (key, surface) that names the same country or organisation as `canonical`."""
         target = self.variants.get(name_key(canonical))
@@ -250,7 +262,7 @@ class _ArticleResolver:
         self._count_words()
         entities = [hit for hit in map(self._cleaned, self.analysis.entities) if hit is not None]
         self.entities = entities
-        variants = [e for e in entities if self.config.variant(name_key(e.text))]
+        variants = [e for e in entities if self.config.variant_of(e.text)]
         people = [e for e in entities if e not in variants and self._is_person(e)]
         full = [e for e in people if 2 <= len(e.text.split()) <= 4]
         for hit in full:
@@ -320,10 +332,11 @@ class _ArticleResolver:
         count = self.lower[lowered]
         return count > 0 and (strict or count >= self.capital[lowered])
 
-    def _known_other(self, key: str) -> bool:
-        """Whether `key` names a known place or organisation and no person."""
-        if self.config.variant(key):
+    def _known_other(self, text: str) -> bool:
+        """Whether `text` names a known place or organisation and no person."""
+        if self.config.variant_of(text):
             return True
+        key = name_key(text)
         return self.index.lookup(key) is not None and not self.index.is_person(key)
 
     def _cleaned(self, hit: EntityHit) -> EntityHit | None:
@@ -338,11 +351,11 @@ class _ArticleResolver:
         if "/" in text or ".com" in text.lower():
             return None  # a credit line ("Producer/Henry ...") or a web address
         key = name_key(text)
-        if not key or self.config.variant(key):
+        if not key or self.config.variant_of(text):
             return hit
         person = hit.label in PERSONISH_LABELS or (hit.speaker and hit.label in SPEAKER_OVERRULES)
         words = text.split()
-        if person and any("-" in w and any(ACRONYM.match(p) or self._known_other(name_key(p)) for p in w.split("-") if p)
+        if person and any("-" in w and any(ACRONYM.match(p) or self._known_other(p) for p in w.split("-") if p)
                           for w in words):
             return None  # "U.S.-Russia": a compound of places, not a name
         trimmed = False
@@ -387,13 +400,13 @@ class _ArticleResolver:
             not key
             or bool(ACRONYM.match(word))
             or key in NOT_NAMES
-            or self._known_other(key)
+            or self._known_other(word)
             or self._common(word, strict=strict)
         )
 
     def _is_person(self, hit: EntityHit) -> bool:
         key = name_key(hit.text)
-        if len(key.split()) == 1 and self._known_other(key) and not self.index.is_person(key):
+        if len(key.split()) == 1 and self._known_other(hit.text) and not self.index.is_person(key):
             return False  # "Haiti said": a known place, whatever NER calls it
         if hit.label in PERSONISH_LABELS:
             return True
@@ -405,7 +418,7 @@ class _ArticleResolver:
     def _variant(self, hit: EntityHit) -> ActorRef | None:
         """A country or organisation under any of its names: one actor, canonically named."""
         key = name_key(hit.text)
-        canonical, kind = self.config.variant(key)
+        canonical, kind = self.config.variant_of(hit.text)
         ckey = name_key(canonical)
         ref: ActorRef | None = self.local.get(ckey) or self.index.lookup(ckey, kind=kind) or self.index.lookup(ckey)
         if ref is None:
