@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from summarizer.analysis import ACTOR_LABELS, PRONOUN, QUOTES as QUOTE_CHARS, Analysis, EntityHit
+from summarizer.analysis import ACTOR_LABELS, CONTINUED, PRONOUN, QUOTES as QUOTE_CHARS, Analysis, EntityHit
 from summarizer.vocabulary import HONORIFICS, MONTHS, ROLE_WORDS, WEEKDAYS
 
 PERSONISH_LABELS = {"PERSON", "SPEAKER"}
@@ -290,12 +290,23 @@ class _ArticleResolver:
             ref: ActorRef | None = None
             if said == PRONOUN:
                 people = {_ident(r): r for _s, r in named.get(position - 1, ()) if self._kind(r) == "person"}
-                ref = previous or (next(iter(people.values())) if len(people) == 1 else None)
+                # Else the one person the sentence before names, or the one it has speaking
+                # ("Mao Ning was asked ...", then "She told reporters ...").
+                talking = {_ident(r): r for r in self._speaking(position - 1) if self._kind(r) == "person"}
+                choices = people if len(people) == 1 else talking
+                ref = previous or (next(iter(choices.values())) if len(choices) == 1 else None)
+            elif said == CONTINUED:
+                ref = previous  # the quotation goes on: the same speaker, if the one before had one
             elif said:
                 ref = self._speaker_ref(said, named.get(position, ()))
             if ref is not None:
                 self.out.speakers[position] = ref
             previous = ref
+
+    def _speaking(self, position: int) -> list[ActorRef]:
+        """Actors the parse shows as the subject of a speech verb in one sentence."""
+        refs = (self.local.get(name_key(h.text)) for h in self.entities if h.sentence == position and h.speaker)
+        return [r for r in refs if r is not None]
 
     def _speaker_ref(self, said: str, named: list[tuple[str, ActorRef]]) -> ActorRef | None:
         key = name_key(said)

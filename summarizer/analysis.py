@@ -66,6 +66,7 @@ class SentenceInfo:
 
 
 PRONOUN = "PRONOUN"
+CONTINUED = "CONTINUED"  # a quotation with no attribution: it goes on from the sentence before
 
 
 @dataclass(frozen=True)
@@ -254,13 +255,17 @@ def sentence_speaker(span: Span) -> str | None:
         if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in REPORTING_VERBS:
             continue
         subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None and token.dep_ in {"conj", "advcl"}:
+            # "Zelensky invited Xi and said ...", "Qin called Kuleba, saying ...": the head's subject.
+            subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
         if subject is None:
             continue
         candidate = (_depth(token), _speaker_text(subject))
         if best is None or candidate[0] < best[0]:
             best = candidate
     if best is None or not best[1]:
-        return None
+        text = span.text.strip()
+        return CONTINUED if text[:1] in QUOTES and text.rstrip(".")[-1:] in QUOTES else None
     return best[1]
 
 

@@ -27,7 +27,7 @@ SPEECH_VERBS = frozenset({
     "confirm", "deny", "hail", "invite", "speak", "stress", "emphasize", "emphasise",
 })
 # Verbs whose subject is the one quoted or reported: the speaker of the sentence.
-REPORTING_VERBS = SPEECH_VERBS - {"invite", "hail", "speak"}
+REPORTING_VERBS = SPEECH_VERBS - {"invite", "speak"}
 # Inflected forms, for plain-text patterns where no parse is at hand (ranking signals).
 SAID = ("said", "told", "added", "wrote")  # reported in the past: ", he said"
 SAYS = ("said", "says", "told", "added", "wrote")  # the plain reporting verbs

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.actors import ActorConfig, ActorIndex, NewActor, resolve
-from summarizer.analysis import PRONOUN, Analysis, EntityHit, SentenceInfo
+from summarizer.analysis import CONTINUED, PRONOUN, Analysis, EntityHit, SentenceInfo
 
 CONFIG = ActorConfig.load(Path(__file__).parents[2] / "config" / "actors.toml")
 
@@ -137,12 +137,14 @@ def test_the_family_name_is_the_short_alias(name, short, not_short):
 def test_each_statement_gets_its_speaker_and_he_said_the_one_before():
     index = ActorIndex()
     result = ingest(index, article(
-        ["Kremlin spokesman Dmitry Peskov said talks were useful.", "“We are ready,” he said.", "The weather was fine."],
+        ["Kremlin spokesman Dmitry Peskov said talks were useful.", "“We are ready,” he said.", "“We wait.”",
+         "The weather was fine.", "“Unattributed.”"],
         [EntityHit(0, "Dmitry Peskov", "PERSON", True, "Kremlin spokesman")],
-        speakers={0: "Dmitry Peskov", 1: PRONOUN},
+        speakers={0: "Dmitry Peskov", 1: PRONOUN, 2: CONTINUED, 4: CONTINUED},
     ))
     speakers = {p: (r.name if isinstance(r, NewActor) else index.names[r]) for p, r in result.speakers.items()}
-    assert speakers == {0: "Dmitry Peskov", 1: "Dmitry Peskov"}
+    # A quotation that goes on keeps its speaker; one after a sentence nobody says has none.
+    assert speakers == {0: "Dmitry Peskov", 1: "Dmitry Peskov", 2: "Dmitry Peskov"}
 
 
 def test_a_speaker_written_with_a_title_is_the_named_actor_inside_it():

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from summarizer.analysis import PRONOUN, sentence_speaker
+from summarizer.analysis import CONTINUED, PRONOUN, sentence_speaker
 from summarizer.briefings import BriefingService
 from summarizer.store.models import Actor, Sentence
 from tests.fakes import FakeEncoder
@@ -21,6 +21,7 @@ from tests.fakes import FakeEncoder
     ("Zelensky's spokesman, Sergii Nikoforov, said nothing was planned.", "Sergii Nikoforov"),
     ("The talks ended early, according to the ministry.", "the ministry"),
     ("Russian troops captured the town in January.", None),
+    ("“It’s in Ukraine’s current interests.”", CONTINUED),
 ])
 def test_the_speaker_of_a_sentence_is_the_subject_of_its_reporting_verb(nlp, text, speaker):
     assert sentence_speaker(next(iter(nlp(text).sents))) == speaker
