@@ -28,7 +28,10 @@ ACRONYM = re.compile(r"^(?:[A-Z]{2,}s?|(?:[A-Z]\.){2,})$")
 # "Wagner Group" is also called "Wagner": the head of a name before one of these words.
 ORG_SUFFIXES = {"group", "company", "corporation", "corp", "inc", "ltd", "plc", "llc"}
 # Words that are never a person's name on their own: offices, forms of address, calendar words.
-NOT_NAMES = ROLE_WORDS | {h for h in HONORIFICS if " " not in h} | set(MONTHS) | set(WEEKDAYS)
+HONORIFIC_WORDS = {h for h in HONORIFICS if " " not in h}
+NOT_NAMES = ROLE_WORDS | HONORIFIC_WORDS | set(MONTHS) | set(WEEKDAYS)
+# Of several actors sharing a key, one named this often and twice as often as any other is meant.
+MIN_DOMINANT = 3
 # A romanised syllable string (pinyin, Korean, Vietnamese): "jinping", "jong", "xuan".
 _SYLLABLE = r"(?:[bcdfghjklmnpqrstvwxyz]{0,3}[aeiou]{1,3}(?:ng|nh|ch|n|r|l|m|k|p|t|c|h)?)"
 SYLLABLES = re.compile(rf"{_SYLLABLE}{{1,3}}")
@@ -214,6 +217,7 @@ class ActorIndex:
     learned: set[int] = field(default_factory=set)
     by_key: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_title: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    mentions: Counter[int] = field(default_factory=Counter)  # actor id -> sentences naming it
 
     def add_actor(self, actor_id: int, name: str, kind: str, learned: bool) -> None:
         self.names[actor_id] = name
@@ -224,9 +228,20 @@ class ActorIndex:
         (self.by_title if kind == "title" else self.by_key)[key].add(actor_id)
 
     def lookup(self, key: str, *, kind: str | None = None) -> int | None:
-        """The one actor with this key (of this kind), or None when unknown or ambiguous."""
+        """The one actor with this key (of this kind), or None when unknown or ambiguous.
+
+        Of several with one key, the one named at least twice as often as every other is meant
+        ("Obama" is Barack Obama, not Michelle Obama); otherwise the key is ambiguous.
+        """
         ids = [i for i in self.by_key.get(key, ()) if kind is None or self.kinds.get(i) == kind]
-        return ids[0] if len(ids) == 1 else None
+        if len(ids) == 1:
+            return ids[0]
+        if len(ids) > 1:
+            ranked = sorted(ids, key=lambda i: -self.mentions.get(i, 0))
+            best, second = self.mentions.get(ranked[0], 0), self.mentions.get(ranked[1], 0)
+            if best >= MIN_DOMINANT and best >= 2 * second:
+                return ranked[0]
+        return None
 
     def is_person(self, key: str) -> bool:
         return any(self.kinds.get(i) == "person" for i in self.by_key.get(key, ()))
@@ -241,6 +256,8 @@ class ActorIndex:
             self.kinds[actor_id] = "person"
         for ref, key, _surface, kind in resolution.aliases:
             self.add_alias(ref.id if isinstance(ref, NewActor) else ref, key, kind)
+        for ref, _surface, _label in resolution.mentions.values():
+            self.mentions[ref.id if isinstance(ref, NewActor) else ref] += 1
 
 
 def resolve(analysis: Analysis, index: ActorIndex, config: ActorConfig) -> Resolution:
@@ -377,6 +394,7 @@ class _ArticleResolver:
                 initial = False
             while words and self._junk(words[-1], strict=False):
                 words.pop()
+            words = [w for w in words if name_key(w) not in HONORIFIC_WORDS]
             words = [w for i, w in enumerate(words) if i == 0 or name_key(w) != name_key(words[i - 1])]
             trimmed = len(words) == 1
         if not words:
@@ -388,7 +406,9 @@ class _ArticleResolver:
             wkey = name_key(word)
             if wkey in NOT_NAMES and not self.index.lookup(wkey):
                 return None
-            if not ACRONYM.match(word) and not self.index.is_person(wkey) and self._common(word, strict=person):
+            # A word the article also writes in lower case is a common word, whatever NER says
+            # ("Staff", "Propofol", "Health"), in capitals too ("SWINE" beside "swine").
+            if self.index.lookup(wkey) is None and self._common(word, strict=True):
                 return None
         cleaned = " ".join(words)
         return hit if cleaned == text else replace(hit, text=cleaned)

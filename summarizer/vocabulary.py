@@ -46,7 +46,12 @@ ROLE_WORDS = frozenset({
     "pope", "governor", "senator", "prosecutor", "counterpart",
 })
 # Forms of address written before a name, dropped from it ("Mr", "President").
-HONORIFICS = ("mr", "mrs", "ms", "dr", "sir", "president", "prime minister", "premier", "chancellor")
+HONORIFICS = (
+    "mr", "mrs", "ms", "dr", "sir", "president", "prime minister", "premier", "chancellor",
+    # ranks, written out or cut short ("Adm Allen", "Gen. Petraeus", "Rep. Smith")
+    "admiral", "adm", "general", "gen", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt",
+    "captain", "capt", "major", "maj", "commander", "cmdr", "rev", "sen", "rep", "gov", "prof",
+)
 
 
 def alternation(words: Iterable[str]) -> str:

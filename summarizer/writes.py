@@ -36,6 +36,7 @@ def load_index(session: Session) -> ActorIndex:
         index.add_actor(actor_id, name, kind, learned=origin == "learned")
     for actor_id, key, kind in aliases:
         index.add_alias(actor_id, key, kind)
+    index.mentions.update(actor_store.mention_totals(session))
     return index
 
 

@@ -155,3 +155,23 @@ def test_a_speaker_written_with_a_title_is_the_named_actor_inside_it():
         speakers={0: "Ukraine's foreign minister Dmytro Kuleba"},
     ))
     assert [r.name for r in result.speakers.values()] == ["Dmytro Kuleba"]
+
+
+def test_a_shared_surname_means_the_far_better_known_person():
+    index = ActorIndex()
+    for _ in range(3):
+        ingest(index, article(["Barack Obama spoke."], [EntityHit(0, "Barack Obama", "PERSON", True)]))
+    ingest(index, article(["Michelle Obama spoke."], [EntityHit(0, "Michelle Obama", "PERSON", True)]))
+    result = ingest(index, article(["Obama spoke again."], [EntityHit(0, "Obama", "PERSON", True)]))
+    assert mentioned(result, index) == {0: {"Barack Obama"}}
+    # Two equally known namesakes stay ambiguous: the surname alone makes a new actor.
+    ingest(index, article(["Michelle Obama spoke."] * 1, [EntityHit(0, "Michelle Obama", "PERSON", True)]))
+    ingest(index, article(["Michelle Obama spoke."], [EntityHit(0, "Michelle Obama", "PERSON", True)]))
+    assert index.lookup("obama") is None
+
+
+def test_a_form_of_address_inside_a_misread_name_is_dropped():
+    index = ActorIndex()
+    ingest(index, article(["Barack Obama spoke."], [EntityHit(0, "Barack Obama", "PERSON", True)]))
+    result = ingest(index, article(["Obama Mr Obama spoke."], [EntityHit(0, "Obama Mr Obama", "PERSON", True)]))
+    assert mentioned(result, index) == {0: {"Barack Obama"}}
