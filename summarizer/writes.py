@@ -66,6 +66,25 @@ def write_actors(session: Session, resolution: Resolution, index: ActorIndex) ->
         actor_store.add_alias(session, actor_id, key, surface, kind)
 
 
+def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, margin: int = 2, least: int = 3) -> dict[int, str]:
+    """Give each learned actor the kind most of its mentions' entity labels say, when they say
+    it clearly (at least `least` votes and `margin` times the votes for its kind now): the first
+    article's label decides a new actor's kind, and the small model mislabels ("Twitter" a
+    person, "Oxfam" a place). Countries and organisations of the config keep theirs."""
+    changed: dict[int, str] = {}
+    for actor_id, votes in actor_store.label_votes(session).items():
+        name = index.names.get(actor_id)
+        if name is None or config.variant_of(name):
+            continue
+        current = index.kinds.get(actor_id)
+        best = max(votes, key=lambda k: (votes[k], k == current))
+        if best != current and votes[best] >= least and votes[best] >= margin * votes.get(current, 0):
+            changed[actor_id] = best
+    actor_store.set_kinds(session, changed)
+    index.kinds.update(changed)
+    return changed
+
+
 def article_record(
     raw: RawArticle,
     content_hash: str,

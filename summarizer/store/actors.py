@@ -120,3 +120,29 @@ def actor_card(session: Session, actor_id: int) -> ActorCard:
     ).one()
     said = session.execute(select(func.count(Sentence.id)).where(Sentence.speaker_id == actor_id)).scalar_one()
     return ActorCard(tuple(dict.fromkeys(roles)), counted[0], counted[1], counted[2], counted[3], said)
+
+
+# The entity labels that say what kind an actor is; the others ("alias", "title", a mislabel
+# such as WORK_OF_ART) say nothing about it.
+LABEL_KINDS = {"PERSON": "person", "SPEAKER": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+
+
+def label_votes(session: Session) -> dict[int, dict[str, int]]:
+    """Per learned actor: how many of its mentions each kind's entity labels account for."""
+    rows = session.execute(
+        select(Mention.actor_id, Mention.label, func.count(Mention.id))
+        .join(Actor, Actor.id == Mention.actor_id)
+        .where(Actor.origin == "learned", Mention.label.in_(LABEL_KINDS))
+        .group_by(Mention.actor_id, Mention.label)
+    ).all()
+    votes: dict[int, dict[str, int]] = {}
+    for actor_id, label, count in rows:
+        kinds = votes.setdefault(actor_id, {})
+        kinds[LABEL_KINDS[label]] = kinds.get(LABEL_KINDS[label], 0) + count
+    return votes
+
+
+def set_kinds(session: Session, kinds: dict[int, str]) -> None:
+    """Store new kinds for these actors."""
+    for actor_id, kind in kinds.items():
+        session.get(Actor, actor_id).kind = kind

@@ -175,3 +175,25 @@ def test_a_form_of_address_inside_a_misread_name_is_dropped():
     ingest(index, article(["Barack Obama spoke."], [EntityHit(0, "Barack Obama", "PERSON", True)]))
     result = ingest(index, article(["Obama Mr Obama spoke."], [EntityHit(0, "Obama Mr Obama", "PERSON", True)]))
     assert mentioned(result, index) == {0: {"Barack Obama"}}
+
+
+def test_an_actor_takes_the_kind_most_of_its_mentions_say(tmp_path):
+    from summarizer import writes
+    from summarizer.store.db import Store
+    from sqlalchemy import text
+
+    store = Store(f"sqlite:///{tmp_path / 'kinds.db'}")
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO actors (id, name, kind, origin) VALUES (1, 'Twitter', 'person', 'learned'), "
+                          "(2, 'Haiti', 'place', 'learned'), (3, 'Ann Lee', 'person', 'learned')"))
+        conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at) VALUES (1, 'a', 't', 'h', '2024-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES " + ", ".join(f"({i}, 1, {i}, 's')" for i in range(1, 13))))
+        labels = [(1, "ORG")] * 4 + [(1, "PERSON")] + [(2, "PERSON")] * 4 + [(3, "ORG")] * 2 + [(3, "PERSON")]
+        for i, (actor, label) in enumerate(labels, 1):
+            conn.execute(text(f"INSERT INTO mentions (actor_id, sentence_id, article_id, surface, label) VALUES ({actor}, {i}, 1, 'x', '{label}')"))
+    with store.session() as session:
+        index = writes.load_index(session)
+        changed = writes.vote_kinds(session, index, CONFIG)
+    # Twitter: 4 ORG to 1 PERSON; Haiti is a country (the config's kind stays); Ann Lee: too few votes.
+    assert changed == {1: "organisation"} and index.kinds[1] == "organisation"
+    store.close()
