@@ -30,6 +30,8 @@ ORG_SUFFIXES = {"group", "company", "corporation", "corp", "inc", "ltd", "plc", 
 # Words that are never a person's name on their own: offices, forms of address, calendar words.
 HONORIFIC_WORDS = {h for h in HONORIFICS if " " not in h}
 NOT_NAMES = ROLE_WORDS | HONORIFIC_WORDS | set(MONTHS) | set(WEEKDAYS)
+# Words left out of an organisation's initials: "Organization of the Petroleum ..." -> OPEC.
+INITIALS_SKIP = {"of", "the", "and", "for", "in", "on", "to", "a", "an"}
 # Of several actors sharing a key, one named this often and twice as often as any other is meant.
 MIN_DOMINANT = 3
 # A romanised syllable string (pinyin, Korean, Vietnamese): "jinping", "jong", "xuan".
@@ -218,11 +220,32 @@ class ActorIndex:
     by_key: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_title: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     mentions: Counter[int] = field(default_factory=Counter)  # actor id -> sentences naming it
+    # A person's given name (first word of a full name) -> people; the initials of an
+    # organisation's name ("fsa" for Free Syrian Army) -> organisations. Consulted only for a
+    # name that is otherwise unknown.
+    by_first: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
+    by_initials: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
 
     def add_actor(self, actor_id: int, name: str, kind: str, learned: bool) -> None:
         self.names[actor_id] = name
         self.kinds[actor_id] = kind
         (self.learned.add if learned else self.learned.discard)(actor_id)
+        key = name_key(name).split()
+        if kind == "person" and len(key) > 1:
+            self.by_first[key[0]].add(actor_id)
+        elif kind != "person" and len(key) > 1:
+            initials = "".join(w[0] for w in key if w not in INITIALS_SKIP)
+            if len(initials) > 1:
+                self.by_initials[initials].add(actor_id)
+
+    def dominant(self, ids: set[int]) -> int | None:
+        """The one of `ids`, or the one named at least twice as often as any other."""
+        if len(ids) == 1:
+            return next(iter(ids))
+        ranked = sorted(ids, key=lambda i: -self.mentions.get(i, 0))
+        if len(ranked) > 1 and self.mentions.get(ranked[0], 0) >= max(MIN_DOMINANT, 2 * self.mentions.get(ranked[1], 0)):
+            return ranked[0]
+        return None
 
     def add_alias(self, actor_id: int, key: str, kind: str) -> None:
         (self.by_title if kind == "title" else self.by_key)[key].add(actor_id)
@@ -252,8 +275,7 @@ class ActorIndex:
             assert actor.id is not None, "apply() before the store gave the actor an id"
             self.add_actor(actor.id, actor.name, actor.kind, learned=True)
         for actor_id, name in resolution.renames.items():
-            self.names[actor_id] = name
-            self.kinds[actor_id] = "person"
+            self.add_actor(actor_id, name, "person", learned=actor_id in self.learned)
         for ref, key, _surface, kind in resolution.aliases:
             self.add_alias(ref.id if isinstance(ref, NewActor) else ref, key, kind)
         for ref, _surface, _label in resolution.mentions.values():
@@ -499,6 +521,14 @@ class _ArticleResolver:
         ref = self.index.lookup(key, kind="person" if person else None) or self.index.lookup(key)
         words = key.split()
         head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
+        if ref is None and person and len(words) == 1:
+            # "Bashar" alone, after "Bashar al-Assad": the one (or far best known) person so named.
+            ref = self.index.dominant(self.index.by_first.get(key, set()))
+        if ref is None and not person and ACRONYM.match(hit.text):
+            # "FSA" after "Free Syrian Army": the organisation with those initials.
+            ref = self.index.dominant(self.index.by_initials.get(key.replace(" ", ""), set()))
+            if ref is not None:
+                self._alias(ref, key, hit.text)
         if ref is None and head:
             # "Wagner Group" after "Wagner": the same organisation.
             ref = self.local.get(head) or self.index.lookup(head)

@@ -295,6 +295,9 @@ def _speaker_text(token) -> str:
 
 def clean_name(text: str, label: str) -> str:
     """Strip quotes, a leading article, possessives and honorifics from an entity's text."""
+    text = text.strip()
+    if text.count("(") != text.count(")"):
+        text = text.split("(")[0]  # "World Health Organization (WHO": the name before the bracket
     text = text.strip().strip(QUOTES + " ,;:()").strip()
     if text.endswith(".") and not re.search(r"\.\w+\.$", text):
         text = text[:-1]  # a full stop, not the end of an abbreviation such as "U.S."

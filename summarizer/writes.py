@@ -77,9 +77,14 @@ def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, marg
         if name is None or config.variant_of(name):
             continue
         current = index.kinds.get(actor_id)
-        best = max(votes, key=lambda k: (votes[k], k == current))
-        if best != current and votes[best] >= least and votes[best] >= margin * votes.get(current, 0):
-            changed[actor_id] = best
+        # Only a person taken for a place or organisation, or the reverse: the small model mixes
+        # up places and organisations too often ("Hama" the city as ORG) for its votes to settle those.
+        person = votes.get("person", 0)
+        other = max((k for k in votes if k != "person"), key=lambda k: votes[k], default=None)
+        if current == "person" and other and votes[other] >= least and votes[other] >= margin * person:
+            changed[actor_id] = other
+        elif current != "person" and person >= least and person >= margin * sum(v for k, v in votes.items() if k != "person"):
+            changed[actor_id] = "person"
     actor_store.set_kinds(session, changed)
     index.kinds.update(changed)
     return changed

@@ -197,3 +197,23 @@ def test_an_actor_takes_the_kind_most_of_its_mentions_say(tmp_path):
     # Twitter: 4 ORG to 1 PERSON; Haiti is a country (the config's kind stays); Ann Lee: too few votes.
     assert changed == {1: "organisation"} and index.kinds[1] == "organisation"
     store.close()
+
+
+def test_an_acronym_is_the_organisation_with_those_initials():
+    index = ActorIndex()
+    ingest(index, article(["The Free Syrian Army attacked."], [EntityHit(0, "Free Syrian Army", "ORG", False)]))
+    result = ingest(index, article(["The FSA attacked again."], [EntityHit(0, "FSA", "ORG", False)]))
+    assert mentioned(result, index) == {0: {"Free Syrian Army"}}
+
+
+def test_a_given_name_alone_is_the_one_person_so_named():
+    index = ActorIndex()
+    ingest(index, article(["Bashar al-Assad spoke."], [EntityHit(0, "Bashar al-Assad", "PERSON", True)]))
+    result = ingest(index, article(["Bashar spoke again."], [EntityHit(0, "Bashar", "PERSON", True)]))
+    assert mentioned(result, index) == {0: {"Bashar al-Assad"}}
+
+
+def test_a_bracketed_abbreviation_is_cut_from_the_name():
+    from summarizer.analysis import clean_name
+
+    assert clean_name("World Health Organization (WHO", "ORG") == "World Health Organization"
