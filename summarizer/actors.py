@@ -57,6 +57,9 @@ class ActorConfig:
     # name key -> (canonical name, kind): variants of one country or organisation.
     variants: dict[str, tuple[str, str]] = field(default_factory=dict)
     surfaces: dict[str, str] = field(default_factory=dict)  # variant key -> as written
+    # A variant as written, only case, accents, full stops and "the" folded -> its key: a
+    # spelling fold would take "Cameron" for "Cameroon".
+    plain: dict[str, str] = field(default_factory=dict)
     family_names: frozenset[str] = frozenset()  # family names written first (Chinese, Korean, ...)
 
     def variant(self, key: str) -> tuple[str, str] | None:
@@ -66,8 +69,8 @@ class ActorConfig:
     def variant_of(self, text: str) -> tuple[str, str] | None:
         """The canonical (name, kind) a name as written stands for: an acronym variant ("UN")
         matches only in capitals, so "Un" of "Kim Jong Un" is no United Nations."""
-        key = name_key(text)
-        found = self.variants.get(key)
+        key = self.plain.get(plain_name(text))
+        found = self.variants.get(key) if key else None
         if found is None:
             return None
         surface = self.surfaces.get(key, "")
@@ -144,6 +147,15 @@ def _load_variants(config: ActorConfig, extra: dict[str, dict[str, list[str]]]) 
             if k:
                 config.variants[k] = target
                 config.surfaces.setdefault(k, name)
+                config.plain[plain_name(name)] = k
+
+
+def plain_name(text: str) -> str:
+    """A name with only case, accents, full stops, possessives and a leading "the" folded."""
+    text = re.sub(r"['’]s\b", "", text.lower())
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().replace(".", "")
+    text = re.sub(r"^the\s+", "", text)
+    return " ".join(re.findall(r"[a-z0-9]+", text))
 
 
 def name_key(text: str) -> str:
@@ -231,15 +243,21 @@ class ActorIndex:
         self.kinds[actor_id] = kind
         (self.learned.add if learned else self.learned.discard)(actor_id)
         key = name_key(name).split()
-        if kind == "person" and len(key) > 1:
+        if len(key) > 1:
             self.by_first[key[0]].add(actor_id)
-        elif kind != "person" and len(key) > 1:
+        if kind != "person" and len(key) > 1:
             initials = "".join(w[0] for w in key if w not in INITIALS_SKIP)
             if len(initials) > 1:
                 self.by_initials[initials].add(actor_id)
 
+    def first_word(self, key: str, *, person: bool) -> set[int]:
+        """Actors (people, or else the others) whose multi-word name begins with the word `key`."""
+        return {i for i in self.by_first.get(key, ()) if (self.kinds.get(i) == "person") == person}
+
     def dominant(self, ids: set[int]) -> int | None:
         """The one of `ids`, or the one named at least twice as often as any other."""
+        if not ids:
+            return None
         if len(ids) == 1:
             return next(iter(ids))
         ranked = sorted(ids, key=lambda i: -self.mentions.get(i, 0))
@@ -341,6 +359,12 @@ class _ArticleResolver:
             if ref is not None:
                 self.out.speakers[position] = ref
             previous = ref
+
+    def _local_first(self, key: str) -> ActorRef | None:
+        """The one actor new in this article, not a person, whose name begins with `key`."""
+        found = [a for a in self.out.new_actors if a.kind != "person" and len(a.name.split()) > 1
+                 and name_key(a.name).split()[0] == key]
+        return found[0] if len(found) == 1 else None
 
     def _speaking(self, position: int) -> list[ActorRef]:
         """Actors the parse shows as the subject of a speech verb in one sentence."""
@@ -523,11 +547,22 @@ class _ArticleResolver:
         head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
         if ref is None and person and len(words) == 1:
             # "Bashar" alone, after "Bashar al-Assad": the one (or far best known) person so named.
-            ref = self.index.dominant(self.index.by_first.get(key, set()))
+            ref = self.index.dominant(self.index.first_word(key, person=True))
         if ref is None and not person and ACRONYM.match(hit.text):
             # "FSA" after "Free Syrian Army": the organisation with those initials.
             ref = self.index.dominant(self.index.by_initials.get(key.replace(" ", ""), set()))
             if ref is not None:
+                self._alias(ref, key, hit.text)
+        if ref is None and not person and len(words) == 1:
+            # "Port" or "Gulf" alone beside "Port-au-Prince", "Gulf of Mexico": the one (or far
+            # best known) place or organisation whose name it begins.
+            ref = self.index.dominant(self.index.first_word(key, person=False)) or self._local_first(key)
+        if ref is None and not person and len(words) > 1:
+            # "British Petroleum" after "BP": the organisation its initials name.
+            initials = "".join(w[0] for w in words if w not in INITIALS_SKIP)
+            known = self.index.lookup(initials) if len(initials) > 1 else None
+            if known is not None and ACRONYM.match(self.index.names.get(known, "")):
+                ref = known
                 self._alias(ref, key, hit.text)
         if ref is None and head:
             # "Wagner Group" after "Wagner": the same organisation.
@@ -537,6 +572,10 @@ class _ArticleResolver:
         if ref is None:
             kind = "person" if person else ACTOR_LABELS.get(hit.label)
             if kind is None:
+                return None
+            if person and len(words) == 1 and not (hit.speaker or hit.title):
+                # One unknown word makes a new person only when it speaks or has a role:
+                # NER takes companies, drugs and places for people ("Twitter", "Propofol").
                 return None
             ref = self._new(hit.text, kind)
             self._alias(ref, key, hit.text)

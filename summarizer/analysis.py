@@ -205,6 +205,8 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
             continue  # "Ukrainian" tagged as a place is a demonym, not an actor
         if _glued(ent):
             continue  # "Don" of "Rostov-on-Don", "Henry" of "Producer/Henry": part of a longer word
+        if _unit_or_office_word(ent):
+            continue  # "2153 GMT"; "Health" of "Health Minister" when the article writes "health"
         text = clean_name(ent.text, ent.label_)
         if not text:
             continue
@@ -224,6 +226,21 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
                 if text:
                     hits.append(EntityHit(index, text, "SPEAKER", True, _title_before(run)))
     return hits
+
+
+def _unit_or_office_word(ent: Span) -> bool:
+    """Whether a one-word entity is a unit after a number ("2153 GMT") or a common word naming
+    an office's field before a role word ("Health Minister", when the article writes "health")."""
+    if len(ent) != 1:
+        return False
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if before is not None and before.like_num and ent.text.isupper():
+        return True
+    if after is not None and after.lower_ in ROLE_WORDS:
+        return re.search(rf"\b{re.escape(ent.text.lower())}\b", doc.text) is not None
+    return False
 
 
 def _glued(ent: Span) -> bool:
@@ -390,8 +407,13 @@ def _event(span: Span, published: date, reference: DateSpan | None) -> SentenceE
 def _proper_runs(span: Span) -> tuple[str, ...]:
     runs: list[str] = []
     current: list = []
+    doc = span.doc
     for token in list(span) + [None]:
-        if token is not None and token.pos_ == "PROPN" and not token.is_punct:
+        glued = token is not None and any(
+            0 <= j < len(doc) and doc[j].text == "-" and not doc[min(j, token.i)].whitespace_
+            for j in (token.i - 1, token.i + 1)
+        )
+        if token is not None and token.pos_ == "PROPN" and not token.is_punct and not glued:
             current.append(token)
             continue
         if current:

@@ -81,8 +81,9 @@ def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, marg
         # up places and organisations too often ("Hama" the city as ORG) for its votes to settle those.
         person = votes.get("person", 0)
         other = max((k for k in votes if k != "person"), key=lambda k: votes[k], default=None)
-        if current == "person" and other and votes[other] >= least and votes[other] >= margin * person:
-            changed[actor_id] = other
+        others = sum(v for k, v in votes.items() if k != "person")
+        if current == "person" and other and others >= least and others > person:
+            changed[actor_id] = other  # most of its mentions say it is no person ("Deepwater Horizon")
         elif current != "person" and person >= least and person >= margin * sum(v for k, v in votes.items() if k != "person"):
             changed[actor_id] = "person"
     actor_store.set_kinds(session, changed)

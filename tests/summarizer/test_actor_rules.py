@@ -217,3 +217,24 @@ def test_a_bracketed_abbreviation_is_cut_from_the_name():
     from summarizer.analysis import clean_name
 
     assert clean_name("World Health Organization (WHO", "ORG") == "World Health Organization"
+
+
+def test_a_fragment_of_a_known_place_is_that_place_and_a_long_name_its_acronym():
+    index = ActorIndex()
+    ingest(index, article(["Port-au-Prince was hit.", "BP shares fell."],
+                          [EntityHit(0, "Port-au-Prince", "GPE", False), EntityHit(1, "BP", "ORG", False)]))
+    result = ingest(index, article(["Aid reached Port au Prince.", "British Petroleum paid."],
+                                   [EntityHit(0, "Port", "GPE", False), EntityHit(1, "British Petroleum", "ORG", False)]))
+    assert mentioned(result, index) == {0: {"Port-au-Prince"}, 1: {"BP"}}
+
+
+def test_one_unknown_word_is_a_new_person_only_when_it_speaks_or_has_a_role():
+    assert not ingest(ActorIndex(), article(["Twitter was busy."], [EntityHit(0, "Twitter", "PERSON", False)])).new_actors
+    spoke = ingest(ActorIndex(), article(["Grossi said so."], [EntityHit(0, "Grossi", "PERSON", True)]))
+    assert [a.name for a in spoke.new_actors] == ["Grossi"]
+
+
+def test_a_spelling_fold_never_makes_a_name_a_country():
+    assert CONFIG.variant_of("Cameroon") == ("Cameroon", "place")
+    assert CONFIG.variant_of("Cameron") is None
+    assert CONFIG.variant_of("the United States") == ("United States", "place")
