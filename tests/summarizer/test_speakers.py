@@ -69,3 +69,15 @@ class TestQuestions:
 
     def test_a_question_about_an_unknown_name_is_a_topic_search(self, service):
         assert service.brief("who is Zorblax Quimby").kind in {"topic", "none"}
+
+
+@pytest.mark.parametrize("text, absent", [
+    ("The quake hit at 1653 (2153 GMT) on Tuesday, officials said.", "GMT"),
+    ("Health Secretary Alan Johnson said public health came first.", "Health"),
+    ("Fighting went on in Rostov-on-Don overnight.", "Rostov"),
+])
+def test_units_office_fields_and_hyphen_halves_are_no_entities(nlp, text, absent):
+    from summarizer.analysis import analyse_doc
+
+    assert absent in {e.text for e in nlp(text).ents}  # the model does tag it
+    assert absent not in {hit.text for hit in analyse_doc(nlp(text), None).entities}
