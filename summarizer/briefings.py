@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -258,7 +259,8 @@ class BriefingService:
     def _who(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
         """A short card on the actor (roles, first and last mention, how often) and its top items."""
         stored = actor_store.actor_card(session, p.actor.id)
-        card = Card(p.actor.name, p.actor.kind, stored.roles, stored.mentions, stored.articles, stored.first,
+        roles = tuple(dict.fromkeys(_role(r) for r in stored.roles if _role(r)))
+        card = Card(p.actor.name, p.actor.kind, roles, stored.mentions, stored.articles, stored.first,
                     stored.last, stored.statements)
         short = Budget(min(self.tuning.card_items, budget.max_items), budget.max_chars // 2)
         items = self._actor(session, query, replace(p, kind="actor"), short).items
@@ -406,6 +408,11 @@ class BriefingService:
             if suggestions:
                 note += " Stored actors include " + ", ".join(suggestions) + "."
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
+
+
+def _role(text: str) -> str:
+    """A stored title as a card shows it: "his Ukrainian counterpart" -> "Ukrainian counterpart"."""
+    return re.sub(r"^(?:(?:his|her|their|its|the|a|an)\s+)+", "", text.strip(), flags=re.IGNORECASE)
 
 
 def _source(meta: ArticleRow) -> Source:
