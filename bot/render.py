@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from bot import texts
-from summarizer.results import Briefing, Item, Source
+from summarizer.results import Briefing, Card, Item, Source
 
 if TYPE_CHECKING:
     from summarizer.chats import ChatView, Link, Post
@@ -112,7 +112,25 @@ def heading(b: Briefing) -> str:
         return f"{b.subject}: {count}, {day(min(dates))} to {day(max(dates))}"
     if b.kind == "topic":
         return f"Topic “{b.subject}”: {count}"
+    if b.kind == "said":
+        return f"{b.subject}, in their own words: {count}"
+    if b.kind == "who":
+        return f"Who is {b.subject}"
     return f"{b.subject}: {count}"
+
+
+def card_lines(card: Card | None) -> list[str]:
+    """A "who is" card as plain lines: roles, how often named, first and last mention."""
+    if card is None:
+        return []
+    lines = [f"{card.name} ({card.kind})"]
+    if card.roles:
+        lines.append("Described as: " + "; ".join(card.roles[:5]))
+    span = f", {day(card.first)} to {day(card.last)}" if card.first and card.last else ""
+    lines.append(f"Named {plural(card.mentions, 'time')} in {plural(card.articles, 'article')}{span}")
+    if card.statements:
+        lines.append(f"Quoted or reported speaking in {plural(card.statements, 'sentence')}")
+    return lines
 
 
 def _sections(b: Briefing) -> list[tuple[str, list[Item]]]:
@@ -275,6 +293,7 @@ def _plain(b: Briefing, form: Form) -> str:
         lines.append(cut(heading(b), HEAD_MAX))
     if b.note:
         lines.append(cut(b.note, NOTE_MAX))
+    lines += [cut(line, NOTE_MAX) for line in card_lines(b.card)]
     for title, items in _sections(b):
         lines.append("")
         if title:
@@ -298,6 +317,8 @@ def _html(b: Briefing, form: Form) -> str:
         blocks.append(f"<b>{esc(cut(head, HEAD_MAX))}</b>")
     if b.note:
         blocks.append(f"<i>{esc(cut(b.note, NOTE_MAX))}</i>")
+    if b.card is not None:
+        blocks.append("\n".join(esc(cut(line, NOTE_MAX)) for line in card_lines(b.card)))
     for title, items in _sections(b):
         if title:
             blocks.append(f"<b>{esc(title)}</b>")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.dates import DateSpan
 from summarizer.event_dates import SentenceEvent, sentence_event
-from summarizer.vocabulary import HONORIFICS, ROLE_WORDS, SPEECH_VERBS, alternation
+from summarizer.vocabulary import HONORIFICS, REPORTING_VERBS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -60,6 +60,13 @@ class SentenceInfo:
     expected: bool = False  # a prediction or plan, not what happened
     days: tuple[date, ...] = ()  # every single day it names, in any clause
     proper_runs: tuple[str, ...] = ()  # runs of proper nouns, for names NER missed
+    # Who says it: the subject of the main reporting verb ("..., Kuleba said", "according to
+    # the ministry") as written, PRONOUN for "he said" / "she told", None when nobody is quoted.
+    speaker: str | None = None
+
+
+PRONOUN = "PRONOUN"
+CONTINUED = "CONTINUED"  # a quotation with no attribution: it goes on from the sentence before
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,7 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
                 expected=event.expected,
                 days=event.days,
                 proper_runs=_proper_runs(span),
+                speaker=sentence_speaker(span),
             )
         )
         entities.extend(_entities(span, index))
@@ -195,17 +203,23 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
             continue
         if all(t.pos_ == "ADJ" for t in ent):
             continue  # "Ukrainian" tagged as a place is a demonym, not an actor
+        if _glued(ent):
+            continue  # "Don" of "Rostov-on-Don", "Henry" of "Producer/Henry": part of a longer word
+        if _unit_or_office_word(ent):
+            continue  # "2153 GMT"; "Health" of "Health Minister" when the article writes "health"
         text = clean_name(ent.text, ent.label_)
         if not text:
             continue
         covered.update(range(ent.start, ent.end))
-        hits.append(EntityHit(index, text, ent.label_, _is_speaker(ent), _title_before(ent)))
+        hits.append(EntityHit(index, text, ent.label_, _is_speaker(ent), _title_before(ent) or _apposed_title(ent)))
     # Proper nouns that speak but that NER left untagged ("Zelenskyy said").
     for token in span:
         if token.i in covered or token.pos_ != "PROPN" or token.dep_ not in {"nsubj", "nsubjpass"}:
             continue
         if token.head.pos_ in {"VERB", "AUX"} and token.head.lemma_.lower() in SPEECH_VERBS:
             left = token.left_edge.i if token.left_edge.pos_ == "PROPN" else token.i
+            while left > span.start and span.doc[left - 1].pos_ == "PROPN" and span.doc[left - 1].head.i == token.i:
+                left -= 1  # the whole compound: "General Staff", not "Staff"
             run = span.doc[left : token.i + 1]
             if all(t.pos_ == "PROPN" for t in run) and not covered.intersection(range(run.start, run.end)):
                 text = clean_name(run.text, "PERSON")
@@ -214,8 +228,93 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
     return hits
 
 
+def _unit_or_office_word(ent: Span) -> bool:
+    """Whether a one-word entity is a unit after a number ("2153 GMT") or a common word naming
+    an office's field before a role word ("Health Minister", when the article writes "health")."""
+    if len(ent) != 1:
+        return False
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    if before is not None and before.like_num and ent.text.isupper():
+        return True
+    if after is not None and after.lower_ in ROLE_WORDS:
+        return re.search(rf"\b{re.escape(ent.text.lower())}\b", doc.text) is not None
+    return False
+
+
+def _glued(ent: Span) -> bool:
+    """Whether an entity is half of a hyphenated or slashed compound: joined with no space."""
+    doc = ent.doc
+    before = doc[ent.start - 1] if ent.start > 0 else None
+    after = doc[ent.end] if ent.end < len(doc) else None
+    return (before is not None and before.text in {"-", "/"} and not before.whitespace_) or (
+        after is not None and after.text in {"-", "/"} and not doc[ent.end - 1].whitespace_
+        and ent.end + 1 < len(doc) and not after.whitespace_
+    )
+
+
+def sentence_speaker(span: Span) -> str | None:
+    """The one who says what the sentence reports, as written; PRONOUN for "he"/"she"/"they".
+
+    The subject of the reporting verb nearest the root ("Zelensky told reporters", "said
+    Peskov", "the ministry said"), or the object of "according to".
+    """
+    best: tuple[int, str] | None = None
+    for token in span:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            to = next(c for c in token.children if c.lower_ == "to")
+            obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                candidate = (_depth(token), _speaker_text(obj))
+                best = candidate if best is None or candidate[0] < best[0] else best
+            continue
+        if token.pos_ not in {"VERB", "AUX"} or token.lemma_.lower() not in REPORTING_VERBS:
+            continue
+        subject = next((c for c in token.children if c.dep_ == "nsubj"), None)
+        if subject is None and token.dep_ in {"conj", "advcl"}:
+            # "Zelensky invited Xi and said ...", "Qin called Kuleba, saying ...": the head's subject.
+            subject = next((c for c in token.head.children if c.dep_ == "nsubj"), None)
+        if subject is None:
+            continue
+        candidate = (_depth(token), _speaker_text(subject))
+        if best is None or candidate[0] < best[0]:
+            best = candidate
+    if best is None or not best[1]:
+        text = span.text.strip()
+        return CONTINUED if text[:1] in QUOTES and text.rstrip(".")[-1:] in QUOTES else None
+    return best[1]
+
+
+def _depth(token) -> int:
+    depth = 0
+    while token.head is not token and depth < 50:
+        token = token.head
+        depth += 1
+    return depth
+
+
+def _speaker_text(token) -> str:
+    """The name a subject token stands in: its entity, its proper-noun compound, or PRONOUN."""
+    if token.pos_ == "PRON":
+        return PRONOUN if token.lower_ in {"he", "she", "they"} else ""
+    appos = next((c for c in token.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None)
+    if appos is not None and not (token.ent_type_ == "PERSON"):
+        token = appos  # "Zelensky's spokesman, Sergii Nikoforov, said": the spokesman speaks
+    if token.ent_type_:
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        if ent is not None:
+            return clean_name(ent.text, "PERSON") or ent.text
+    # The phrase up to the subject's head noun: "the Chinese leader", "a Kremlin spokesman".
+    left = token.left_edge.i
+    return token.doc[left : token.i + 1].text
+
+
 def clean_name(text: str, label: str) -> str:
     """Strip quotes, a leading article, possessives and honorifics from an entity's text."""
+    text = text.strip()
+    if text.count("(") != text.count(")"):
+        text = text.split("(")[0]  # "World Health Organization (WHO": the name before the bracket
     text = text.strip().strip(QUOTES + " ,;:()").strip()
     if text.endswith(".") and not re.search(r"\.\w+\.$", text):
         text = text[:-1]  # a full stop, not the end of an abbreviation such as "U.S."
@@ -257,6 +356,26 @@ def _title_before(ent: Span) -> str | None:
     return doc[start : last_role + 1].text
 
 
+def _apposed_title(ent: Span) -> str | None:
+    """A role set beside a name by apposition: "Kuleba, Ukraine's foreign minister," or
+    "Ukraine's foreign minister, Dmytro Kuleba"."""
+    root = ent.root
+    doc = ent.doc
+    phrases = [c for c in root.children if c.dep_ == "appos" and not (ent.start <= c.i < ent.end)]
+    if root.dep_ == "appos" and not (ent.start <= root.head.i < ent.end):
+        phrases.append(root.head)
+    for head in phrases:
+        if head.lower_ not in ROLE_WORDS or head.pos_ not in {"NOUN", "PROPN"}:
+            continue
+        start = head.left_edge.i
+        while start < head.i and (doc[start].is_punct or doc[start].lower_ in {"the", "a", "an"}):
+            start += 1
+        phrase = doc[start : head.i + 1]
+        if len(phrase) <= 7 and not any(t.i in range(ent.start, ent.end) for t in phrase):
+            return phrase.text
+    return None
+
+
 def _standalone_titles(span: Span, index: int) -> list[TitleHit]:
     """Role phrases standing for a person: "the Chinese leader", "Ukraine's president"."""
     hits: list[TitleHit] = []
@@ -288,8 +407,13 @@ def _event(span: Span, published: date, reference: DateSpan | None) -> SentenceE
 def _proper_runs(span: Span) -> tuple[str, ...]:
     runs: list[str] = []
     current: list = []
+    doc = span.doc
     for token in list(span) + [None]:
-        if token is not None and token.pos_ == "PROPN" and not token.is_punct:
+        glued = token is not None and any(
+            0 <= j < len(doc) and doc[j].text == "-" and not doc[min(j, token.i)].whitespace_
+            for j in (token.i - 1, token.i + 1)
+        )
+        if token is not None and token.pos_ == "PROPN" and not token.is_punct and not glued:
             current.append(token)
             continue
         if current:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -17,7 +18,7 @@ from summarizer.embeddings import Encoder
 from summarizer.outlets import domain
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
-from summarizer.results import Briefing, Item, Source
+from summarizer.results import Briefing, Card, Item, Source
 from summarizer.scoring import content_words, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, episodes, repeats, select
 from summarizer.selection import Tuning as SelectionTuning
@@ -43,6 +44,8 @@ class Tuning:
     lexical_bonus: float = 0.25
     topic_pool: int = 200
     timeline_pool: int = 2000  # sentences near a timeline's topic whose articles make its story
+    said_floor: float = 0.30  # relevance an actor's statement needs to count as "about" the asked topic
+    card_items: int = 3  # items beside a "who is" card
 
 
 class BriefingService:
@@ -199,6 +202,10 @@ class BriefingService:
             return Briefing(query, "none", "", note="Ask about an actor, a date or a topic, e.g. /brief xi.")
         if p.kind == "actor":
             return self._actor(session, query, p, budget)
+        if p.kind == "said":
+            return self._said(session, query, p, budget)
+        if p.kind == "who":
+            return self._who(session, query, p, budget)
         if p.kind == "date":
             return self._date(session, query, p, budget)
         return self._topic(session, query, p, budget)
@@ -223,6 +230,41 @@ class BriefingService:
         items = self._choose(session, c, self._rank("actor", c, Context()), budget)
         note = f"(read “{p.corrected_from}” as {p.actor.name})" if p.corrected_from else ""
         return Briefing(query, "actor", p.actor.name, items, note=note)
+
+    def _said(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
+        """The actor's own words: sentences whose stored speaker it is, near the asked topic if any."""
+        c = corpus.speaker_candidates(session, p.actor.id)
+        about = f" about “{p.about}”" if p.about else ""
+        if not len(c):
+            note = f"No words of {p.actor.name} are stored; here is what the articles say about them."
+            return replace(self._actor(session, query, replace(p, kind="actor"), budget), note=note)
+        c = corpus.load_vectors(session, c)
+        relevance = np.ones(len(c))
+        if p.about:
+            words = content_words(p.about)
+            cosine = c.vectors @ self.encoder.encode([p.about])[0]
+            relevance = cosine + self.tuning.lexical_bonus * np.array([lexical_overlap(words, t) for t in c.texts])
+            keep = [i for i in range(len(c)) if relevance[i] >= self.tuning.said_floor]
+            c, relevance = corpus.subset(c, keep), relevance[keep]
+        ctx = Context(relevance=dict(zip(c.ids, relevance)))
+        items = self._choose(session, c, self._rank("topic", c, ctx), budget) if len(c) else ()
+        note = f"(read “{p.corrected_from}” as {p.actor.name})" if p.corrected_from else ""
+        if not items and p.about:
+            # Nothing on the asked topic: what the actor did say, and saying so.
+            said = self._said(session, query, replace(p, about=None), budget)
+            return replace(said, note=f"No words of {p.actor.name}{about} are stored; what they said:")
+        return Briefing(query, "said", p.actor.name, items, note=note)
+
+    def _who(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
+        """A short card on the actor (roles, first and last mention, how often) and its top items."""
+        stored = actor_store.actor_card(session, p.actor.id)
+        roles = tuple(dict.fromkeys(_role(r) for r in stored.roles if _role(r)))
+        card = Card(p.actor.name, p.actor.kind, roles, stored.mentions, stored.articles, stored.first,
+                    stored.last, stored.statements)
+        short = Budget(min(self.tuning.card_items, budget.max_items), budget.max_chars // 2)
+        items = self._actor(session, query, replace(p, kind="actor"), short).items
+        note = f"(read “{p.corrected_from}” as {p.actor.name})" if p.corrected_from else ""
+        return Briefing(query, "who", p.actor.name, items, note=note, card=card)
 
     def _date(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
         """What happened in the span (event dates), then what was published in it."""
@@ -374,6 +416,11 @@ class BriefingService:
             if suggestions:
                 note += " Stored actors include " + ", ".join(suggestions) + "."
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
+
+
+def _role(text: str) -> str:
+    """A stored title as a card shows it: "his Ukrainian counterpart" -> "Ukrainian counterpart"."""
+    return re.sub(r"^(?:(?:his|her|their|its|the|a|an)\s+)+", "", text.strip(), flags=re.IGNORECASE)
 
 
 REPEAT_SPARE = 10  # facts looked at beyond a day's share, in case the first repeat earlier days

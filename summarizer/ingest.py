@@ -151,6 +151,7 @@ class Ingestor:
             size = max(1, self.settings.ingest_batch)
             tracker.start()
             self._run_batches([fresh[start : start + size] for start in range(0, len(fresh), size)], report, tracker)
+            self._vote_kinds()
         tracker.emit("done")
         return report
 
@@ -263,6 +264,13 @@ class Ingestor:
         """Recompute the stored ranking signals with today's scoring; returns (sentences, mentions)."""
         with self.store.session() as session:
             return writes.rescore(session)
+
+    def _vote_kinds(self) -> None:
+        """After a run, settle each learned actor's kind by what most of its mentions say."""
+        with self.store.session() as session:
+            changed = writes.vote_kinds(session, self._actor_index(session), self.actor_config)
+        if changed:
+            log.info("actor kinds settled by their mentions: %d changed", len(changed))
 
     def _actor_index(self, session):
         """The actor index, loaded (and actors.toml synced) once per ingestor."""

@@ -15,19 +15,28 @@ from summarizer.vocabulary import MONTH_ABBREVIATIONS, alternation
 
 MONTH = re.compile(rf"\b{alternation(a.lower() for a in MONTH_ABBREVIATIONS)}[a-z]*\b", re.IGNORECASE)
 YEAR = re.compile(r"\b\d{4}\b")
+# Questions about one actor: "What did Xi say about Ukraine?", "who is Kuleba".
+SAID_QUESTION = re.compile(
+    r"^(?:what|how)\s+(?:did|does|do|has|have)\s+(?P<who>.+?)\s+(?:say|said|tell|told|think|thought)"
+    r"(?:\s+(?:about|on|of|regarding)\s+(?P<about>.+?))?[\s?.!]*$",
+    re.IGNORECASE,
+)
+WHO_QUESTION = re.compile(r"^(?:who|what)\s+(?:is|was|are|were)\s+(?P<who>.+?)[\s?.!]*$", re.IGNORECASE)
 RESOLVE_SCORE = 85  # a near miss this close to one name is that name ("zelenksy")
 SUGGEST_SCORE = 60  # close enough to offer as "did you mean"
-ACTOR_KINDS = {"person", "organisation"}  # places are topics: "bakhmut" is what happened there
+ACTOR_KINDS = {"person", "organisation"}  # near misses: a place is read only when written exactly
 
 
 @dataclass(frozen=True)
 class Plan:
-    kind: Literal["actor", "date", "topic", "story", "none"]  # "story": everything stored
+    # "story": everything stored; "said": an actor's own words; "who": a card on an actor.
+    kind: Literal["actor", "date", "topic", "story", "none", "said", "who"]
     subject: str
     actor: ActorRow | None = None
     span: DateSpan | None = None
     suggestions: tuple[str, ...] = ()
     corrected_from: str | None = None  # the query, when a near miss was resolved
+    about: str | None = None  # "said": the topic asked about, if any
 
 
 def plan(
@@ -50,13 +59,17 @@ def plan(
     text = " ".join(query.split())
     if not text:
         return Plan("none", "")
+    question = _question(text, names, mentions, today, stored)
+    if question is not None:
+        return question
     span = parse_date_query(text, today, stored[-1] if stored else None)
     if span is not None:
         if MONTH.search(text) and not YEAR.search(text):
             span = _covered_year(span, stored)
         return Plan("date", describe_span(span), span=span)
     key = name_key(text)
-    actors = [a for k, a in names if k == key and a.kind in ACTOR_KINDS]
+    # Any stored actor written exactly, places too: "bakhmut" is an actor query.
+    actors = [a for k, a in names if k == key]
     if actors:
         actor = max(actors, key=lambda a: mentions.get(a.id, 0))
         return Plan("actor", actor.name, actor=actor)
@@ -65,6 +78,22 @@ def plan(
         return Plan("actor", near[0][0].name, actor=near[0][0], corrected_from=text)
     suggestions = tuple(dict.fromkeys(a.name for a, score in near if score >= SUGGEST_SCORE))[:3]
     return Plan("topic", text, suggestions=suggestions)
+
+
+def _question(
+    text: str, names: Sequence[tuple[str, ActorRow]], mentions: Mapping[int, int], today: date, stored: Sequence[date]
+) -> Plan | None:
+    """A question about a stored actor: what it said (about something), or who it is."""
+    for pattern, kind in ((SAID_QUESTION, "said"), (WHO_QUESTION, "who")):
+        match = pattern.match(text)
+        if match is None:
+            continue
+        found = plan(match["who"], names, mentions, today, stored)
+        if found.kind != "actor":
+            return None
+        about = (match.groupdict().get("about") or "").strip() or None
+        return Plan(kind, found.actor.name, actor=found.actor, corrected_from=found.corrected_from, about=about)
+    return None
 
 
 def resolve_actor(

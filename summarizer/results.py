@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-Kind = Literal["actor", "date", "topic", "story", "digest", "none"]
+Kind = Literal["actor", "date", "topic", "story", "digest", "none", "said", "who"]
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,32 @@ class Item:
 
 
 @dataclass(frozen=True)
+class Card:
+    """Who an actor is, as the stored articles tell it: for "who is X"."""
+
+    name: str
+    kind: str  # person | organisation | place
+    roles: tuple[str, ...]  # titles and roles the articles write beside the name
+    mentions: int
+    articles: int
+    first: date | None  # first and last publication dates of articles naming it
+    last: date | None
+    statements: int  # sentences it says (quotations and reported statements)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "roles": list(self.roles),
+            "mentions": self.mentions,
+            "articles": self.articles,
+            "first": self.first.isoformat() if self.first else None,
+            "last": self.last.isoformat() if self.last else None,
+            "statements": self.statements,
+        }
+
+
+@dataclass(frozen=True)
 class Briefing:
     """The answer to one query."""
 
@@ -73,6 +99,7 @@ class Briefing:
     note: str = ""
     suggestions: tuple[str, ...] = ()
     span: tuple[date, date] | None = None  # the asked dates, for date briefings
+    card: Card | None = None  # "who is X": the actor's card, beside its top items
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -91,5 +118,6 @@ class Briefing:
             "items": [i.to_dict() for i in self.items],
             "note": self.note or None,
             "suggestions": list(self.suggestions),
+            **({"card": self.card.to_dict()} if self.card else {}),
             "text": text,
         }

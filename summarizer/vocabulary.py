@@ -26,6 +26,8 @@ SPEECH_VERBS = frozenset({
     "insist", "claim", "state", "explain", "argue", "reply", "respond", "urge", "declare",
     "confirm", "deny", "hail", "invite", "speak", "stress", "emphasize", "emphasise",
 })
+# Verbs whose subject is the one quoted or reported: the speaker of the sentence.
+REPORTING_VERBS = SPEECH_VERBS - {"invite", "speak"}
 # Inflected forms, for plain-text patterns where no parse is at hand (ranking signals).
 SAID = ("said", "told", "added", "wrote")  # reported in the past: ", he said"
 SAYS = ("said", "says", "told", "added", "wrote")  # the plain reporting verbs
@@ -44,7 +46,12 @@ ROLE_WORDS = frozenset({
     "pope", "governor", "senator", "prosecutor", "counterpart",
 })
 # Forms of address written before a name, dropped from it ("Mr", "President").
-HONORIFICS = ("mr", "mrs", "ms", "dr", "sir", "president", "prime minister", "premier", "chancellor")
+HONORIFICS = (
+    "mr", "mrs", "ms", "dr", "sir", "president", "prime minister", "premier", "chancellor",
+    # ranks, written out or cut short ("Adm Allen", "Gen. Petraeus", "Rep. Smith")
+    "admiral", "adm", "general", "gen", "colonel", "col", "lieutenant", "lt", "sergeant", "sgt",
+    "captain", "capt", "major", "maj", "commander", "cmdr", "rev", "sen", "rep", "gov", "prof",
+)
 
 
 def alternation(words: Iterable[str]) -> str:

@@ -40,6 +40,7 @@ def load_index(session: Session) -> ActorIndex:
         index.add_actor(actor_id, name, kind, learned=origin == "learned")
     for actor_id, key, kind in aliases:
         index.add_alias(actor_id, key, kind)
+    index.mentions.update(actor_store.mention_totals(session))
     return index
 
 
@@ -67,6 +68,31 @@ def write_actors(session: Session, resolution: Resolution, index: ActorIndex) ->
             continue
         seen.add((actor_id, key))
         actor_store.add_alias(session, actor_id, key, surface, kind)
+
+
+def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, margin: int = 2, least: int = 3) -> dict[int, str]:
+    """Give each learned actor the kind most of its mentions' entity labels say, when they say
+    it clearly (at least `least` votes and `margin` times the votes for its kind now): the first
+    article's label decides a new actor's kind, and the small model mislabels ("Twitter" a
+    person, "Oxfam" a place). Countries and organisations of the config keep theirs."""
+    changed: dict[int, str] = {}
+    for actor_id, votes in actor_store.label_votes(session).items():
+        name = index.names.get(actor_id)
+        if name is None or config.variant_of(name):
+            continue
+        current = index.kinds.get(actor_id)
+        # Only a person taken for a place or organisation, or the reverse: the small model mixes
+        # up places and organisations too often ("Hama" the city as ORG) for its votes to settle those.
+        person = votes.get("person", 0)
+        other = max((k for k in votes if k != "person"), key=lambda k: votes[k], default=None)
+        others = sum(v for k, v in votes.items() if k != "person")
+        if current == "person" and other and others >= least and others > person:
+            changed[actor_id] = other  # most of its mentions say it is no person ("Deepwater Horizon")
+        elif current != "person" and person >= least and person >= margin * sum(v for k, v in votes.items() if k != "person"):
+            changed[actor_id] = "person"
+    actor_store.set_kinds(session, changed)
+    index.kinds.update(changed)
+    return changed
 
 
 def article_record(
@@ -110,6 +136,7 @@ def article_record(
             expected=info.expected,
             mentioned_days=info.days,
             copied=copy is not None and copy.cluster_id is not None and normalised(info.text) in copy.texts,
+            speaker_id=_id(resolution.speakers[position]) if position in resolution.speakers else None,
         )
         for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
     ]
@@ -163,6 +190,8 @@ def rescore(session: Session) -> tuple[int, int]:
         values = [(i, prominence(text, surface, label), speaks(text, surface)) for i, surface, label, text in batch]
         sentence_store.set_mention_signals(session, values)
         mentions += len(batch)
+    # Sentences stored before speakers were (migration 0008): the actor the text shows speaking.
+    sentence_store.fill_speakers(session)
     return sentences, mentions
 
 

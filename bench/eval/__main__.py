@@ -205,6 +205,10 @@ def main(argv: list[str]) -> int:
     print(render(rows, stores, seeds_line, seconds))
     print()
     print(answers.table(answer_rows))
+    # Actor precision over the hand-checked top-30 lists, and speaker attribution (bench/eval/actors.py).
+    from bench.eval.actors import report as actor_report
+
+    print(actor_report({name: s.path for name, s in stores.items()}, stores["seeds"].path))
     results = {
         "rows": [{**asdict(r), "scores": {s: asdict(v) for s, v in r.scores.items()}} for r in rows],
         "mean": {s: asdict(mean_scores([r.scores[s] for r in rows])) for s in SYSTEMS},

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from summarizer.store.articles import stored_dates
-from summarizer.store.models import Actor, Alias, Mention
-from summarizer.store.rows import ActorRow, Catalog
+from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
+from summarizer.store.rows import ActorCard, ActorRow, Catalog
 
 
 def index_rows(session: Session) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str, str]]]:
@@ -100,3 +100,49 @@ def mentioned_sentence_ids(session: Session, actor_id: int) -> set[int]:
 
 def catalog(session: Session) -> Catalog:
     return Catalog(actor_keys(session), mention_totals(session), stored_dates(session))
+
+
+def actor_card(session: Session, actor_id: int) -> ActorCard:
+    """What the store says of one actor: the roles written beside its name, how often it is
+    named, in how many articles, and the first and last publication dates that name it."""
+    roles = session.execute(
+        select(Alias.surface).where(Alias.actor_id == actor_id, Alias.kind == "title").order_by(Alias.id)
+    ).scalars().all()
+    counted = session.execute(
+        select(
+            func.count(Mention.id),
+            func.count(func.distinct(Mention.article_id)),
+            func.min(Article.published),
+            func.max(Article.published),
+        )
+        .join(Article, Article.id == Mention.article_id)
+        .where(Mention.actor_id == actor_id)
+    ).one()
+    said = session.execute(select(func.count(Sentence.id)).where(Sentence.speaker_id == actor_id)).scalar_one()
+    return ActorCard(tuple(dict.fromkeys(roles)), counted[0], counted[1], counted[2], counted[3], said)
+
+
+# The entity labels that say what kind an actor is; the others ("alias", "title", a mislabel
+# such as WORK_OF_ART) say nothing about it.
+LABEL_KINDS = {"PERSON": "person", "SPEAKER": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+
+
+def label_votes(session: Session) -> dict[int, dict[str, int]]:
+    """Per learned actor: how many of its mentions each kind's entity labels account for."""
+    rows = session.execute(
+        select(Mention.actor_id, Mention.label, func.count(Mention.id))
+        .join(Actor, Actor.id == Mention.actor_id)
+        .where(Actor.origin == "learned", Mention.label.in_(LABEL_KINDS))
+        .group_by(Mention.actor_id, Mention.label)
+    ).all()
+    votes: dict[int, dict[str, int]] = {}
+    for actor_id, label, count in rows:
+        kinds = votes.setdefault(actor_id, {})
+        kinds[LABEL_KINDS[label]] = kinds.get(LABEL_KINDS[label], 0) + count
+    return votes
+
+
+def set_kinds(session: Session, kinds: dict[int, str]) -> None:
+    """Store new kinds for these actors."""
+    for actor_id, kind in kinds.items():
+        session.get(Actor, actor_id).kind = kind

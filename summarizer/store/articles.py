@@ -57,6 +57,7 @@ def add_article(session: Session, new: NewArticle) -> int:
                 expected=s.expected,
                 mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
                 copied=s.copied,
+                speaker_id=s.speaker_id,
             )
         )
     session.add(article)

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = "summarizer.store:migrations"
 SIGNALS_REVISION = "0003"  # the first revision whose rows carry ranking signals
+SPEAKERS_REVISION = "0008"  # the first revision whose sentences carry their speaker
 
 
 class Store:
@@ -27,8 +28,11 @@ class Store:
 
     @property
     def needs_rescore(self) -> bool:
-        """Whether rows stored before the ranking signals existed were just migrated (their signals are defaults)."""
-        return self.migrated_from is not None and self.migrated_from < SIGNALS_REVISION
+        """Whether rows stored before the ranking signals (or the sentence speakers) existed were just
+        migrated: their values are defaults until a rescore."""
+        return self.migrated_from is not None and (
+            self.migrated_from < SIGNALS_REVISION or self.migrated_from < SPEAKERS_REVISION
+        )
 
     @contextmanager
     def session(self) -> Iterator[Session]:

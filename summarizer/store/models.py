@@ -84,6 +84,9 @@ class Sentence(Base):
     # The same text is already stored in an earlier article of its story (a syndicated copy): it is
     # never a candidate; the earlier one is, and cites every copy.
     copied: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # Who says it (an actor id): the speaker of a quotation or reported statement, else None.
+    # No foreign key: a plain column added in place (migration 0008); actors are never deleted.
+    speaker_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 

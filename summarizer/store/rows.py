@@ -110,6 +110,7 @@ class NewSentence:
     expected: bool = False  # a prediction or plan: its event date is when it is expected
     mentioned_days: tuple[date, ...] = ()  # every single day it names, in any clause
     copied: bool = False  # the same text is stored in an earlier copy of its story
+    speaker_id: int | None = None  # the actor who says it, for a quotation or reported statement
 
 
 @dataclass(frozen=True)
@@ -130,3 +131,15 @@ class NewArticle:
     cluster_id: int | None = None
     signature: bytes | None = None
     bands: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class ActorCard:
+    """What the store knows of one actor, for "who is X"."""
+
+    roles: tuple[str, ...]  # titles and roles written beside its name, first seen first
+    mentions: int
+    articles: int
+    first: date | None  # first and last publication dates of articles naming it
+    last: date | None
+    statements: int  # sentences it is the speaker of

@@ -94,6 +94,17 @@ def actor_candidates(session: Session, actor_id: int) -> Candidates:
     return _collect(session, query)
 
 
+def speaker_candidates(session: Session, actor_id: int) -> Candidates:
+    """Every sentence the actor says: quotations and reported statements whose speaker it is."""
+    query = (
+        select(*_COLUMNS)
+        .join(Article, Article.id == Sentence.article_id)
+        .where(Sentence.speaker_id == actor_id)
+        .order_by(Sentence.id)
+    )
+    return _collect(session, query)
+
+
 def event_candidates(session: Session, start: date, end: date, max_days: int) -> Candidates:
     """Sentences whose event span overlaps [start, end] and lasts at most `max_days`."""
     query = (
@@ -275,3 +286,15 @@ def set_sentence_signals(session: Session, values: Sequence[tuple[int, float, in
 def set_mention_signals(session: Session, values: Sequence[tuple[int, float, bool]]) -> None:
     """Store (id, prominence, speaker) for these mentions."""
     session.execute(update(Mention), [{"id": i, "prominence": p, "speaker": s} for i, p, s in values])
+
+
+def fill_speakers(session: Session) -> None:
+    """Give each sentence without a speaker the actor its stored mentions show speaking, if any."""
+    best = (
+        select(Mention.actor_id)
+        .where(Mention.sentence_id == Sentence.id, Mention.speaker.is_(True))
+        .order_by(Mention.prominence.desc(), Mention.actor_id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    session.execute(update(Sentence).where(Sentence.speaker_id.is_(None)).values(speaker_id=best))
