@@ -102,6 +102,8 @@ def collect_posts(services: Services, bot_settings: BotSettings) -> list[Post]:
         log.info("feeds polled: %s", report.summary())
         for rejected in report.rejected:
             log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
+        for unanalysed in report.unanalysed:
+            log.info("%s: %s", unanalysed.origin, unanalysed.line)
     return services.chats.claim_posts(bot_settings.feed_posts_per_poll)
 
 

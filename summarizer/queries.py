@@ -10,6 +10,7 @@ from typing import Literal
 
 from summarizer.actors import name_key
 from summarizer.dates import DateSpan, parse_date_query
+from summarizer.languages import foreign_script
 from summarizer.store.rows import ActorRow
 from summarizer.vocabulary import MONTH_ABBREVIATIONS, alternation
 
@@ -28,6 +29,7 @@ class Plan:
     span: DateSpan | None = None
     suggestions: tuple[str, ...] = ()
     corrected_from: str | None = None  # the query, when a near miss was resolved
+    script: str | None = None  # kind "none": the query is written in this script, not in English letters
 
 
 def plan(
@@ -50,6 +52,9 @@ def plan(
     text = " ".join(query.split())
     if not text:
         return Plan("none", "")
+    script = foreign_script(text)
+    if script is not None:  # only English coverage is analysed: nothing to search in another script
+        return Plan("none", "", script=script)
     span = parse_date_query(text, today, stored[-1] if stored else None)
     if span is not None:
         if MONTH.search(text) and not YEAR.search(text):

@@ -40,6 +40,7 @@ def add_article(session: Session, new: NewArticle) -> int:
         text=new.text,
         content_hash=new.content_hash,
         ingested_at=new.ingested_at,
+        language=new.language,
     )
     for s in new.sentences:
         article.sentences.append(
@@ -54,6 +55,7 @@ def add_article(session: Session, new: NewArticle) -> int:
                 named=s.named,
                 expected=s.expected,
                 mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
+                kind=s.kind,
             )
         )
     session.add(article)
@@ -116,7 +118,9 @@ def stored_dates(session: Session) -> list[date]:
     """Distinct publication dates and days of event dates (spans up to a week), oldest first."""
     published = session.scalars(select(Article.published).where(Article.published.is_not(None)).distinct())
     spans = session.execute(
-        select(Sentence.event_start, Sentence.event_end).where(Sentence.event_start.is_not(None)).distinct()
+        select(Sentence.event_start, Sentence.event_end)
+        .where(Sentence.event_start.is_not(None), Sentence.kind == "story")
+        .distinct()
     )
     days: set[date] = set(published)
     for start, end in spans:

@@ -14,6 +14,7 @@ log = logging.getLogger(__name__)
 
 MIGRATIONS = "summarizer.store:migrations"
 SIGNALS_REVISION = "0003"  # the first revision whose rows carry ranking signals
+KINDS_REVISION = "0008"  # the first revision whose sentences carry their kind (story, heading, ...)
 
 
 class Store:
@@ -27,8 +28,9 @@ class Store:
 
     @property
     def needs_rescore(self) -> bool:
-        """Whether rows stored before the ranking signals existed were just migrated (their signals are defaults)."""
-        return self.migrated_from is not None and self.migrated_from < SIGNALS_REVISION
+        """Whether rows stored before the ranking signals or sentence kinds existed were just migrated
+        (their signals are defaults, every sentence a story sentence)."""
+        return self.migrated_from is not None and self.migrated_from < max(SIGNALS_REVISION, KINDS_REVISION)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

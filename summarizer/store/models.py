@@ -43,6 +43,9 @@ class Article(Base):
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     ingested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # ISO 639 code of the article's language; only English ("en", or None from before it was
+    # detected) is analysed: an article in another language is stored without sentences.
+    language: Mapped[str | None] = mapped_column(String(12), nullable=True)
 
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Sentence.position"
@@ -77,6 +80,9 @@ class Sentence(Base):
     # how well the sentence stands alone, and how many people and organisations it names.
     quality: Mapped[float] = mapped_column(Float, default=0.5, server_default="0.5")
     named: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # What the sentence is on its page (summarizer/story_text.py): "story", or a heading, caption,
+    # byline, credit, dateline, link or boilerplate, which no briefing, timeline or digest shows.
+    kind: Mapped[str] = mapped_column(String(12), default="story", server_default="story")
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 

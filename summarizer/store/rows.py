@@ -107,6 +107,7 @@ class NewSentence:
     named: int  # actors other than places named in it
     expected: bool = False  # a prediction or plan: its event date is when it is expected
     mentioned_days: tuple[date, ...] = ()  # every single day it names, in any clause
+    kind: str = "story"  # or a heading, caption, byline, ...: never shown
 
 
 @dataclass(frozen=True)
@@ -123,3 +124,4 @@ class NewArticle:
     ingested_at: datetime
     sentences: list[NewSentence]
     mentions: list[NewMention] = field(default_factory=list)
+    language: str | None = None  # ISO 639; an article not in English comes without sentences
