@@ -36,9 +36,9 @@ CREDIT = re.compile(
 # A credit line "Lintao Zhang/Getty Images": capitalised words either side of a slash, at the end.
 NAME_SLASH = re.compile(r"\b[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*)*\s*/\s*[A-Z][\w&.'-]*(?:\s+[A-Z][\w&.'-]*)*$")
 LINK = re.compile(
-    r"^(?:read|see|watch|listen|click|related|more|also read|share|follow us|sign up|subscribe|explore)\b"
+    r"^(?:read|see|watch|listen|click|related|more on this|more from|also read|share|follow us|sign up|subscribe|explore)\b"
     r"[^.!?]{0,100}?(?::|\bhere\b|\bmore\b|\balso\b|$)"
-    r"|\b\d+\s*(?:hrs?|mins?|hours?|minutes?|days?)\s+ago\b",
+    r"|\s[-–]\s\d+\s*(?:hrs?|mins?|hours?|minutes?)\s+ago\b",  # a list of links: "Headline - 2 hrs ago"
     re.IGNORECASE,
 )
 BYLINE = re.compile(r"^by\s+[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}\b", re.IGNORECASE)
@@ -74,7 +74,8 @@ def sentence_kind(text: str, line: str | None = None) -> str:
     if sum(ch.isalpha() for ch in stripped) < 2:
         return "dateline" if any(ch.isdigit() for ch in stripped) else "heading"
     body = stripped.rstrip(CLOSERS)
-    if CREDIT.search(body) and (not body.endswith(FINAL) or len(body.split()) <= HEADING_WORDS):
+    credit = CREDIT.search(body)
+    if credit and (not body.endswith(FINAL) or (credit.start() == 0 and len(body.split()) <= HEADING_WORDS)):
         return "credit"
     if NAME_SLASH.search(body):
         return "credit"
@@ -123,7 +124,9 @@ def addresses_reader(text: str) -> bool:
 
 @dataclass(frozen=True)
 class RepeatTuning:
-    min_articles: int = 3  # distinct articles repeating a sentence before it can be boilerplate
+    # Distinct articles repeating a sentence before it can be boilerplate: in fewer, a line
+    # addressing the reader is as often a quotation split from its speaker ("You can see ...").
+    min_articles: int = 5
     copy_overlap: float = 0.5  # articles sharing this share of their sentences are copies of one story
     outlet_share: float = 0.2  # repeated in this share of an outlet's articles: boilerplate whatever it says
 

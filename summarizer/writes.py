@@ -24,7 +24,7 @@ from summarizer.actors import (
 from summarizer.analysis import Analysis
 from summarizer.scoring import prominence, quality, speaks
 from summarizer.sources import RawArticle
-from summarizer.story_text import STORY, article_kinds, repeated_boilerplate
+from summarizer.story_text import STORY, RepeatTuning, article_kinds, repeated_boilerplate
 from summarizer.store import actors as actor_store
 from summarizer.store import sentences as sentence_store
 from summarizer.store.rows import NewArticle, NewMention, NewSentence
@@ -151,7 +151,7 @@ def mark_repeats(session: Session, article_ids: Iterable[int] | None = None) -> 
     Only sentences of `article_ids` (all, when None) are looked for; a repeat found marks every
     copy of it in that outlet. Returns how many sentences were marked.
     """
-    repeats = sentence_store.repeated_sentences(session, article_ids)
+    repeats = sentence_store.repeated_sentences(session, article_ids, RepeatTuning().min_articles)
     if not repeats:
         return 0
     by_outlet: dict[str | None, dict[str, list[int]]] = {}
