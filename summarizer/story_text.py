@@ -57,6 +57,8 @@ FURNITURE = re.compile(
     r"|house rules|not available in your (?:territory|country|region)|newsletter|all rights reserved|copyright ©?)\b",
     re.IGNORECASE,
 )
+# A reader's comment under the article: "At 21:58 29th Apr 2009, someone wrote: ...".
+COMMENT = re.compile(r"^at \d{1,2}[:.]\d{2}\b[^:]{0,60}\bwrote\s*:", re.IGNORECASE)
 READER = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
@@ -83,7 +85,7 @@ def sentence_kind(text: str, line: str | None = None) -> str:
         return "link"
     if DATELINE.match(body):
         return "dateline"
-    if FURNITURE.search(stripped):
+    if FURNITURE.search(stripped) or COMMENT.match(stripped):
         return "boilerplate"
     if line is not None:
         whole = " ".join(line.split()).rstrip(CLOSERS)

@@ -31,6 +31,8 @@ from summarizer.story_text import KINDS, STORY, article_kinds, repeated_boilerpl
         ("7 May 2025", "dateline"),
         ("To play this content JavaScript must be turned on and the latest Flash player installed.", "boilerplate"),
         ("Your comments may be published on any media worldwide.", "boilerplate"),
+        ("At 21:58 29th Apr 2009, someone wrote: cover this story, and do it well.", "boilerplate"),
+        ("At 8:27 pm on 04 Mar 2011, a reader wrote: I disagree.", "boilerplate"),
         ("Officials said the bridge reopened on Tuesday after repairs.", STORY),
         ("The U.S./Mexico border crossing reopened on Monday.", STORY),
         ("He said: “We will see.”", STORY),
