@@ -47,7 +47,7 @@ STAMP_WORDS = alternation(
     + ["gmt", "bst", "utc", "et", "est", "edt", "pst", "cet", "am", "pm", "a\\.m\\.", "p\\.m\\.", "local time"]
 )
 DATELINE = re.compile(
-    rf"^(?:(?:published|updated|posted|last updated|first published)\b.*"
+    rf"^(?:(?:published|updated|posted|last updated|first published)\b[^.!?]*"
     rf"|[\d\s:.,/\-–]*(?:(?:{STAMP_WORDS})\b[\d\s:.,/\-–]*)*)$",
     re.IGNORECASE,
 )

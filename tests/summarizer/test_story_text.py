@@ -27,6 +27,7 @@ from summarizer.story_text import KINDS, STORY, article_kinds, repeated_boilerpl
         ("More and more aid groups are arriving in the city.", STORY),
         ("A picture by a local artist is called The Dictator.", STORY),
         ("Updated 14:32 GMT", "dateline"),
+        ("Last updated: 1 May, 2009 - 17:54 GMT Officials closed the offices for five days.", STORY),
         ("1325", "dateline"),
         ("7 May 2025", "dateline"),
         ("To play this content JavaScript must be turned on and the latest Flash player installed.", "boilerplate"),
