@@ -16,6 +16,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from bench.eval import story_text
 from bench.eval.gold import TIMELINE17, Timeline, Topic, load_gold, protocol, topics
 from bench.eval.scoring import Scores, coverage, mean_scores, score_timeline
 from bench.eval.stores import MODELS, OUT, ROOT, CachedStore, cached_store
@@ -192,6 +193,7 @@ def main(argv: list[str]) -> int:
     seconds["total"] = time.perf_counter() - started
 
     print(render(rows, stores, seeds_line, seconds))
+    print("\n".join(story_text.lines({name: s.path for name, s in stores.items()})))
     results = {
         "rows": [{**asdict(r), "scores": {s: asdict(v) for s, v in r.scores.items()}} for r in rows],
         "mean": {s: asdict(mean_scores([r.scores[s] for r in rows])) for s in SYSTEMS},
