@@ -3,8 +3,9 @@
 - **Items that stand alone**: `tests/data/standalone_items.toml` holds 150 items of briefings and
   timelines on the Timeline17 topics and the seeds, each hand-judged (its criteria are at the top of
   the file). Today's rules decide, per item, what a reader would see: nothing (not a story sentence),
-  the sentence alone, the sentence with the one before it, or nothing (it leans back and cannot be
-  paired); the share is of the items shown, judged standing alone in the form shown. Beside it, the
+  the sentence alone, the sentence with the one before it, the sentence with a heading or caption
+  that was run into it split off (judged on the text a reader would cut, `lead`), or nothing (it
+  leans back and cannot be paired); the share is of the items shown, judged standing alone in the form shown. Beside it, the
   share when every item is shown as its sentence alone (no rules at all).
 - **Marked sentences**: per store, the sentences kept out of answers, by kind; and the precision of
   the marks on a hand-checked sample (`tests/data/boilerplate_marked.toml`), counting the sampled
@@ -16,12 +17,13 @@ from __future__ import annotations
 import sqlite3
 import tomllib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.briefings import MAX_PAIRED, _dated_alone
 from summarizer.scoring import needs_context
-from summarizer.story_text import STORY, sentence_kind
+from summarizer.story_text import STORY, article_kinds, sentence_kind
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
 ITEMS = DATA / "standalone_items.toml"
@@ -34,6 +36,7 @@ class Standalone:
     shown: int
     stand: int  # shown and judged to stand alone as shown
     paired: int  # shown with the sentence before
+    unglued: int  # a heading or caption split off: the report's own sentence shown
     left_out: int  # lean back and could not be paired
     lost: int  # left out or hidden although judged to stand alone
     hidden: int  # not story sentences
@@ -44,9 +47,20 @@ class Standalone:
         return self.stand / self.shown if self.shown else 0.0
 
 
-def shown_as(item: dict) -> str:
-    """How today's rules show a judged item: "hidden", "alone", "paired" or "left out"."""
+def shown_as(item: dict, split: Callable[[str], list[str]] | None = None) -> str:
+    """How today's rules show a judged item: "hidden", "alone", "paired", "unglued" or "left out".
+
+    `split` is the analysis's sentence splitting: the first sentence of an article may come apart
+    into a heading or caption and the report's own sentence ("unglued": that sentence is shown).
+    """
     sentence, previous = item["sentence"], item.get("previous", "")
+    if split is not None and not previous:
+        parts = split(sentence)
+        if len(parts) > 1:
+            kinds = article_kinds(sentence, parts)
+            shown = [p for p, k in zip(parts, kinds) if k == STORY]
+            if len(shown) == 1 and shown[0] == parts[-1]:
+                return "left out" if needs_context(shown[0]) and not _dated_alone(shown[0]) else "unglued"
     if sentence_kind(sentence) != STORY:
         return "hidden"
     if not needs_context(sentence):
@@ -59,18 +73,26 @@ def shown_as(item: dict) -> str:
     return "left out"
 
 
-def standalone(path: Path = ITEMS) -> Standalone:
+def _judged(item: dict, way: str, split: Callable[[str], list[str]] | None) -> bool:
+    """Whether the item, shown this way, was judged to stand alone (an unjudged cut counts as not)."""
+    if way == "alone":
+        return item["alone"]
+    if way == "paired":
+        return item.get("with_previous", False)
+    if way == "unglued" and split is not None:
+        return split(item["sentence"])[-1] == item.get("lead") and item.get("lead_alone", False)
+    return False
+
+
+def standalone(path: Path = ITEMS, split: Callable[[str], list[str]] | None = None) -> Standalone:
     items = tomllib.loads(path.read_text())["item"]
-    ways = [shown_as(it) for it in items]
-    stand = sum(
-        bool(it["alone"] if way == "alone" else it.get("with_previous", False))
-        for it, way in zip(items, ways)
-        if way in {"alone", "paired"}
-    )
+    ways = [shown_as(it, split) for it in items]
+    shown = {"alone", "paired", "unglued"}
+    stand = sum(_judged(it, way, split) for it, way in zip(items, ways) if way in shown)
     lost = sum(it["alone"] for it, way in zip(items, ways) if way in {"hidden", "left out"})
     count = Counter(ways)
     return Standalone(
-        len(items), count["alone"] + count["paired"], stand, count["paired"], count["left out"], lost,
+        len(items), sum(count[w] for w in shown), stand, count["paired"], count["unglued"], count["left out"], lost,
         count["hidden"], sum(it["alone"] for it in items) / len(items),
     )
 
@@ -98,14 +120,15 @@ def precision(stores: dict[str, Path], path: Path = MARKED) -> tuple[int, int]:
     return correct, checked
 
 
-def lines(stores: dict[str, Path]) -> list[str]:
-    """The story-text block of the `make eval` report."""
-    s = standalone()
+def lines(stores: dict[str, Path], split: Callable[[str], list[str]] | None = None) -> list[str]:
+    """The story-text block of the `make eval` report; `split` splits an article's text into its sentences."""
+    s = standalone(split=split)
     out = [
         "",
         f"items that stand alone (hand-judged sample, {ITEMS.relative_to(DATA.parents[1])}): "
         f"{s.stand}/{s.shown} shown = {s.share:.1%} (every item as its sentence alone: {s.before:.1%}); "
-        f"of {s.items}: {s.shown - s.paired} alone, {s.paired} with the sentence before, {s.left_out} left out "
+        f"of {s.items}: {s.shown - s.paired - s.unglued} alone, {s.paired} with the sentence before, "
+        f"{s.unglued} with a heading or caption split off, {s.left_out} left out "
         f"(leaning back), {s.hidden} hidden (not story); {s.lost} of those left out or hidden were judged to stand alone",
         "sentences kept out of answers, per store (kinds by form at ingestion, boilerplate repeated across articles):",
     ]

@@ -59,3 +59,22 @@ def test_precision_counts_only_what_the_store_still_marks(tmp_path):
     assert story_text.precision({"t": db}, marked) == (1, 2)
     total, kinds = story_text.marked_counts(db)
     assert total == 3 and kinds == {"heading": 1, "link": 1}
+
+
+def test_an_item_with_a_heading_run_in_is_judged_on_the_sentence_left_when_it_is_split_off(tmp_path):
+    path = tmp_path / "items.toml"
+    path.write_text(
+        '[[item]]\nsentence = "Bridge shut after storm Officials closed the bridge on Monday."\nprevious = ""\n'
+        'dated = true\nalone = false\nlead = "Officials closed the bridge on Monday."\nlead_alone = true\n'
+    )
+
+    def split(text):
+        return ["Bridge shut after storm", "Officials closed the bridge on Monday."]
+
+    def split_elsewhere(text):
+        return ["Bridge shut after", "storm Officials closed the bridge on Monday."]
+
+    assert story_text.standalone(path).stand == 0
+    judged = story_text.standalone(path, split=split)
+    assert (judged.shown, judged.unglued, judged.stand) == (1, 1, 1)
+    assert story_text.standalone(path, split=split_elsewhere).stand == 0  # a cut nobody judged counts as not
