@@ -165,10 +165,10 @@ def _unglue(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
     cut = None
     for i in range(start + 3, min(end - 2, start + UNGLUE_WINDOW)):
         token, before = doc[i], doc[i - 1]
-        if before.text in {".", "!", "?"}:
+        if before.text in {".", "!", "?", "...", "…"}:
             break  # a real sentence ended: spaCy would have split there
-        if token.text not in OPENERS or not token.whitespace_ or not before.whitespace_:
-            continue  # no space before it: it opens a quotation ("told reporters: "The ...")
+        if token.text not in OPENERS or not token.whitespace_:
+            continue
         # After a verb or a preposition it is a name's article: "told The Associated Press", "in The Hague".
         if before.pos_ in {"NOUN", "PROPN", "NUM"} or before.tag_ == "VBG" or before.text in {'"', "”", "’", ")"}:
             cut = i
