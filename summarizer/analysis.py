@@ -140,39 +140,7 @@ def _sentence_spans(doc: Doc) -> list[Span]:
         else:
             merged.append([sent.start, sent.end])
     merged = _merge_open_quotes(doc, merged)
-    return [_trim(doc[a:b]) for start, end in merged for a, b in _unglue(doc, start, end)]
-
-
-# Words that open a sentence and are written upper case mid-sentence only when a page's heading or
-# photo caption was run into the text before them: "... close UK school Another nine cases ...".
-OPENERS = frozenset(
-    "A An The Another This These Those Some Many Most More Several Thousands Hundreds Dozens Scores "
-    "There It He She They We In On At As After Before With From For By When While During Until".split()
-)
-UNGLUE_WINDOW = 60  # tokens: a heading and a caption are short
-
-
-def _unglue(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """Split a heading or caption off the first sentence of a paragraph, where one was run in.
-
-    The last opener written upper case right after a noun, a name, a number or a closing quote,
-    with no full stop before it, starts the sentence; what precedes it is left as its own span
-    (a line without a full stop, which `story_text` calls a heading or caption).
-    """
-    first = start == 0 or any(t.is_space and "\n" in t.text for t in doc[max(start - 1, 0) : start + 1])
-    if not first:
-        return [(start, end)]
-    cut = None
-    for i in range(start + 3, min(end - 2, start + UNGLUE_WINDOW)):
-        token, before = doc[i], doc[i - 1]
-        if before.text in {".", "!", "?", "...", "…"}:
-            break  # a real sentence ended: spaCy would have split there
-        if token.text not in OPENERS or not token.whitespace_:
-            continue
-        # After a verb or a preposition it is a name's article: "told The Associated Press", "in The Hague".
-        if before.pos_ in {"NOUN", "PROPN", "NUM"} or before.tag_ == "VBG" or before.text in {'"', "”", "’", ")"}:
-            cut = i
-    return [(start, end)] if cut is None else [(start, cut), (cut, end)]
+    return [_trim(doc[a:b]) for a, b in merged]
 
 
 def _continues(doc: Doc, previous: list[int], first) -> bool:

@@ -122,27 +122,3 @@ def test_a_store_from_before_the_kinds_gets_them_by_rescoring(tmp_path, nlp):
         kinds = {a: b for a, b in session.execute(select(Sentence.text, Sentence.kind))}
     assert kinds["Moscow"] == "heading" and kinds["Photo by Lintao Zhang/Getty Images"] == "credit"
     reopened.close()
-
-
-@pytest.mark.parametrize(
-    "text, first",
-    [
-        ("Flu cases close city school Another nine cases of flu have been confirmed, officials said.",
-         "Flu cases close city school"),
-        ("Aid effort gathers pace after quake A rescue worker said the man had food and water "
-         "A man has been pulled alive from the rubble of a hotel after 11 days.",
-         "Aid effort gathers pace after quake A rescue worker said the man had food and water"),
-        ("The minister told The Associated Press that the talks would go on.", None),
-        ("Officials said on Monday that the bridge reopened. The city said It Works was the slogan.", None),
-    ],
-)
-def test_a_heading_run_into_the_first_sentence_is_split_off_and_kept_out(nlp, text, first):
-    from summarizer.analysis import analyse_doc
-    from summarizer.story_text import article_kinds
-
-    texts = [s.text for s in analyse_doc(nlp(text), None).sentences]
-    if first is None:
-        assert " ".join(texts) == text and all(k == "story" for k in article_kinds(text, texts))
-    else:
-        assert texts[0] == first and article_kinds(text, texts)[0] != "story"
-        assert " ".join(texts) == text and article_kinds(text, texts)[1:] == ["story"] * (len(texts) - 1)
