@@ -102,6 +102,8 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
         report = built.ingest.ingest(args.targets, progress=progress)
     for rejected in report.rejected:
         print(f"rejected {rejected.origin}: {rejected.reason}", file=sys.stderr)
+    for unanalysed in report.unanalysed:
+        print(f"{unanalysed.origin}: {unanalysed.line}", file=sys.stderr)
     if not args.quiet:
         print(report.summary())
     return 1 if report.rejected else 0

@@ -182,6 +182,8 @@ def store_items(services: Services, target: str, items: Sequence[RawArticle | Re
     log.info("feed polled: %s: %s", target, report.summary())
     for rejected in report.rejected:
         log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
+    for unanalysed in report.unanalysed:
+        log.info("%s: %s", unanalysed.origin, unanalysed.line)
 
 
 async def post_new(context: CustomContext) -> None:

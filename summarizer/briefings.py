@@ -19,7 +19,7 @@ from summarizer.outlets import domain
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
 from summarizer.results import Briefing, Card, Item, Source
-from summarizer.scoring import content_words, lexical_overlap, needs_context
+from summarizer.scoring import content_words, counts_back, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, episodes, repeats, select
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.store import Store
@@ -198,6 +198,8 @@ class BriefingService:
 
     def _brief(self, session: Session, query: str, budget: Budget) -> Briefing:
         p = self._plan(session, query)
+        if p.script:
+            return self._none(session, query, p, "")
         if p.kind == "none":
             return Briefing(query, "none", "", note="Ask about an actor, a date or a topic, e.g. /brief xi.")
         if p.kind == "actor":
@@ -347,7 +349,10 @@ class BriefingService:
         for i in leaning:
             prev = before.get((c.articles[i], c.positions[i]))
             joined = f"{prev} {texts[i]}" if prev else ""
-            texts[i] = joined if prev and not needs_context(prev) and len(joined) <= MAX_PAIRED else ""
+            if prev and not needs_context(prev) and len(joined) <= MAX_PAIRED:
+                texts[i] = joined
+            elif not (_dated_alone(texts[i]) and c.event_start[i] is not None):
+                texts[i] = ""
         return texts
 
     def _items(
@@ -402,6 +407,11 @@ class BriefingService:
     def _none(self, session: Session, query: str, p: Plan, template: str) -> Briefing:
         """A clear "no coverage" answer that points at what is stored instead."""
         note = template.format(q=query.strip(), subject=p.subject or f"“{query.strip()}”")
+        if p.script:
+            note = (
+                f"“{query.strip()}” is written in {p.script} script; storybot analyses English coverage only"
+                " (articles in other languages are stored, not analysed). Ask in English."
+            )
         known = self._current_catalog(session)
         if p.kind == "date":
             suggestions = _coverage(known.dates, p.span)
@@ -421,6 +431,16 @@ class BriefingService:
 def _role(text: str) -> str:
     """A stored title as a card shows it: "his Ukrainian counterpart" -> "Ukrainian counterpart"."""
     return re.sub(r"^(?:(?:his|her|their|its|the|a|an)\s+)+", "", text.strip(), flags=re.IGNORECASE)
+
+
+def _dated_alone(text: str) -> bool:
+    """Whether a sentence that leans back only for its time ("Days later, the army withdrew")
+    can stand alone: shown with the date it was resolved to, what it counted from is not needed.
+    A sentence that leans back for anything else ("He", "But", "The move") never does."""
+    return counts_back(text) and not needs_context(COUNTED.sub("", text, count=1))
+
+
+COUNTED = re.compile(r"^[\"“‘']?(?:and\s+)?[^,]{0,40}?\b(?:later|earlier|afterwards?)\b,?\s*", re.IGNORECASE)
 
 
 REPEAT_SPARE = 10  # facts looked at beyond a day's share, in case the first repeat earlier days

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from summarizer import writes
+from summarizer import languages, writes
 from summarizer.actors import ActorConfig, resolve
 from summarizer.outlets import load_names
 from summarizer.analysis import Analysis, analyse_doc, load_pipeline
@@ -39,6 +39,18 @@ class Stored:
     sentences: int
 
 
+@dataclass(frozen=True)
+class Unanalysed:
+    """An article stored whole but not analysed: it is not in English."""
+
+    origin: str
+    language: str  # ISO 639 code
+
+    @property
+    def line(self) -> str:
+        return f"stored, not analysed: {languages.language_name(self.language)}"
+
+
 @dataclass
 class IngestReport:
     """What one ingestion run did, and where its time went."""
@@ -46,6 +58,8 @@ class IngestReport:
     stored: list[Stored] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
+    unanalysed: list[Unanalysed] = field(default_factory=list)  # stored too, without sentences
+    boilerplate: int = 0  # sentences found repeated across an outlet's articles, marked after the run
     seconds: dict[str, float] = field(default_factory=lambda: defaultdict(float))
 
     @property
@@ -151,9 +165,20 @@ class Ingestor:
             size = max(1, self.settings.ingest_batch)
             tracker.start()
             self._run_batches([fresh[start : start + size] for start in range(0, len(fresh), size)], report, tracker)
+            self._mark_repeats(report)
             self._vote_kinds()
         tracker.emit("done")
         return report
+
+    def _mark_repeats(self, report: IngestReport) -> None:
+        """Mark the outlets' repeated boilerplate among the sentences just stored (one pass over the store)."""
+        ids = [s.article_id for s in report.stored if s.sentences]
+        if not ids:
+            return
+        started = time.perf_counter()
+        with self.store.session() as session:
+            report.boilerplate += writes.mark_repeats(session, ids)
+        report.seconds["store"] += time.perf_counter() - started
 
     def _load_models(self) -> None:
         """Load spaCy and the encoder now, so that loading is not counted as analysis time."""
@@ -191,6 +216,10 @@ class Ingestor:
             stored = 0
             if isinstance(analysis, Rejected):
                 report.rejected.append(analysis)
+            elif isinstance(analysis, Unanalysed):
+                record = writes.unanalysed_record(raw, digest, analysis.language, datetime.now(UTC), outlets=self.outlets)
+                if self._store_record(raw, record, report):
+                    report.unanalysed.append(analysis)
             else:
                 count = len(analysis.sentences)
                 if self._store(raw, digest, analysis, vectors[offset : offset + count], report):
@@ -198,8 +227,22 @@ class Ingestor:
                 offset += count
             tracker.finished(stored, closes_batch=i == len(batch) - 1)
 
-    def _analyse(self, raws: list[RawArticle], report: IngestReport) -> list[Analysis | Rejected]:
-        """Parse the batch with nlp.pipe; an article that breaks the pipeline is rejected alone."""
+    def _analyse(self, raws: list[RawArticle], report: IngestReport) -> list[Analysis | Rejected | Unanalysed]:
+        """Parse the English articles of the batch with nlp.pipe; an article that breaks the
+        pipeline is rejected alone, one in another language is marked and left unparsed."""
+        started = time.perf_counter()
+        found = [languages.detect(r.text) for r in raws]
+        report.seconds["language"] += time.perf_counter() - started
+        english = [r for r, code in zip(raws, found, strict=True) if code == languages.ANALYSED]
+        analysed = iter(self._analyse_english(english, report))
+        return [
+            next(analysed) if code == languages.ANALYSED else Unanalysed(raw.origin, code)
+            for raw, code in zip(raws, found, strict=True)
+        ]
+
+    def _analyse_english(self, raws: list[RawArticle], report: IngestReport) -> list[Analysis | Rejected]:
+        if not raws:
+            return []
         started = time.perf_counter()
         try:
             docs = list(self.nlp.pipe([r.text for r in raws]))
@@ -230,6 +273,21 @@ class Ingestor:
             return self.nlp(raw.text)
         except Exception as exc:  # noqa: BLE001
             return Rejected(raw.origin, f"could not parse: {exc}")
+
+    def _store_record(self, raw: RawArticle, record, report: IngestReport) -> bool:
+        """Store an unanalysed article in its own transaction; False if it was rejected instead."""
+        started = time.perf_counter()
+        try:
+            with self.store.session() as session:
+                article_id = add_article(session, record)
+        except Exception as exc:  # noqa: BLE001 - the transaction rolled back
+            log.debug("could not store %s", raw.origin, exc_info=True)
+            report.rejected.append(Rejected(raw.origin, f"could not store: {exc.__class__.__name__}: {exc}"))
+            return False
+        finally:
+            report.seconds["store"] += time.perf_counter() - started
+        report.stored.append(Stored(raw.origin, article_id, 0))
+        return True
 
     def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport) -> bool:
         """Store one article in its own transaction; False if it was rejected instead."""

@@ -10,6 +10,7 @@ from typing import Literal
 
 from summarizer.actors import name_key
 from summarizer.dates import DateSpan, parse_date_query
+from summarizer.languages import foreign_script
 from summarizer.store.rows import ActorRow
 from summarizer.vocabulary import MONTH_ABBREVIATIONS, alternation
 
@@ -37,6 +38,7 @@ class Plan:
     suggestions: tuple[str, ...] = ()
     corrected_from: str | None = None  # the query, when a near miss was resolved
     about: str | None = None  # "said": the topic asked about, if any
+    script: str | None = None  # kind "none": the query is written in this script, not in English letters
 
 
 def plan(
@@ -59,6 +61,9 @@ def plan(
     text = " ".join(query.split())
     if not text:
         return Plan("none", "")
+    script = foreign_script(text)
+    if script is not None:  # only English coverage is analysed: nothing to search in another script
+        return Plan("none", "", script=script)
     question = _question(text, names, mentions, today, stored)
     if question is not None:
         return question

@@ -10,13 +10,22 @@ from functools import lru_cache
 
 import numpy as np
 
-from summarizer.vocabulary import ATTRIBUTES, SAID, SPEAKS, alternation
+from summarizer.vocabulary import ATTRIBUTES, CONNECTIVES, SAID, SHELL_NOUNS, SPEAKS, TIME_BACK, alternation
 
 # A sentence opening like this leans on the one before it for its subject.
 NEEDS_CONTEXT = re.compile(
     r"^[\"“‘']?(?:but |and |so |yet |also )?(?:he|she|they|it|his|her|their|its|this|these|those|that|i|we|our|my)\b",
     re.IGNORECASE,
 )
+# ... or opens with a connective, a time counted from the last one, or "the move", "the plan"
+# (a noun naming what was just told) followed by its verb rather than by what it is of.
+POINTS_BACK = re.compile(
+    rf"^[\"“‘']?(?:{alternation(CONNECTIVES)}\b(?![-’'])(?!\s+(?:of|than|far)\b)|{TIME_BACK}\b"
+    rf"|(?:the|such|both)\s+{alternation(SHELL_NOUNS)}\b(?!\s+(?:of|to|between|by|on|in|with|for|from|that|which|at|over|under|against)\b)(?![-’'])"
+    rf"|such\b|both\b)",
+    re.IGNORECASE,
+)
+COUNTS_BACK = re.compile(rf"^[\"“‘']?(?:and\s+)?{TIME_BACK}\b", re.IGNORECASE)
 ATTRIBUTION = re.compile(rf"\b{alternation(ATTRIBUTES)}\b", re.IGNORECASE)
 PRONOUN_SPEAKER = re.compile(rf"[,”\"]\s+(?:he|she|they)\s+{alternation(SAID)}\b", re.IGNORECASE)
 SPEECH = alternation(SPEAKS)
@@ -29,7 +38,12 @@ def needs_context(text: str) -> bool:
         return True
     if text[:1] in "“\"‘" and ATTRIBUTION.search(text):
         return False  # “We are ready ...,” Zelensky told reporters: the speaker is named
-    return bool(NEEDS_CONTEXT.match(text))
+    return bool(NEEDS_CONTEXT.match(text) or POINTS_BACK.match(text))
+
+
+def counts_back(text: str) -> bool:
+    """Whether the sentence opens with a time counted from an earlier one ("Days later, ...")."""
+    return bool(COUNTS_BACK.match(text))
 
 
 def prominence(text: str, surface: str, label: str) -> float:

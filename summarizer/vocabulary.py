@@ -57,3 +57,21 @@ HONORIFICS = (
 def alternation(words: Iterable[str]) -> str:
     """A regex group matching any of `words`, tried in the order given."""
     return "(?:" + "|".join(words) + ")"
+
+# Openings that point back to the sentence before: a connective ("But", "Furthermore"), a time
+# counted from it ("Days later"), or "The" + a noun that names what was just told ("The move").
+CONNECTIVES = (
+    "but", "and", "so", "yet", "also", "furthermore", "moreover", "however", "nevertheless",
+    "nonetheless", "meanwhile", "instead", "still", "besides", "likewise", "similarly", "therefore",
+    "thus", "hence", "otherwise", "then", "later", "in addition", "in turn", "as a result",
+    "in response", "by contrast", "in contrast", "on the other hand", "at the same time", "even so",
+    "after that", "afterwards", "by then", "until then", "since then",
+)
+TIME_BACK = r"(?:(?:a|one|two|three|four|five|six|seven|several|a few|few|\d+)\s+)?(?:days?|weeks?|months?|years?|hours?|minutes?)\s+(?:later|earlier|afterwards?)"
+SHELL_NOUNS = (
+    "move", "plan", "decision", "announcement", "remarks", "comments", "statement", "step", "proposal",
+    "idea", "measure", "measures", "deal", "agreement", "offer", "request", "claim", "claims", "report",
+    "reports", "news", "development", "incident", "attack", "visit", "trip", "meeting", "talks", "call",
+    "letter", "document", "effort", "initiative", "warning", "gesture", "response", "change", "changes",
+    "two", "latter", "former", "same", "pair", "couple",
+)

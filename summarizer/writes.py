@@ -8,6 +8,7 @@ session.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -25,6 +26,7 @@ from summarizer.analysis import Analysis
 from summarizer.outlets import lead_title, outlet_for
 from summarizer.scoring import prominence, quality, speaks
 from summarizer.sources import RawArticle
+from summarizer.story_text import STORY, RepeatTuning, article_kinds, repeated_boilerplate
 from summarizer.store import actors as actor_store
 from summarizer.store import articles as article_store
 from summarizer.store import sentences as sentence_store
@@ -106,6 +108,7 @@ def article_record(
     *,
     outlets: dict[str, str] | None = None,
     copy: Copy | None = None,
+    language: str | None = "en",
 ) -> NewArticle:
     """The article as the store takes it, with every sentence's and mention's ranking signals.
 
@@ -114,9 +117,12 @@ def article_record(
     words. `copy` says which stored story it copies and which texts that story already holds.
     """
     texts = [s.text for s in analysis.sentences]
+    kinds = article_kinds(raw.text, texts)
     mentions: list[NewMention] = []
     named: Counter[int] = Counter()
     for (position, _), (ref, surface, label) in resolution.mentions.items():
+        if kinds[position] != STORY:
+            continue  # a heading, caption or credit line names nobody the story is about
         text = texts[position]
         mentions.append(
             NewMention(_id(ref), position, surface, label, prominence(text, surface, label), speaks(text, surface))
@@ -137,6 +143,7 @@ def article_record(
             mentioned_days=info.days,
             copied=copy is not None and copy.cluster_id is not None and normalised(info.text) in copy.texts,
             speaker_id=_id(resolution.speakers[position]) if position in resolution.speakers else None,
+            kind=kinds[position],
         )
         for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
     ]
@@ -156,6 +163,7 @@ def article_record(
         cluster_id=copy.cluster_id if copy else None,
         signature=copy.fingerprint.to_bytes() if copy and copy.fingerprint else None,
         bands=copy.fingerprint.bands if copy and copy.fingerprint else (),
+        language=language,
     )
 
 
@@ -179,13 +187,62 @@ def find_copy(session: Session, text: str) -> Copy:
     return Copy(fp, cluster, frozenset(normalised(t) for t in article_store.story_texts(session, cluster)))
 
 
+def unanalysed_record(
+    raw: RawArticle, content_hash: str, language: str, now: datetime, *, outlets: dict[str, str] | None = None
+) -> NewArticle:
+    """An article in a language storybot does not analyse: stored whole and marked, with no sentences."""
+    return NewArticle(
+        title=raw.title or lead_title(raw.text),
+        outlet=raw.outlet or outlet_for(raw.url, outlets or {}),
+        url=raw.url,
+        published=raw.published,
+        published_how=raw.published_how,
+        date_clue=raw.date_clue,
+        origin=raw.origin,
+        text=raw.text,
+        content_hash=content_hash,
+        ingested_at=now,
+        sentences=[],
+        language=language,
+    )
+
+
+def mark_repeats(session: Session, article_ids: Iterable[int] | None = None) -> int:
+    """Mark as boilerplate the sentences an outlet repeats across otherwise different articles.
+
+    Only sentences of `article_ids` (all, when None) are looked for; a repeat found marks every
+    copy of it in that outlet. Returns how many sentences were marked.
+    """
+    repeats = sentence_store.repeated_sentences(session, article_ids, RepeatTuning().min_articles)
+    if not repeats:
+        return 0
+    by_outlet: dict[str | None, dict[str, list[int]]] = {}
+    for _, article_id, outlet, text in repeats:
+        by_outlet.setdefault(outlet, {}).setdefault(text, []).append(article_id)
+    involved = {article_id for _, article_id, _, _ in repeats}
+    texts = sentence_store.article_sentence_texts(session, involved)
+    totals = sentence_store.outlet_article_counts(session)
+    boiler = {
+        (outlet, text)
+        for outlet, holders in by_outlet.items()
+        for text in repeated_boilerplate(holders, texts, totals.get(outlet, 0))
+    }
+    marked = [sid for sid, _, outlet, text in repeats if (outlet, text) in boiler]
+    sentence_store.set_kinds(session, [(sid, "boilerplate") for sid in marked])
+    return len(marked)
+
+
 def rescore(session: Session) -> tuple[int, int]:
-    """Recompute every stored ranking signal with today's scoring; returns (sentences, mentions)."""
+    """Recompute every stored ranking signal and sentence kind with today's rules; returns (sentences, mentions)."""
     named = sentence_store.named_counts(session)
     sentences = mentions = 0
     for batch in sentence_store.sentence_texts(session):
         sentence_store.set_sentence_signals(session, [(i, quality(t), max(1, named.get(i, 0))) for i, t in batch])
         sentences += len(batch)
+    for article_text, rows in sentence_store.articles_with_sentences(session):
+        kinds = article_kinds(article_text, [text for _, text in rows])
+        sentence_store.set_kinds(session, [(sid, kind) for (sid, _), kind in zip(rows, kinds, strict=True)])
+    mark_repeats(session)
     for batch in sentence_store.mention_texts(session):
         values = [(i, prominence(text, surface, label), speaks(text, surface)) for i, surface, label, text in batch]
         sentence_store.set_mention_signals(session, values)

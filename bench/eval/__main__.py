@@ -17,11 +17,13 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from bench.eval import answers
+from bench.eval import story_text
 from bench.eval.gold import TIMELINE17, Timeline, Topic, load_gold, protocol, topics
 from bench.eval.scoring import Scores, coverage, mean_scores, score_timeline
 from bench.eval.stores import MODELS, OUT, ROOT, CachedStore, cached_store
 from bench.eval.systems import BRIEFINGS, TIMELINES
 from summarizer import services
+from summarizer.analysis import analyse_doc
 from summarizer.settings import Settings
 
 SEEDS = ROOT / "seeds"
@@ -209,6 +211,8 @@ def main(argv: list[str]) -> int:
     from bench.eval.actors import report as actor_report
 
     print(actor_report({name: s.path for name, s in stores.items()}, stores["seeds"].path))
+    split = lambda text: [s.text for s in analyse_doc(models.nlp(text), None).sentences]  # noqa: E731
+    print("\n".join(story_text.lines({name: s.path for name, s in stores.items()}, split)))
     results = {
         "rows": [{**asdict(r), "scores": {s: asdict(v) for s, v in r.scores.items()}} for r in rows],
         "mean": {s: asdict(mean_scores([r.scores[s] for r in rows])) for s in SYSTEMS},

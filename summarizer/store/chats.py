@@ -186,13 +186,15 @@ def unposted_articles(session: Session, link: ChatLink, limit: int) -> list[tupl
     """Articles stored after the link was made, not yet posted there, mentioning a followed actor.
 
     As (id, title, outlet, url), oldest first. An owner that follows no one gets every article.
-    A syndicated copy (an article of another's story) is never posted: its story is, once.
+    A syndicated copy (an article of another's story) is never posted: its story is, once; nor is an
+    article in a language storybot does not analyse.
     """
     followed = select(Follow.actor_id).where(Follow.chat_id == link.owner_chat_id)
     posted = exists().where(Delivery.chat_id == link.chat_id, Delivery.article_id == Article.id)
     first_of_story = Article.cluster_id.is_(None) | (Article.cluster_id == Article.id)
+    analysed = Article.language.is_(None) | (Article.language == "en")  # the language briefings are in
     query = select(Article.id, Article.title, Article.outlet, Article.url).where(
-        Article.ingested_at > as_utc(link.linked_at), ~posted, first_of_story
+        Article.ingested_at > as_utc(link.linked_at), ~posted, first_of_story, analysed
     )
     if session.scalar(followed.limit(1)) is not None:
         query = query.where(exists().where(Mention.article_id == Article.id, Mention.actor_id.in_(followed)))

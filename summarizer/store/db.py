@@ -15,6 +15,7 @@ log = logging.getLogger(__name__)
 MIGRATIONS = "summarizer.store:migrations"
 SIGNALS_REVISION = "0003"  # the first revision whose rows carry ranking signals
 SPEAKERS_REVISION = "0008"  # the first revision whose sentences carry their speaker
+KINDS_REVISION = "0009"  # the first revision whose sentences carry their kind (story, heading, ...)
 
 
 class Store:
@@ -28,10 +29,10 @@ class Store:
 
     @property
     def needs_rescore(self) -> bool:
-        """Whether rows stored before the ranking signals (or the sentence speakers) existed were just
-        migrated: their values are defaults until a rescore."""
-        return self.migrated_from is not None and (
-            self.migrated_from < SIGNALS_REVISION or self.migrated_from < SPEAKERS_REVISION
+        """Whether rows stored before the ranking signals, sentence speakers or sentence kinds existed
+        were just migrated: their values are defaults (every sentence a story sentence) until a rescore."""
+        return self.migrated_from is not None and self.migrated_from < max(
+            SIGNALS_REVISION, SPEAKERS_REVISION, KINDS_REVISION
         )
 
     @contextmanager

@@ -47,6 +47,9 @@ class Article(Base):
     # or it was stored before copies were looked for), and its MinHash signature (summarizer/syndication.py).
     cluster_id: Mapped[int | None] = mapped_column(Integer, index=True, nullable=True)
     signature: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    # ISO 639 code of the article's language; only English ("en", or None from before it was
+    # detected) is analysed: an article in another language is stored without sentences.
+    language: Mapped[str | None] = mapped_column(String(12), nullable=True)
 
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Sentence.position"
@@ -87,6 +90,9 @@ class Sentence(Base):
     # Who says it (an actor id): the speaker of a quotation or reported statement, else None.
     # No foreign key: a plain column added in place (migration 0008); actors are never deleted.
     speaker_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    # What the sentence is on its page (summarizer/story_text.py): "story", or a heading, caption,
+    # byline, credit, dateline, link or boilerplate, which no briefing, timeline or digest shows.
+    kind: Mapped[str] = mapped_column(String(12), default="story", server_default="story")
 
     article: Mapped[Article] = relationship(back_populates="sentences")
 

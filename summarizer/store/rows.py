@@ -111,6 +111,7 @@ class NewSentence:
     mentioned_days: tuple[date, ...] = ()  # every single day it names, in any clause
     copied: bool = False  # the same text is stored in an earlier copy of its story
     speaker_id: int | None = None  # the actor who says it, for a quotation or reported statement
+    kind: str = "story"  # or a heading, caption, byline, ...: never shown
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ class NewArticle:
     cluster_id: int | None = None
     signature: bytes | None = None
     bands: tuple[int, ...] = ()
+    language: str | None = None  # ISO 639; an article not in English comes without sentences
 
 
 @dataclass(frozen=True)

@@ -47,10 +47,15 @@ _COLUMNS = (
 _ORIGINAL = Sentence.copied.is_(False)
 
 
+# Only story sentences are ever shown: headings, captions, bylines, credits and boilerplate are
+# stored (kinds set at ingestion, summarizer/story_text.py) but never a candidate.
+SHOWN = Sentence.kind == "story"
+
+
 def _collect(session: Session, query: Select) -> Candidates:
     """Rows without vectors: callers rank cheaply first, then `load_vectors` for the few kept."""
     out = Candidates()
-    for row in session.execute(query):
+    for row in session.execute(query.where(SHOWN)):
         out.ids.append(row[0])
         out.articles.append(row[1])
         out.positions.append(row[2])
@@ -189,7 +194,7 @@ def previous_sentences(session: Session, keys: Iterable[tuple[int, int]]) -> dic
         batch = wanted[start : start + 400]
         rows = session.execute(
             select(Sentence.article_id, Sentence.position, Sentence.text).where(
-                tuple_(Sentence.article_id, Sentence.position).in_(batch)
+                tuple_(Sentence.article_id, Sentence.position).in_(batch), SHOWN
             )
         )
         found.update({(a, p + 1): text for a, p, text in rows})
@@ -210,7 +215,7 @@ class VectorIndex:
             last = int(self.ids[-1]) if len(self.ids) else 0
             rows = session.execute(
                 select(Sentence.id, Sentence.embedding)
-                .where(Sentence.id > last, Sentence.embedding.is_not(None), _ORIGINAL)
+                .where(Sentence.id > last, Sentence.embedding.is_not(None), _ORIGINAL, SHOWN)
                 .order_by(Sentence.id)
             ).all()
             if not rows:
@@ -298,3 +303,90 @@ def fill_speakers(session: Session) -> None:
         .scalar_subquery()
     )
     session.execute(update(Sentence).where(Sentence.speaker_id.is_(None)).values(speaker_id=best))
+
+
+def set_kinds(session: Session, values: Sequence[tuple[int, str]]) -> None:
+    """Store (id, kind) for these sentences."""
+    for start in range(0, len(values), 1000):
+        batch = values[start : start + 1000]
+        if batch:
+            session.execute(update(Sentence), [{"id": i, "kind": k} for i, k in batch])
+
+
+def articles_with_sentences(session: Session, batch: int = 200) -> Iterator[tuple[str, list[tuple[int, str]]]]:
+    """Every article's text with its sentences as (id, text) in order, a batch of articles at a time."""
+    last = 0
+    while True:
+        articles = session.execute(
+            select(Article.id, Article.text).where(Article.id > last).order_by(Article.id).limit(batch)
+        ).all()
+        if not articles:
+            return
+        rows: dict[int, list[tuple[int, str]]] = {}
+        query = (
+            select(Sentence.article_id, Sentence.id, Sentence.text)
+            .where(Sentence.article_id.in_([a for a, _ in articles]))
+            .order_by(Sentence.article_id, Sentence.position)
+        )
+        for article_id, sid, text in session.execute(query):
+            rows.setdefault(article_id, []).append((sid, text))
+        for article_id, text in articles:
+            if rows.get(article_id):
+                yield text, rows[article_id]
+        last = articles[-1][0]
+
+
+def repeated_sentences(
+    session: Session, article_ids: Iterable[int] | None = None, min_articles: int = 3
+) -> list[tuple[int, int, str | None, str]]:
+    """(id, article id, outlet, text) of every sentence whose text is in `min_articles` or more
+    articles of one outlet, looking only at texts of `article_ids` (all, when None)."""
+    grouped = (
+        select(Article.outlet, Sentence.text)
+        .join(Article, Article.id == Sentence.article_id)
+        .group_by(Article.outlet, Sentence.text)
+        .having(func.count(func.distinct(Sentence.article_id)) >= min_articles)
+    )
+    if article_ids is not None:
+        wanted = sorted(set(article_ids))
+        if not wanted:
+            return []
+        texts = select(Sentence.text).where(Sentence.article_id.in_(wanted)).scalar_subquery()
+        grouped = grouped.where(Sentence.text.in_(texts))
+    pairs = session.execute(grouped).all()
+    out: list[tuple[int, int, str | None, str]] = []
+    by_text: dict[str, set[str | None]] = {}
+    for outlet, text in pairs:
+        by_text.setdefault(text, set()).add(outlet)
+    keys = sorted(by_text)
+    for start in range(0, len(keys), 400):  # bounded parameter lists, whatever the store size
+        rows = session.execute(
+            select(Sentence.id, Sentence.article_id, Article.outlet, Sentence.text)
+            .join(Article, Article.id == Sentence.article_id)
+            .where(Sentence.text.in_(keys[start : start + 400]))
+        )
+        out.extend((i, a, o, t) for i, a, o, t in rows if o in by_text[t])
+    return out
+
+
+def article_sentence_texts(session: Session, article_ids: Iterable[int]) -> dict[int, frozenset[str]]:
+    """Each article's set of sentence texts."""
+    wanted = sorted(set(article_ids))
+    found: dict[int, set[str]] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Sentence.article_id, Sentence.text).where(Sentence.article_id.in_(wanted[start : start + 500]))
+        )
+        for article_id, text in rows:
+            found.setdefault(article_id, set()).add(text)
+    return {a: frozenset(t) for a, t in found.items()}
+
+
+def outlet_article_counts(session: Session) -> dict[str | None, int]:
+    """How many analysed articles each outlet has (None: articles with no outlet)."""
+    query = (
+        select(Article.outlet, func.count(func.distinct(Article.id)))
+        .join(Sentence, Sentence.article_id == Article.id)
+        .group_by(Article.outlet)
+    )
+    return dict(session.execute(query).all())

@@ -231,6 +231,17 @@ def test_a_syndicated_copy_is_not_posted_again(service, store, clock) -> None:
     assert [p.article_id for p in service.claim_posts(per_chat=5)] == [first]
 
 
+def test_an_article_not_in_english_is_not_posted(service, store, clock) -> None:
+    service.link(-100, -100, "group")
+    clock.now += timedelta(minutes=5)
+    english = add_article(store, "in english", clock.now - timedelta(minutes=2))
+    russian = add_article(store, "not in english", clock.now - timedelta(minutes=1))
+    with store.session() as session:
+        session.get(Article, russian).language = "ru"
+
+    assert [p.article_id for p in service.claim_posts(per_chat=5)] == [english]
+
+
 def test_two_processes_share_a_digest_slot_by_lease(service, store, clock) -> None:
     """Of two processes over one store, one claims the slot; the other takes it over only once the lease ran out."""
     other = ChatService(store, clock=clock)
