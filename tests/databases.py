@@ -90,7 +90,7 @@ class PostgresServer(Backend):
         self._names = itertools.count(1)
         self._tag = uuid.uuid4().hex[:8]
         if os.geteuid() == 0:
-            account = _unprivileged_account()
+            account = unprivileged_account()
             os.chown(self.root, account.pw_uid, account.pw_gid)
             self._runas = ["runuser", "-u", account.pw_name, "--"]
 
@@ -150,7 +150,7 @@ class PostgresServer(Backend):
         return self.log.read_text(errors="replace")[-2000:] if self.log.exists() else ""
 
 
-def _unprivileged_account() -> pwd.struct_passwd:
+def unprivileged_account() -> pwd.struct_passwd:
     for name in ("postgres", "nobody"):
         try:
             return pwd.getpwnam(name)
