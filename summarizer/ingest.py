@@ -220,46 +220,43 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001
             return Rejected(raw.origin, f"could not parse: {exc}")
 
-    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport) -> bool:
+    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport, attempt: int = 1) -> bool:
         """Store one article in its own transaction; False if it was a duplicate or rejected instead.
 
-        Another process may store the same article, or the same new actor, between this run's
-        duplicate check and its write: the unique constraints then refuse the write. The article
-        is then counted as the duplicate it is, or, when only an actor collided, written again
-        over an actor index reloaded with the other process's actors.
+        Another process may store the same article, or the same new actors, between this run's
+        duplicate check and its write: a unique constraint then refuses the write. The article is
+        then counted as the duplicate it is, or, when only actors collided, written again over an
+        actor index reloaded with the other process's actors (at most STORE_ATTEMPTS times).
         """
         started = time.perf_counter()
         resolving = 0.0
-        for attempt in range(1, STORE_ATTEMPTS + 1):
-            try:
-                with self.store.session() as session:
-                    index = self._actor_index(session)
-                    t0 = time.perf_counter()
-                    resolution = resolve(analysis, index, self.actor_config)
-                    resolving += time.perf_counter() - t0
-                    writes.write_actors(session, resolution, index)
-                    record = writes.article_record(raw, digest, analysis, vectors, resolution, index, datetime.now(UTC))
-                    article_id = add_article(session, record)
-            except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
-                self._index = None  # it may hold keys of the rolled-back article's actors
-                if isinstance(exc, IntegrityError):
-                    if self._is_stored(digest, raw.url):
-                        log.debug("%s was stored meanwhile by another process", raw.origin)
-                        report.duplicates.append(raw.origin)
-                        ok = False
-                        break
-                    if attempt < STORE_ATTEMPTS:
-                        log.debug("store conflict on %s (attempt %d); retrying", raw.origin, attempt, exc_info=True)
-                        continue
-                log.debug("could not store %s", raw.origin, exc_info=True)
-                report.rejected.append(Rejected(raw.origin, f"could not store: {exc.__class__.__name__}: {exc}"))
-                ok = False
-                break
-            else:
-                index.apply(resolution)
-                report.stored.append(Stored(raw.origin, article_id, len(analysis.sentences)))
-                ok = True
-                break
+        try:
+            with self.store.session() as session:
+                index = self._actor_index(session)
+                t0 = time.perf_counter()
+                resolution = resolve(analysis, index, self.actor_config)
+                resolving = time.perf_counter() - t0
+                writes.write_actors(session, resolution, index)
+                record = writes.article_record(raw, digest, analysis, vectors, resolution, index, datetime.now(UTC))
+                article_id = add_article(session, record)
+        except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
+            if isinstance(exc, IntegrityError):
+                self._index = None  # reload: another process's actors and aliases
+                if self._is_stored(digest, raw.url):
+                    log.debug("%s was stored meanwhile by another process", raw.origin)
+                    report.duplicates.append(raw.origin)
+                    return False
+                if attempt < STORE_ATTEMPTS:
+                    log.debug("store conflict on %s (attempt %d); again", raw.origin, attempt, exc_info=True)
+                    return self._store(raw, digest, analysis, vectors, report, attempt + 1)
+            log.debug("could not store %s", raw.origin, exc_info=True)
+            self._index = None  # it may hold keys of the rolled-back article's actors
+            report.rejected.append(Rejected(raw.origin, f"could not store: {exc.__class__.__name__}: {exc}"))
+            ok = False
+        else:
+            index.apply(resolution)
+            report.stored.append(Stored(raw.origin, article_id, len(analysis.sentences)))
+            ok = True
         report.seconds["actors"] += resolving
         report.seconds["store"] += time.perf_counter() - started - resolving
         return ok
