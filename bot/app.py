@@ -20,10 +20,11 @@ from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, InlineQueryHandler, MessageHandler, filters
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import chat_settings, handlers, jobs, texts
 from bot.context import CONTEXT_TYPES, BotData, DigestJobs
+from bot.outage import Outage, WatchedRequest
 from bot.settings import BotSettings
 from summarizer.services import Services, build
 from summarizer.settings import Settings, SettingsError
@@ -56,7 +57,16 @@ def build_application(
     *,
     request: BaseRequest | None = None,
 ) -> Application:
-    """The application with every handler and job wired to `services` and `bot_settings`; start it with run_*()."""
+    """The application with every handler and job wired to `services` and `bot_settings`; start it with run_*().
+
+    Every request goes through a WatchedRequest (`request`, or PTB's default HTTPX requests), so
+    that an outage of the Bot API is logged once (bot/outage.py).
+    """
+    outage = Outage()
+    if request is None:  # what PTB's builder makes by default: a pool for calls, one connection for polling
+        calls, polls = WatchedRequest(HTTPXRequest(connection_pool_size=256), outage), WatchedRequest(HTTPXRequest(connection_pool_size=1), outage)
+    else:
+        calls = polls = WatchedRequest(request, outage)
     builder = (
         Application.builder()
         .token(token)
@@ -66,12 +76,12 @@ def build_application(
         .rate_limiter(throttle())
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .request(calls)
+        .get_updates_request(polls)
     )
-    if request is not None:
-        builder = builder.request(request).get_updates_request(request)
     app = builder.build()
     data: BotData = app.bot_data
-    data.services, data.bot_settings = services, bot_settings
+    data.services, data.bot_settings, data.outage = services, bot_settings, outage
     data.digests = DigestJobs(app.job_queue, jobs.send_digest)
     register(app)
     return app

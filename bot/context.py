@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from telegram.ext import CallbackContext, ContextTypes, ExtBot, JobQueue
 
+from bot.outage import Outage
 from summarizer.schedule import parse_time
 
 if TYPE_CHECKING:
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 # APScheduler drops a run more than a second late; a digest is still worth sending an hour late.
 LATE_OK = {"misfire_grace_time": 3600, "coalesce": True}
+DAILY = "daily"  # the data of a chat's daily digest job: it may serve its slot a moment early
 
 
 class DigestJobs:
@@ -48,11 +50,13 @@ class DigestJobs:
         """Run the chat's digest daily at `at` ("HH:MM") local time in `zone`, daylight saving included."""
         self.cancel(chat_id)
         when = parse_time(at).replace(tzinfo=ZoneInfo(zone))
-        self.job_queue.run_daily(self.send, when, chat_id=chat_id, name=self.name(chat_id), job_kwargs=LATE_OK)
+        self.job_queue.run_daily(self.send, when, chat_id=chat_id, data=DAILY, name=self.name(chat_id), job_kwargs=LATE_OK)
 
     def catch_up(self, chat_id: int, delay: float) -> None:
-        """Send the chat's digest once, `delay` seconds from now (one missed while the bot was down)."""
+        """Send the chat's digest once, `delay` seconds from now (missed while down, or held by another claim)."""
         name = f"digest-catch-up:{chat_id}"
+        for job in self.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
         self.job_queue.run_once(self.send, delay, chat_id=chat_id, name=name, job_kwargs=LATE_OK)
 
     def cancel(self, chat_id: int) -> None:
@@ -73,6 +77,7 @@ class BotData:
 
     def __init__(self) -> None:
         self.warming: asyncio.Task[None] | None = None  # started in post_init
+        self.outage = Outage()  # bot/app.py puts the one its requests report to here
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict, dict, BotData]):

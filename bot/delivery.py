@@ -1,6 +1,8 @@
 """Send what the bot says: replies, digests and posts, through the bot's one retry layer.
 
-`reply` answers an update; `deliver` sends a job's messages and reports whether they went.
+`reply` answers an update; `deliver` sends a job's claimed messages (a digest, a post), keeps
+the claim held while it sends, records it as sent once Telegram accepted every message, and
+gives it back when sending fails.
 Both forget a chat that blocked the bot or was deleted (unsubscribed, unlinked) and follow
 a group that became a supergroup to its new id.
 
@@ -17,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from telegram import Bot, Message, ReplyParameters, Update
 from telegram.constants import ChatType
@@ -25,12 +27,36 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 
 if TYPE_CHECKING:
     from bot.context import CustomContext
+    from bot.outage import Outage
 
 log = logging.getLogger(__name__)
 
 GONE_PHRASES = ("chat not found", "bot was kicked", "user is deactivated", "group chat was deleted")
 
 Migrate = Callable[[int, int], Awaitable[None]]
+
+
+class Claim(Protocol):
+    """A claimed delivery, as the chat service holds it (each method blocks: run in a thread)."""
+
+    def hold(self, seconds: float) -> bool:
+        """Renew the claim for `seconds` plus its lease; False when another run has taken it over."""
+
+    def sent(self) -> None:
+        """Record the delivery as sent."""
+
+    def release(self) -> None:
+        """Give the delivery back for a later run."""
+
+    def moved(self, chat_id: int) -> None:
+        """Follow the chat to its new id (a group became a supergroup; the store moved it)."""
+
+
+class LeaseLost(Exception):
+    """Another run took the claim over (ours ran out): stop, it sends instead."""
+
+
+Hold = Callable[[float], Awaitable[None]]
 
 
 class ChatGone(Exception):
@@ -60,27 +86,45 @@ async def reply(update: Update, context: CustomContext, texts: Sequence[str], *,
     quote = chat.type != ChatType.PRIVATE if quote is None else quote
     reply_to = message.message_id if message and quote else None
     try:
-        await send_messages(context.bot, chat.id, texts, reply_to=reply_to, on_migrate=_migrator(context))
+        await send_messages(
+            context.bot, chat.id, texts, reply_to=reply_to, on_migrate=_migrator(context), outage=context.bot_data.outage
+        )
     except ChatGone as gone:
         await _forget(context, gone)
 
 
-async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], release: Callable[[], None]) -> bool:
-    """Send a job's messages; return whether they went.
+async def deliver(context: CustomContext, chat_id: int, texts: Sequence[str], claim: Claim) -> bool:
+    """Send a job's claimed messages; return whether they went.
 
-    When sending fails, `release` (run in a thread) gives the work back for a later run,
-    unless the chat is gone for good.
+    The claim is renewed before every attempt and recorded as sent only after Telegram accepted
+    the last message, so a process that dies mid-way leaves a claim that runs out and is sent by a
+    later run. When sending fails the claim is released, unless the chat is gone for good.
     """
     try:
-        await send_messages(context.bot, chat_id, texts, on_migrate=_migrator(context))
+        await send_messages(
+            context.bot, chat_id, texts, on_migrate=_migrator(context, claim), hold=_holder(claim), outage=context.bot_data.outage
+        )
+    except LeaseLost:
+        log.warning("stopped sending to chat %s: its claim ran out and another run took it over", chat_id)
+        return False
     except ChatGone as gone:
         await _forget(context, gone)
         return False
     except TelegramError as exc:
-        log.warning("could not send to chat %s, will retry later: %s", chat_id, exc)
-        await asyncio.to_thread(release)
+        level = logging.DEBUG if context.bot_data.outage.down else logging.WARNING  # an outage is logged once
+        log.log(level, "could not send to chat %s, will retry later: %s", chat_id, exc)
+        await asyncio.to_thread(claim.release)
         return False
+    await asyncio.to_thread(claim.sent)
     return True
+
+
+def _holder(claim: Claim) -> Hold:
+    async def hold(seconds: float) -> None:
+        if not await asyncio.to_thread(claim.hold, seconds):
+            raise LeaseLost()
+
+    return hold
 
 
 async def _forget(context: CustomContext, gone: ChatGone) -> None:
@@ -90,11 +134,13 @@ async def _forget(context: CustomContext, gone: ChatGone) -> None:
     context.digests.cancel(int(gone.chat_id))
 
 
-def _migrator(context: CustomContext) -> Migrate:
-    """Move a group's settings and digest job to its new id when it becomes a supergroup."""
+def _migrator(context: CustomContext, claim: Claim | None = None) -> Migrate:
+    """Move a group's settings, digest job and the claim being sent to its new id when it becomes a supergroup."""
 
     async def migrate(old: int, new: int) -> None:
         view = await asyncio.to_thread(context.chats.migrate_chat, old, new)
+        if claim is not None:
+            claim.moved(new)
         context.digests.cancel(old)
         if view.digest_time:
             context.digests.schedule(new, view.digest_time, view.timezone)
@@ -110,8 +156,14 @@ async def send_messages(
     reply_to: int | None = None,
     backoff: Backoff | None = None,
     on_migrate: Migrate | None = None,
+    hold: Hold | None = None,
+    outage: Outage | None = None,
 ) -> list[Message]:
     """Send each text in order (HTML: the application's Defaults), the first as a reply to `reply_to` when given.
+
+    `outage`, when given, quiets the retry lines while the Bot API is known to be down.
+    `hold(seconds)`, when given, is awaited before every attempt (and before every wait, with its
+    length) to keep a claim; it raises LeaseLost when the claim is gone, and nothing more is sent.
 
     Raises:
         ChatGone: the chat blocked the bot or no longer exists.
@@ -121,7 +173,7 @@ async def send_messages(
     sent: list[Message] = []
     for n, text in enumerate(texts):
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and n == 0 else None
-        message = await _send_one(bot, chat_id, text, reply, backoff, on_migrate)
+        message = await _send_one(bot, chat_id, text, reply, backoff, on_migrate, hold, outage)
         chat_id = message.chat_id  # a migrated group continues under its new id
         sent.append(message)
     return sent
@@ -134,17 +186,23 @@ async def _send_one(
     reply: ReplyParameters | None,
     backoff: Backoff,
     on_migrate: Migrate | None,
+    hold: Hold | None,
+    outage: Outage | None,
 ) -> Message:
     delay = backoff.first_delay
     for attempt in range(1, backoff.attempts + 1):
         last = attempt == backoff.attempts
         try:
+            if hold is not None:
+                await hold(0.0)
             return await bot.send_message(chat_id, text, reply_parameters=reply)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             if last or wait > backoff.max_wait:
                 raise
             log.info("flood control for chat %s: waiting %.1f s", chat_id, wait)
+            if hold is not None:
+                await hold(wait)
             await asyncio.sleep(wait)
         except ChatMigrated as exc:
             log.info("chat %s became %s", chat_id, exc.new_chat_id)
@@ -162,7 +220,10 @@ async def _send_one(
         except NetworkError as exc:  # TimedOut included; BadRequest is handled above
             if last:
                 raise
-            log.warning("sending to chat %s failed (%s); retrying in %.1f s", chat_id, exc, delay)
+            level = logging.DEBUG if outage is not None and outage.down else logging.WARNING
+            log.log(level, "sending to chat %s failed (%s); retrying in %.1f s", chat_id, exc, delay)
+            if hold is not None:
+                await hold(delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, backoff.max_delay)
     raise AssertionError("unreachable: the last attempt returns or raises")

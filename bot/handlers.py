@@ -14,7 +14,7 @@ from contextlib import asynccontextmanager
 
 from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 
 from bot import render, texts
 from bot.context import CustomContext
@@ -125,9 +125,17 @@ async def inline(update: Update, context: CustomContext) -> None:
 
 
 async def on_error(update: object, context: CustomContext) -> None:
-    """Log any failure with its traceback; tell the user one short line."""
+    """Log any failure with its traceback; tell the user one short line.
+
+    A network error (the polling loop's, or a job's) is no bug: one line without a traceback,
+    and none at all while the Bot API is known to be down (bot/outage.py logs the outage once).
+    """
     chat = update.effective_chat if isinstance(update, Update) else None
-    log.error("handling %s failed", _describe(update), exc_info=context.error)
+    if isinstance(context.error, NetworkError):
+        level = logging.DEBUG if context.bot_data.outage.down else logging.WARNING
+        log.log(level, "handling %s failed: network error: %s", _describe(update, context), context.error)
+        return
+    log.error("handling %s failed", _describe(update, context), exc_info=context.error)
     if chat is None:
         return
     try:
@@ -136,8 +144,10 @@ async def on_error(update: object, context: CustomContext) -> None:
         log.warning("could not tell chat %s about the error: %s", chat.id, exc)
 
 
-def _describe(update: object) -> str:
+def _describe(update: object, context: CustomContext) -> str:
     if isinstance(update, Update):
         chat = update.effective_chat
         return f"update {update.update_id}" + (f" in chat {chat.id}" if chat else "")
-    return "a job" if update is None else type(update).__name__
+    if update is None:  # a job's error, or the polling loop's (PTB passes neither update nor job then)
+        return f"job {context.job.name}" if context.job else "polling for updates"
+    return type(update).__name__

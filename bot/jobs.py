@@ -1,5 +1,9 @@
 """Scheduled work: daily digests (restored at start, a missed one sent once) and feed polling.
 
+Digests and posts go out under the chat service's claims (summarizer/chats.py): claimed, held
+while sending, recorded once sent (bot/delivery.py: deliver). A digest whose slot another run
+holds is tried again when that claim runs out, so a process that died holding it loses nothing.
+
 Job callbacks, like handlers: each makes its service calls in a worker thread, renders
 (bot/render.py) and delivers (bot/delivery.py). The digest jobs themselves are put in
 the JobQueue by `context.digests` (bot/context.py).
@@ -9,19 +13,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from telegram.ext import Application
 
 from bot import render
-from bot.context import LATE_OK, BotData, CustomContext
+from bot.context import DAILY, LATE_OK, BotData, CustomContext
 from bot.delivery import deliver
+from summarizer.chats import Held
 from summarizer.progress import ProgressLines
 
 if TYPE_CHECKING:
     from bot.settings import BotSettings
-    from summarizer.chats import DigestClaim, Post
+    from summarizer.chats import ChatService, DigestClaim, Post
     from summarizer.results import Briefing
     from summarizer.services import Services
 
@@ -29,46 +35,97 @@ log = logging.getLogger(__name__)
 
 CATCH_UP_DELAY_S = 2.0  # missed digests go out this long after start, spaced by CATCH_UP_GAP_S
 CATCH_UP_GAP_S = 0.2
+RETRY_MARGIN_S = 1.0  # a digest held by another claim is tried again this long after the claim runs out
 FEED_FIRST_S = 30.0
 
 
 async def restore_digests(app: Application) -> int:
-    """Schedule every stored subscription; send a digest missed while down once, soon. Returns the count."""
+    """Schedule every stored subscription; send a digest missed while down once, soon. Returns the count.
+
+    A missed slot still claimed by the process that died is tried once that claim runs out.
+    """
     data: BotData = app.bot_data
     schedules = await asyncio.to_thread(data.services.chats.schedules)
     missed = 0
     for s in schedules:
         data.digests.schedule(s.chat_id, f"{s.at:%H:%M}", s.zone)
         if s.missed:
-            data.digests.catch_up(s.chat_id, CATCH_UP_DELAY_S + CATCH_UP_GAP_S * missed)
+            soon = CATCH_UP_DELAY_S + CATCH_UP_GAP_S * missed
+            data.digests.catch_up(s.chat_id, max(soon, s.held_for + RETRY_MARGIN_S) if s.held_for else soon)
             missed += 1
     log.info("restored %d digest subscriptions, %d missed while down", len(schedules), missed)
     return len(schedules)
 
 
 async def send_digest(context: CustomContext) -> None:
-    """Send the chat's digest if its slot is unserved; the slot is given back if sending fails."""
-    services, chat_id = context.services, context.job.chat_id
-    prepared = await asyncio.to_thread(prepare_digest, services, chat_id)
+    """Send the chat's digest if its slot is due and unclaimed; recorded once sent, given back if sending fails."""
+    services, job = context.services, context.job
+    chat_id = job.chat_id
+    prepared = await asyncio.to_thread(prepare_digest, services, chat_id, job.data == DAILY)
     if prepared is None:
+        return
+    if isinstance(prepared, Held):
+        context.digests.catch_up(chat_id, prepared.seconds + RETRY_MARGIN_S)
         return
     claim, briefing = prepared
     messages = render.digest_html(briefing, since=claim.since, zone=claim.zone, quiet=claim.quiet)
-    if messages:
-        await deliver(context, chat_id, messages, lambda: services.chats.release_digest(claim))
+    if not messages:  # quiet and empty: nothing to send, and the slot is served
+        await asyncio.to_thread(services.chats.finish_digest, claim)
+        return
+    await deliver(context, chat_id, messages, DigestLease(services.chats, claim))
 
 
-def prepare_digest(services: Services, chat_id: int) -> tuple[DigestClaim, Briefing] | None:
+def prepare_digest(services: Services, chat_id: int, scheduled: bool = False) -> tuple[DigestClaim, Briefing] | Held | None:
     """Claim the chat's due slot and build its digest (blocking: runs in a worker thread)."""
-    claim = services.chats.claim_digest(chat_id)
-    if claim is None:
-        return None
+    claim = services.chats.claim_digest(chat_id, scheduled=scheduled)
+    if claim is None or isinstance(claim, Held):
+        return claim
     try:
         briefing = services.briefings.digest(claim.since, follow=claim.follows)
     except Exception:
         services.chats.release_digest(claim)
         raise
     return claim, briefing
+
+
+@dataclass
+class DigestLease:
+    """A claimed digest slot as bot/delivery.py holds, records and releases it."""
+
+    chats: ChatService
+    claim: DigestClaim
+
+    def hold(self, seconds: float) -> bool:
+        return self.chats.hold_digest(self.claim, seconds)
+
+    def sent(self) -> None:
+        self.chats.finish_digest(self.claim)
+
+    def release(self) -> None:
+        self.chats.release_digest(self.claim)
+
+    def moved(self, chat_id: int) -> None:
+        self.claim = replace(self.claim, chat_id=chat_id)
+
+
+@dataclass
+class PostLease:
+    """A claimed post as bot/delivery.py holds, records and releases it."""
+
+    chats: ChatService
+    post: Post
+
+    def hold(self, seconds: float) -> bool:
+        return self.chats.hold_post(self.post, seconds)
+
+    def sent(self) -> None:
+        self.chats.finish_post(self.post)
+
+    def release(self) -> None:
+        self.chats.release_post(self.post)
+
+    def moved(self, chat_id: int) -> None:
+        self.post = replace(self.post, chat_id=chat_id)
 
 
 def schedule_feed_poll(app: Application) -> None:
@@ -87,7 +144,7 @@ async def poll_feeds(context: CustomContext) -> None:
     for post in posts:
         if post.chat_id in gone:
             continue
-        sent = await deliver(context, post.chat_id, [render.post_html(post)], _releaser(services, post))
+        sent = await deliver(context, post.chat_id, [render.post_html(post)], PostLease(services.chats, post))
         if not sent:
             gone.add(post.chat_id)  # gone or failing: the rest of its posts wait for the next poll
             await asyncio.to_thread(_release_all, services, [p for p in posts if p.chat_id == post.chat_id and p != post])
@@ -103,10 +160,6 @@ def collect_posts(services: Services, bot_settings: BotSettings) -> list[Post]:
         for rejected in report.rejected:
             log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
     return services.chats.claim_posts(bot_settings.feed_posts_per_poll)
-
-
-def _releaser(services: Services, post: Post) -> Callable[[], None]:
-    return lambda: services.chats.release_post(post)
 
 
 def _release_all(services: Services, posts: Sequence[Post]) -> None:

@@ -2,15 +2,22 @@
 
 Time rules are pure functions in `summarizer/schedule.py`, reads and writes are in
 `summarizer/store/chats.py`; the service owns its sessions.
-Digests and posts are claimed before they are sent and released if sending fails, so a digest
-slot or an article reaches a chat at most once, even across restarts.
+Digests and posts are delivered under a lease. A run claims a digest slot or a post for itself
+(one conditional UPDATE or INSERT, so of two processes sharing the store one wins), holds the
+claim while it sends, and records it as sent only after Telegram accepted it; a failed send
+releases it. A claim whose lease ran out unsent (the process died) is taken over by the next
+run, in this process after a restart or in another. So nothing is lost, and a duplicate can only
+come from the window between Telegram's acceptance and the record.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+import os
+import socket
+import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -30,6 +37,10 @@ from summarizer.store.actors import actor_keys, mention_totals
 from summarizer.store.models import ChatSubscription
 
 Clock = Callable[[], datetime]
+
+# How long a claim holds without being renewed. The sender renews it before every attempt (and
+# for every flood-control wait), so this only bounds how long a dead process's claim blocks others.
+LEASE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -58,6 +69,7 @@ class Schedule:
     at: time
     zone: str
     missed: bool
+    held_for: float = 0.0  # seconds a live claim (maybe a dead process's) still holds the missed slot
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,15 @@ class DigestClaim:
     follows: tuple[str, ...]
     quiet: bool
     slot: datetime
-    previous: tuple[datetime | None, datetime | None]  # (last_slot, last_digest_at) before
+    built_at: datetime  # when claimed: the next digest covers what was stored after it
+
+
+@dataclass(frozen=True)
+class Held:
+    """The chat's due digest is claimed by another run for `seconds` more: try again after them."""
+
+    chat_id: int
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -90,6 +110,12 @@ class FollowResult:
     suggestions: tuple[str, ...] = ()
 
 
+def _held_for(sub: ChatSubscription, now: datetime) -> float:
+    """Seconds a live claim still holds the chat's slot (0: none, or its lease ran out)."""
+    until = chat_store.as_utc(sub.lease_until)
+    return max(0.0, (until - now).total_seconds()) if sub.claimed_by is not None and until is not None else 0.0
+
+
 def _served(sub: ChatSubscription) -> datetime | None:
     marks = [m for m in (chat_store.as_utc(sub.last_slot), chat_store.as_utc(sub.subscribed_at)) if m is not None]
     return max(marks) if marks else None
@@ -98,10 +124,21 @@ def _served(sub: ChatSubscription) -> datetime | None:
 class ChatService:
     """Chat settings for the bot over the store. Thread-safe; every call is one transaction."""
 
-    def __init__(self, store: Store, *, quiet_by_default: bool = False, clock: Clock | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        quiet_by_default: bool = False,
+        clock: Clock | None = None,
+        lease: timedelta = LEASE,
+        claimant: str | None = None,
+    ) -> None:
         self.store = store
         self.quiet_by_default = quiet_by_default
         self.clock = clock or (lambda: datetime.now(UTC))
+        self.lease = lease
+        # Who holds a claim: unique per service (per process), readable in the database.
+        self.claimant = claimant or f"{socket.gethostname()[:30]}:{os.getpid()}:{uuid.uuid4().hex[:12]}"
 
     # -- digests ---------------------------------------------------------------------------
 
@@ -132,40 +169,62 @@ class ChatService:
             return self._view(session, chat_id)
 
     def schedules(self) -> list[Schedule]:
-        """Every subscribed chat's slot, with `missed` set where a slot passed unserved."""
+        """Every subscribed chat's slot, with `missed` set where a slot passed unserved.
+
+        A slot only counts once its time has come: a restart a minute before it misses nothing.
+        """
         now = self.clock()
         with self.store.session() as session:
             out = []
             for sub in chat_store.subscribed(session):
                 at, zone = parse_time(sub.digest_time), load_zone(sub.timezone)
-                out.append(Schedule(sub.chat_id, at, sub.timezone, digest_due(now, zone, at, _served(sub))))
+                missed = digest_due(now, zone, at, _served(sub), early=timedelta(0))
+                out.append(Schedule(sub.chat_id, at, sub.timezone, missed, _held_for(sub, now) if missed else 0.0))
             return out
 
-    def claim_digest(self, chat_id: int) -> DigestClaim | None:
-        """Take the chat's latest passed slot if it is unserved; None when nothing is due."""
+    def claim_digest(self, chat_id: int, *, scheduled: bool = False) -> DigestClaim | Held | None:
+        """Claim the chat's latest passed slot if it is unserved and unclaimed; None when nothing is due.
+
+        `scheduled`: called by the daily job at the slot, which may fire a moment early (SLACK);
+        any other caller (a catch-up after a restart, a retry) never takes a slot before its time.
+        Returns Held when a live claim of another run holds the slot: try again when it runs out.
+        """
         now = self.clock()
+        early = SLACK if scheduled else timedelta(0)
         with self.store.session() as session:
             sub = chat_store.subscription(session, chat_id)
             if sub is None or sub.digest_time is None:
                 return None
             at, zone = parse_time(sub.digest_time), load_zone(sub.timezone)
-            served = _served(sub)
-            if not digest_due(now, zone, at, served):
+            if not digest_due(now, zone, at, _served(sub), early=early):
                 return None
-            slot = last_occurrence(now + SLACK, zone, at)
-            previous = (sub.last_slot, sub.last_digest_at)
-            # Compare-and-set on the last slot, so two runs racing for one slot cannot both win it.
-            if not chat_store.claim_slot(session, chat_id, sub.last_slot, slot, now):
-                return None
-            since = chat_store.as_utc(previous[1]) or (chat_store.as_utc(sub.subscribed_at) or now) - FIRST_SPAN
+            held = _held_for(sub, now)
+            if held > 0:
+                return Held(chat_id, held)
+            slot = last_occurrence(now + early, zone, at)
+            if not chat_store.claim_slot(session, chat_id, sub.last_slot, slot, self.claimant, now, now + self.lease):
+                # Another run claimed or served it since we read: look again once its lease could end.
+                return Held(chat_id, self.lease.total_seconds())
+            since = chat_store.as_utc(sub.last_digest_at) or (chat_store.as_utc(sub.subscribed_at) or now) - FIRST_SPAN
             quiet = self.quiet_by_default if sub.quiet is None else sub.quiet
             follows = self._follow_names(session, chat_id)
-            return DigestClaim(chat_id, since, sub.timezone, follows, quiet, slot, previous)
+            return DigestClaim(chat_id, since, sub.timezone, follows, quiet, slot, now)
+
+    def hold_digest(self, claim: DigestClaim, seconds: float = 0.0) -> bool:
+        """Renew the claim for `seconds` plus the lease; False when another run has taken it over."""
+        until = self.clock() + timedelta(seconds=seconds) + self.lease
+        with self.store.session() as session:
+            return chat_store.hold_slot(session, claim.chat_id, claim.slot, self.claimant, until)
+
+    def finish_digest(self, claim: DigestClaim) -> None:
+        """Record the claimed slot as served: its digest was sent (or, quiet and empty, needs none)."""
+        with self.store.session() as session:
+            chat_store.finish_slot(session, claim.chat_id, claim.slot, self.claimant, claim.built_at)
 
     def release_digest(self, claim: DigestClaim) -> None:
         """Give a claimed slot back after a failed send, so a later run serves it."""
         with self.store.session() as session:
-            chat_store.release_slot(session, claim.chat_id, claim.slot, *claim.previous)
+            chat_store.release_slot(session, claim.chat_id, claim.slot, self.claimant)
 
     # -- follows ---------------------------------------------------------------------------
 
@@ -206,20 +265,40 @@ class ChatService:
             return [Link(c, t) for c, t in chat_store.remove_links(session, owner_chat_id, chat_id)]
 
     def claim_posts(self, per_chat: int) -> list[Post]:
-        """Claim up to `per_chat` unposted new articles for each linked chat, oldest first."""
+        """Claim up to `per_chat` posts for each linked chat, oldest first: first those whose claim
+        ran out unsent (a run that died), then new articles not yet claimed or posted there."""
         now = self.clock()
+        until = now + self.lease
         posts: list[Post] = []
         with self.store.session() as session:
             for link in chat_store.links(session):
-                for article_id, title, outlet, url in chat_store.unposted_articles(session, link, per_chat):
-                    chat_store.add_delivery(session, link.chat_id, article_id, now)
-                    posts.append(Post(link.chat_id, article_id, title, outlet, url))
+                taken = [
+                    row for row in chat_store.stale_deliveries(session, link.chat_id, now, per_chat)
+                    if chat_store.take_delivery(session, link.chat_id, row[0], self.claimant, now, until)
+                ]
+                fresh = chat_store.unposted_articles(session, link, per_chat - len(taken)) if len(taken) < per_chat else []
+                taken += [
+                    row for row in fresh
+                    if chat_store.claim_delivery(session, link.chat_id, row[0], self.claimant, now, until)
+                ]
+                posts += [Post(link.chat_id, *row) for row in taken]
         return posts
+
+    def hold_post(self, post: Post, seconds: float = 0.0) -> bool:
+        """Renew the post's claim for `seconds` plus the lease; False when another run has taken it over."""
+        until = self.clock() + timedelta(seconds=seconds) + self.lease
+        with self.store.session() as session:
+            return chat_store.hold_delivery(session, post.chat_id, post.article_id, self.claimant, until)
+
+    def finish_post(self, post: Post) -> None:
+        """Record the post as sent: Telegram accepted it."""
+        with self.store.session() as session:
+            chat_store.finish_delivery(session, post.chat_id, post.article_id, self.clock())
 
     def release_post(self, post: Post) -> None:
         """Forget a claimed post whose sending failed, so the next poll tries it again."""
         with self.store.session() as session:
-            chat_store.remove_delivery(session, post.chat_id, post.article_id)
+            chat_store.release_delivery(session, post.chat_id, post.article_id, self.claimant)
 
     # -- feeds -----------------------------------------------------------------------------
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-SLACK = timedelta(minutes=1)  # a digest job that fires a moment early still serves its slot
+SLACK = timedelta(minutes=1)  # the daily digest job, fired a moment early, still serves its slot
 FIRST_SPAN = timedelta(days=1)  # a chat's first digest covers the day before it subscribed
 _HHMM = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 
@@ -68,7 +68,11 @@ def last_occurrence(now: datetime, zone: ZoneInfo, at: time) -> datetime:
     raise AssertionError("unreachable: a day ago always passed")
 
 
-def digest_due(now: datetime, zone: ZoneInfo, at: time, served: datetime | None) -> bool:
-    """Whether a digest slot passed after `served` (the last slot served, or the subscription)."""
-    slot = last_occurrence(now + SLACK, zone, at)
+def digest_due(now: datetime, zone: ZoneInfo, at: time, served: datetime | None, early: timedelta = SLACK) -> bool:
+    """Whether a digest slot passed after `served` (the last slot served, or the subscription).
+
+    `early`: how far ahead of `now` a slot counts as passed; SLACK for the daily job's own fire,
+    none for anything else (a restart, a retry), which must never send before the slot.
+    """
+    slot = last_occurrence(now + early, zone, at)
     return served is None or slot > served

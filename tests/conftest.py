@@ -10,6 +10,27 @@ import pytest
 from tests.databases import REQUIRE_ENV, REQUIRED, Backend, PostgresServer, SqliteBackend, driver_missing, postgres_bin_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+# The suite's own settings (a database to test against, say), which are not the user's bot settings.
+KEPT = ("STORYBOT_TEST_",)
+
+
+def _users_settings() -> list[str]:
+    """The user's storybot and Telegram settings in this environment (never the suite's own)."""
+    return [n for n in os.environ if (n.startswith("STORYBOT_") and not n.startswith(KEPT)) or n.startswith("TELEGRAM_")]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_users_environment(tmp_path_factory):
+    """Before any other fixture, session-scoped ones included: no setting of the user's, state in a temp dir.
+
+    An autouse session fixture runs first of all; the function-scoped isolation below comes too
+    late for session fixtures, which once wrote the seeds into the user's STORYBOT_DATABASE_URL.
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        for name in _users_settings():
+            patch.delenv(name)
+        patch.setenv("STORYBOT_DATA_DIR", str(tmp_path_factory.mktemp("session-data")))
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -21,8 +42,8 @@ def model_dir(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_state(tmp_path, monkeypatch, model_dir):
     """Point every piece of state (database, data dir) at a temp dir; no STORYBOT_* setting of the user's leaks in."""
-    for name in [n for n in os.environ if n.startswith("STORYBOT_")]:
-        monkeypatch.delenv(name)
+    for name in _users_settings() + ["STORYBOT_DATA_DIR"]:
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("STORYBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STORYBOT_MODEL_DIR", str(model_dir))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
@@ -109,3 +130,9 @@ def seeded_store(tmp_path_factory, nlp):
     assert len(report.stored) == 5, report.rejected
     yield store
     store.close()
+
+
+@pytest.fixture
+def database_url(tmp_path) -> str:
+    """A fresh, empty store for one test, by URL: a SQLite file (parametrise it to run a test on other databases)."""
+    return f"sqlite:///{tmp_path / 'store.db'}"

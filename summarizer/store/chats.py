@@ -55,30 +55,65 @@ def set_quiet(session: Session, chat_id: int, quiet: bool) -> None:
     _settings(session, chat_id).quiet = quiet
 
 
-def claim_slot(session: Session, chat_id: int, expected_last_slot: datetime | None, slot: datetime, now: datetime) -> bool:
-    """Mark `slot` served at `now` if the chat's last slot is still `expected_last_slot`; whether it was.
+def claim_slot(
+    session: Session, chat_id: int, expected_last_slot: datetime | None, slot: datetime, claimant: str, now: datetime, until: datetime
+) -> bool:
+    """Claim `slot` for `claimant` until `until`: if the chat's last served slot is still
+    `expected_last_slot` and no live lease holds it; whether the claim was taken.
 
-    Compare-and-set, so two runs racing for one slot cannot both win it.
+    One conditional UPDATE (compare-and-set): of two processes racing for one slot, one wins.
     """
     taken = session.execute(
         update(ChatSubscription)
-        .where(ChatSubscription.chat_id == chat_id, _is(ChatSubscription.last_slot, expected_last_slot))
-        .values(last_slot=slot, last_digest_at=now)
+        .where(
+            ChatSubscription.chat_id == chat_id,
+            ChatSubscription.digest_time.is_not(None),
+            _is(ChatSubscription.last_slot, expected_last_slot),
+            _lease_free(ChatSubscription.lease_until, now),
+        )
+        .values(claimed_slot=slot, claimed_at=now, claimed_by=claimant, lease_until=until)
         .execution_options(synchronize_session=False)
     ).rowcount
     return bool(taken)
 
 
-def release_slot(
-    session: Session, chat_id: int, slot: datetime, last_slot: datetime | None, last_digest_at: datetime | None
-) -> None:
-    """Put back the chat's previous marks, if `slot` is still the one it last claimed."""
+def hold_slot(session: Session, chat_id: int, slot: datetime, claimant: str, until: datetime) -> bool:
+    """Extend `claimant`'s claim of `slot` to `until`; False when the claim is no longer its own."""
+    held = session.execute(
+        update(ChatSubscription)
+        .where(ChatSubscription.chat_id == chat_id, ChatSubscription.claimed_slot == slot, ChatSubscription.claimed_by == claimant)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(held)
+
+
+def finish_slot(session: Session, chat_id: int, slot: datetime, claimant: str, built_at: datetime) -> None:
+    """Record `slot` as served by a digest built at `built_at` (it was sent), and end the claim."""
     session.execute(
         update(ChatSubscription)
-        .where(ChatSubscription.chat_id == chat_id, ChatSubscription.last_slot == slot)
-        .values(last_slot=last_slot, last_digest_at=last_digest_at)
+        .where(
+            ChatSubscription.chat_id == chat_id,
+            ChatSubscription.last_slot.is_(None) | (ChatSubscription.last_slot < slot),
+        )
+        .values(last_slot=slot, last_digest_at=built_at)
         .execution_options(synchronize_session=False)
     )
+    release_slot(session, chat_id, slot, claimant)
+
+
+def release_slot(session: Session, chat_id: int, slot: datetime, claimant: str) -> None:
+    """End `claimant`'s claim of `slot`, if it still holds it, so that the next run may take the slot."""
+    session.execute(
+        update(ChatSubscription)
+        .where(ChatSubscription.chat_id == chat_id, ChatSubscription.claimed_slot == slot, ChatSubscription.claimed_by == claimant)
+        .values(claimed_slot=None, claimed_at=None, claimed_by=None, lease_until=None)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _lease_free(column, now: datetime):
+    return column.is_(None) | (column <= now)
 
 
 def _settings(session: Session, chat_id: int) -> ChatSubscription:
@@ -162,12 +197,86 @@ def unposted_articles(session: Session, link: ChatLink, limit: int) -> list[tupl
     return [tuple(row) for row in session.execute(query.order_by(Article.id).limit(limit))]
 
 
-def add_delivery(session: Session, chat_id: int, article_id: int, now: datetime) -> None:
-    session.add(Delivery(chat_id=chat_id, article_id=article_id, delivered_at=now))
+def claim_delivery(session: Session, chat_id: int, article_id: int, claimant: str, now: datetime, until: datetime) -> bool:
+    """Claim posting the article to the chat, unless any claim or post of it exists; whether it was taken.
+
+    An INSERT that does nothing on the unique (chat, article) pair: atomic on SQLite and PostgreSQL alike.
+    """
+    values = {"chat_id": chat_id, "article_id": article_id, "delivered_at": now, "claimed_by": claimant, "lease_until": until}
+    # RETURNING, not rowcount: PostgreSQL's driver reports a row for an insert that did nothing.
+    inserted = session.execute(_insert_or_nothing(session, Delivery).values(**values).returning(Delivery.id))
+    return inserted.scalar() is not None
 
 
-def remove_delivery(session: Session, chat_id: int, article_id: int) -> None:
-    session.execute(delete(Delivery).where(Delivery.chat_id == chat_id, Delivery.article_id == article_id))
+def stale_deliveries(session: Session, chat_id: int, now: datetime, limit: int) -> list[tuple[int, str | None, str | None, str | None]]:
+    """Claimed posts to the chat whose lease ran out unsent, as (article id, title, outlet, url), oldest first."""
+    query = (
+        select(Article.id, Article.title, Article.outlet, Article.url)
+        .join(Delivery, Delivery.article_id == Article.id)
+        .where(Delivery.chat_id == chat_id, Delivery.lease_until.is_not(None), Delivery.lease_until <= now)
+    )
+    return [tuple(row) for row in session.execute(query.order_by(Article.id).limit(limit))]
+
+
+def take_delivery(session: Session, chat_id: int, article_id: int, claimant: str, now: datetime, until: datetime) -> bool:
+    """Take over a claimed post whose lease ran out unsent (compare-and-set); whether it was taken."""
+    taken = session.execute(
+        update(Delivery)
+        .where(
+            Delivery.chat_id == chat_id,
+            Delivery.article_id == article_id,
+            Delivery.lease_until.is_not(None),
+            Delivery.lease_until <= now,
+        )
+        .values(claimed_by=claimant, lease_until=until, delivered_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(taken)
+
+
+def hold_delivery(session: Session, chat_id: int, article_id: int, claimant: str, until: datetime) -> bool:
+    """Extend `claimant`'s claim of the post to `until`; False when the claim is no longer its own."""
+    held = session.execute(
+        update(Delivery)
+        .where(Delivery.chat_id == chat_id, Delivery.article_id == article_id, Delivery.claimed_by == claimant)
+        .values(lease_until=until)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    return bool(held)
+
+
+def finish_delivery(session: Session, chat_id: int, article_id: int, now: datetime) -> None:
+    """Record the post as sent at `now` (Telegram accepted it): no lease, never posted there again."""
+    session.execute(
+        update(Delivery)
+        .where(Delivery.chat_id == chat_id, Delivery.article_id == article_id)
+        .values(claimed_by=None, lease_until=None, delivered_at=now)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def release_delivery(session: Session, chat_id: int, article_id: int, claimant: str) -> None:
+    """Drop `claimant`'s unsent claim of the post, so that the next poll tries it again."""
+    session.execute(
+        delete(Delivery).where(
+            Delivery.chat_id == chat_id,
+            Delivery.article_id == article_id,
+            Delivery.claimed_by == claimant,
+            Delivery.lease_until.is_not(None),
+        )
+    )
+
+
+def _insert_or_nothing(session: Session, table):
+    """INSERT ... ON CONFLICT DO NOTHING in the session's dialect (SQLite and PostgreSQL spell it alike)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        raise NotImplementedError(f"claims need INSERT ... ON CONFLICT, not available for {dialect}")
+    return insert(table).on_conflict_do_nothing()
 
 
 # -- feeds -----------------------------------------------------------------------------------

@@ -146,6 +146,12 @@ class ChatSubscription(Base):
     last_slot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When the last digest was built: the next one covers articles stored after it.
     last_digest_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A slot being sent: claimed by one process at claimed_at, held until lease_until; recorded in
+    # last_slot only once Telegram accepted it, and taken over by another run once the lease ran out.
+    claimed_slot: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Follow(Base):
@@ -194,3 +200,6 @@ class Delivery(Base):
     chat_id: Mapped[int] = mapped_column(BigInteger)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
     delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Set while the post is claimed and not yet sent; None once Telegram accepted it.
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

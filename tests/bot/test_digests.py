@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -219,3 +221,66 @@ async def test_a_group_that_became_a_supergroup_keeps_its_digest(start_bot, cloc
     assert request.texts(-100999)[-1].startswith("<b>Digest: since ")
     assert "digest:-100999" in bot.job_names() and "digest:-500" not in bot.job_names()
     assert bot.services.chats.view(-100999).digest_time == "08:00"
+
+
+class StalledTelegram(RecordingRequest):
+    """Telegram that accepts `accept` more messages, then leaves every other one hanging (the bot dies waiting)."""
+
+    def __init__(self, accept: int) -> None:
+        super().__init__()
+        self.accept, self.hanging = accept, 0
+
+    async def do_request(self, url, method, request_data=None, **timeouts):
+        if url.endswith("/sendMessage"):
+            if self.accept == 0:
+                self.hanging += 1
+                await asyncio.Event().wait()  # until the process is killed
+            self.accept -= 1
+        return await super().do_request(url, method, request_data, **timeouts)
+
+
+async def test_digests_in_flight_when_the_bot_is_killed_after_the_slot_are_sent_after_restart(start_bot, make_services, clock) -> None:
+    """Issue 11, defect 1: eight chats share 07:20; the bot dies just after it; all eight still get that day's digest."""
+    chats = list(range(101, 109))
+    first = await start_bot()
+    for chat in chats:
+        await first.send("/subscribe 07:20 UTC", chat_id=chat)
+    telegram = StalledTelegram(accept=4)
+    killed = await start_bot(make_services(), telegram)
+    clock.now = tomorrow_at(clock.now, 7, 20, 0) + timedelta(seconds=0.15)
+
+    runs = [asyncio.create_task(killed.app.job_queue.get_jobs_by_name(f"digest:{chat}")[0].run(killed.app)) for chat in chats]
+    for _ in range(500):  # bounded: 5 s at most
+        if len(telegram.texts()) == 4 and telegram.hanging == 4:
+            break
+        await asyncio.sleep(0.01)
+    assert (len(telegram.texts()), telegram.hanging) == (4, 4)
+    for run in runs:  # killed: nothing after this point of each job runs
+        run.cancel()
+    await asyncio.gather(*runs, return_exceptions=True)
+    await killed.stop()
+
+    clock.now += timedelta(seconds=5)
+    restarted = await start_bot(make_services())
+    clock.now += timedelta(minutes=2)  # the catch-ups fall due (after the dead process's claims ran out)
+    for name in [n for n in restarted.job_names() if n.startswith("digest-catch-up:")]:
+        await restarted.run_job(name)
+
+    got = Counter(int(p["chat_id"]) for p in telegram.sent() + restarted.request.sent() if p["text"].startswith("<b>Digest"))
+    assert got == dict.fromkeys(chats, 1)  # none lost, none twice (none was accepted and left unrecorded)
+
+
+async def test_a_restart_just_before_the_slot_sends_at_the_slot_not_before(start_bot, make_services, clock) -> None:
+    """Issue 11, defect 2: a restart at 07:19:24 for a 07:20 digest counted the slot as missed and sent at once."""
+    first = await start_bot()
+    await first.send("/subscribe 07:20 UTC")
+    await first.stop()
+
+    clock.now = tomorrow_at(clock.now, 7, 19, 24)
+    second = await start_bot(make_services())
+    assert "digest-catch-up:42" not in second.job_names()  # nothing was missed
+    assert second.services.chats.claim_digest(42) is None  # and nothing else takes the slot early
+
+    clock.now = tomorrow_at(clock.now - timedelta(days=1), 7, 20, 0)
+    await second.run_job("digest:42")
+    assert [t[:17] for t in second.request.texts(42)] == ["<b>Digest: since "]

@@ -10,7 +10,7 @@ import pytest
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
 HANDLERS = {"handlers", "chat_settings", "jobs"}
-BELOW = {"render", "texts", "delivery", "context", "settings"}
+BELOW = {"render", "texts", "delivery", "context", "settings", "outage"}
 # The composition root and what it hands out, the result and value types, settings, the pure
 # time rules and progress events; never the store, its models or its queries.
 DOMAIN = {

@@ -12,7 +12,7 @@ from summarizer.actors import name_key
 from summarizer.store import chats as chat_store
 from summarizer.store.db import Store
 from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
-from summarizer.chats import ChatService
+from summarizer.chats import ChatService, DigestClaim, Held
 from summarizer.schedule import ScheduleError, digest_due, last_occurrence, parse_schedule
 
 LONDON, NEW_YORK = ZoneInfo("Europe/London"), ZoneInfo("America/New_York")
@@ -162,12 +162,14 @@ def test_a_digest_is_claimed_once_per_slot_and_released_on_failure(service, cloc
 
     clock.now = utc(2024, 6, 2, 8, 0, 1)
     claim = service.claim_digest(5)
-    assert claim is not None and claim.since == utc(2024, 5, 31, 10, 0)  # the day before subscribing
-    assert service.claim_digest(5) is None  # the same slot is never served twice
+    assert isinstance(claim, DigestClaim) and claim.since == utc(2024, 5, 31, 10, 0)  # the day before subscribing
+    assert service.claim_digest(5) == Held(5, 60.0)  # claimed: not claimed twice while the lease lives
 
     service.release_digest(claim)
     again = service.claim_digest(5)
-    assert again is not None and again.since == claim.since
+    assert isinstance(again, DigestClaim) and again.since == claim.since
+    service.finish_digest(again)
+    assert service.claim_digest(5) is None  # sent: the same slot is never served twice
 
     clock.now = utc(2024, 6, 3, 8, 0, 1)
     assert service.claim_digest(5).since == utc(2024, 6, 2, 8, 0, 1)  # since the last digest
@@ -180,7 +182,10 @@ def test_a_slot_missed_while_down_shows_in_schedules(service, clock) -> None:
 
     missed = {s.chat_id: s.missed for s in service.schedules()}
     assert missed == {5: True, 6: True}
-    service.claim_digest(5)
+    claim = service.claim_digest(5)
+    held = {s.chat_id: (s.missed, s.held_for) for s in service.schedules()}
+    assert held == {5: (True, 60.0), 6: (True, 0.0)}  # claimed is not served: missed until it is sent
+    service.finish_digest(claim)
     assert {s.chat_id: s.missed for s in service.schedules()} == {5: False, 6: True}
 
 
@@ -215,6 +220,59 @@ def test_posts_are_claimed_once_filtered_by_follows(service, store, clock) -> No
     assert service.claim_posts(per_chat=5) == [posts[0]]
 
 
+def test_two_processes_share_a_digest_slot_by_lease(service, store, clock) -> None:
+    """Of two processes over one store, one claims the slot; the other takes it over only once the lease ran out."""
+    other = ChatService(store, clock=clock)
+    service.subscribe(5, "08:00", "UTC")
+    clock.now = utc(2024, 6, 2, 8, 0, 1)
+
+    mine = service.claim_digest(5)
+    assert isinstance(mine, DigestClaim)
+    assert other.claim_digest(5) == Held(5, 60.0)
+    clock.now += timedelta(seconds=30)
+    assert service.hold_digest(mine) is True  # renewed: live for 60 s from now
+    clock.now += timedelta(seconds=45)
+    assert other.claim_digest(5) == Held(5, 15.0)
+
+    clock.now += timedelta(seconds=16)  # the claimant stopped renewing (it died): the lease ran out
+    theirs = other.claim_digest(5)
+    assert isinstance(theirs, DigestClaim) and theirs.slot == mine.slot and theirs.since == mine.since
+    assert service.hold_digest(mine) is False  # the first must not send now
+    service.release_digest(mine)  # and cannot give back what is no longer its claim
+    assert other.claim_digest(5) == Held(5, 60.0)
+    other.finish_digest(theirs)
+    assert service.claim_digest(5) is None and other.claim_digest(5) is None
+
+
+def test_a_restart_before_the_slot_misses_nothing_and_claims_nothing_early(service, clock) -> None:
+    service.subscribe(5, "08:00", "UTC")
+    clock.now = utc(2024, 6, 2, 7, 59, 24)  # 36 s before the slot
+
+    assert [s.missed for s in service.schedules()] == [False]
+    assert service.claim_digest(5) is None  # a catch-up or retry never takes the slot early
+    assert isinstance(service.claim_digest(5, scheduled=True), DigestClaim)  # the daily job's own fire may
+
+
+def test_posts_are_held_by_lease_and_taken_over_when_it_runs_out(service, store, clock) -> None:
+    other = ChatService(store, clock=clock)
+    service.link(-100, -100, "group")
+    clock.now += timedelta(minutes=5)
+    article = add_article(store, "news", clock.now - timedelta(minutes=1))
+
+    (post,) = service.claim_posts(per_chat=5)
+    assert other.claim_posts(per_chat=5) == []  # claimed and live
+    clock.now += timedelta(seconds=61)
+    assert other.claim_posts(per_chat=5) == [post]  # ran out unsent: taken over
+    assert service.hold_post(post) is False
+    service.release_post(post)  # not its claim any more: the other's stays
+    clock.now += timedelta(seconds=30)
+    assert other.hold_post(post) is True
+    other.finish_post(post)
+    clock.now += timedelta(days=1)
+    assert service.claim_posts(per_chat=5) == [] and other.claim_posts(per_chat=5) == []
+    assert post.article_id == article
+
+
 def test_forget_and_migrate_a_chat(service, store) -> None:
     add_actor(store, "Xi Jinping", keys=("xi",))
     service.subscribe(-1, "08:00", "UTC")
@@ -243,25 +301,37 @@ def test_feeds_added_once(service) -> None:
 
 def test_a_stale_slot_claim_is_refused(store, clock) -> None:
     """Two runs read the same last slot; only the first compare-and-set wins it."""
-    slot = utc(2024, 6, 2, 8, 0)
+    slot, lease = utc(2024, 6, 2, 8, 0), clock.now + timedelta(minutes=1)
     with store.session() as session:
         chat_store.set_digest(session, 5, "08:00", "UTC", clock.now)
     with store.session() as session:
-        assert chat_store.claim_slot(session, 5, None, slot, clock.now) is True
+        assert chat_store.claim_slot(session, 5, None, slot, "a", clock.now, lease) is True
     with store.session() as session:
-        assert chat_store.claim_slot(session, 5, None, slot, clock.now) is False  # read before the first won
+        assert chat_store.claim_slot(session, 5, None, slot, "b", clock.now, lease) is False  # a's lease is live
+        sub = chat_store.subscription(session, 5)
+        assert (sub.claimed_by, sub.last_slot) == ("a", None)  # claimed, not yet served
+    with store.session() as session:
+        chat_store.finish_slot(session, 5, slot, "a", clock.now)
+    with store.session() as session:
+        later = lease + timedelta(minutes=1)
+        assert chat_store.claim_slot(session, 5, None, slot, "b", later, later + timedelta(minutes=1)) is False  # served
         assert chat_store.as_utc(chat_store.subscription(session, 5).last_slot) == slot
 
 
-def test_a_slot_is_released_only_while_it_is_the_last_claimed(store, clock) -> None:
-    first, second = utc(2024, 6, 2, 8, 0), utc(2024, 6, 3, 8, 0)
+def test_a_claim_is_held_finished_and_released_only_by_its_claimant(store, clock) -> None:
+    slot, lease = utc(2024, 6, 2, 8, 0), clock.now + timedelta(minutes=1)
     with store.session() as session:
         chat_store.set_digest(session, 5, "08:00", "UTC", clock.now)
         session.flush()
-        chat_store.claim_slot(session, 5, None, first, clock.now)
-        chat_store.claim_slot(session, 5, first, second, clock.now)
-        chat_store.release_slot(session, 5, first, None, None)  # a later slot was claimed since
-        assert chat_store.as_utc(chat_store.subscription(session, 5).last_slot) == second
+        chat_store.claim_slot(session, 5, None, slot, "a", clock.now, lease)
+        assert chat_store.hold_slot(session, 5, slot, "b", lease) is False
+        chat_store.release_slot(session, 5, slot, "b")  # not b's: nothing happens
+        assert chat_store.subscription(session, 5).claimed_by == "a"
+        assert chat_store.hold_slot(session, 5, slot, "a", lease + timedelta(minutes=5)) is True
+        chat_store.release_slot(session, 5, slot, "a")
+        sub = chat_store.subscription(session, 5)
+        session.refresh(sub)
+        assert (sub.claimed_by, sub.lease_until, sub.last_slot) == (None, None, None)
 
 
 def test_relinking_a_chat_moves_it_to_the_new_owner(store, clock) -> None:
