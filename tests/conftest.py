@@ -133,6 +133,6 @@ def seeded_store(tmp_path_factory, nlp):
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    """A fresh, empty store for one test, by URL: a SQLite file (parametrise it to run a test on other databases)."""
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def database_url(db_url) -> str:
+    """A fresh, empty store for one test, by URL: on SQLite, then on PostgreSQL (see db_url)."""
+    return db_url
