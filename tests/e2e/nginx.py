@@ -75,7 +75,9 @@ class Nginx:
             account = unprivileged_account()
             user = f"user {account.pw_name} {grp.getgrgid(account.pw_gid).gr_name};"
             os.chown(tmp, account.pw_uid, account.pw_gid)
-        servers = "\n".join(f"        server {u};" for u in self.upstreams)
+        # max_fails=0: a bot that refused a connection is tried again on the next request (a restarted
+        # one serves at once), never marked unavailable for fail_timeout with every request then a 502.
+        servers = "\n".join(f"        server {u} max_fails=0;" for u in self.upstreams)
         (self.root / "nginx.conf").write_text(CONFIG.format(user=user, root=self.root, servers=servers, port=self.port))
         self.process = subprocess.Popen(
             [binary, "-p", str(self.root), "-c", str(self.root / "nginx.conf"), "-e", str(self.root / "error.log")],

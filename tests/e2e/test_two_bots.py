@@ -94,12 +94,15 @@ def test_two_bots_behind_nginx_send_every_digest_and_post_once_through_kills(
                 _wait_serving(client, port, bots)
             for user in USERS[:4]:
                 asked.append(_ask(client, hook, next(updates), user))
+            # A webhook update is acknowledged before it is handled: let these be answered before a kill.
+            _wait_answered(bot_emulator, asked)
 
             # Kill the first process while the digests go out, and start it again.
             wait_until(lambda: _digests(bot_emulator), timeout=60, what="a first digest")
             kills.append(_kill(bots[0]))
             for user in USERS[4:6]:
                 asked.append(_ask(client, hook, next(updates), user))  # nginx passes them to the live one
+            _wait_answered(bot_emulator, asked)
             bots[0] = start(0, 1)
             _wait_serving(client, ports[0], bots)
 
@@ -204,6 +207,10 @@ def _send_times(emulator: Emulator) -> dict[object, list[float]]:
             for title in (t for t in titles if t in text):
                 times.setdefault((chat, title), []).append(call["time"])
     return times
+
+
+def _wait_answered(emulator: Emulator, users: list[int]) -> None:
+    wait_until(lambda: set(users) <= {r["chat"]["id"] for r in emulator.replies()}, timeout=60, what="answers to /start")
 
 
 def _kill(bot: BotProcess) -> float:
