@@ -13,6 +13,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -184,7 +185,8 @@ def build_services(settings: Settings, bot_settings: BotSettings, **parts: Any) 
 
     `parts` go to `summarizer.services.build` as they are (tests pass a store, fakes, a clock).
     """
-    return build(settings, quiet_by_default=bot_settings.digest_when_empty == "silent", **parts)
+    lease = timedelta(seconds=bot_settings.delivery_lease_seconds)
+    return build(settings, quiet_by_default=bot_settings.digest_when_empty == "silent", lease=lease, **parts)
 
 
 def check_config(env: Mapping[str, str]) -> tuple[str, Webhook | None]:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, field_validator
+from pydantic import BeforeValidator, Field, field_validator
 
 from summarizer.settings import LayeredSettings
 from summarizer.schedule import load_zone, parse_time
@@ -46,6 +46,9 @@ class BotSettings(LayeredSettings):
     bot_admins: IntList = []  # Telegram user ids who may /feeds add
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
+    # How long a claimed digest or post stays claimed without renewal: how long a dead process's
+    # claim blocks the next run. Keep it well above one send attempt (PTB's timeouts: about 16 s).
+    delivery_lease_seconds: int = Field(60, ge=1)
 
     @field_validator("digest_time")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from summarizer.settings import Settings
@@ -56,6 +56,7 @@ def build(
     quiet_by_default: bool = False,
     clock: Callable[[], datetime] | None = None,
     today: Callable[[], date] = date.today,
+    lease: timedelta | None = None,
 ) -> Services:
     """Open the store (migrating it) and build the services over it, sharing one encoder.
 
@@ -65,6 +66,7 @@ def build(
             Nothing loads a model here: the encoder and spaCy load on first use.
         quiet_by_default: whether a digest with nothing new stays silent unless a chat says otherwise.
         clock, today: the time sources of the chat and briefing services.
+        lease: how long the chat service's delivery claims hold unrenewed (summarizer/chats.py LEASE when None).
     """
     from summarizer.briefings import BriefingService
     from summarizer.chats import ChatService
@@ -80,7 +82,7 @@ def build(
         encoder=encoder,
         briefings=BriefingService(store, encoder, today=today),
         ingest=Ingestor(store, settings, encoder, nlp=nlp),
-        chats=ChatService(store, quiet_by_default=quiet_by_default, clock=clock),
+        chats=ChatService(store, quiet_by_default=quiet_by_default, clock=clock, **({"lease": lease} if lease else {})),
     )
     if store.needs_rescore:
         sentences, mentions = built.ingest.rescore()
