@@ -46,7 +46,7 @@ ARTICLES = [
     ("Farmers report an early harvest", "Farmers in the valley reported an early harvest on Friday after a warm and dry spring."),
     ("Hospital opens a children's ward", "The regional hospital opened a new children's ward on Saturday with forty beds and a garden."),
 ]
-LEASE_S = 60  # a dead process's claim blocks others this long (summarizer/chats.py)
+LEASE_S = 10  # delivery_lease_seconds (default 60): how long a dead process's claim blocks the others; well above one send
 WINDOW_S = 3.0  # a kill lands this soon after we see a message: the sender may not have recorded it yet
 
 
@@ -78,6 +78,7 @@ def test_two_bots_behind_nginx_send_every_digest_and_post_once_through_kills(
         "STORYBOT_FEED_POLL_SECONDS": "2",
         "STORYBOT_WEBHOOK_URL": hook,
         "STORYBOT_WEBHOOK_SECRET": SECRET,
+        "STORYBOT_DELIVERY_LEASE_SECONDS": str(LEASE_S),
     }
 
     def start(i: int, generation: int) -> BotProcess:
