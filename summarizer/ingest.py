@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import IntegrityError
+
 from summarizer import languages, writes
 from summarizer.actors import ActorConfig, resolve
 from summarizer.outlets import load_names
@@ -30,6 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[IngestProgress], None]  # see IngestProgress for when it is called
+# Writes of one article tried when a concurrent ingest's rows collide with it (see Ingestor._store).
+STORE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -282,15 +286,21 @@ class Ingestor:
                 article_id = add_article(session, record)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back
             log.debug("could not store %s", raw.origin, exc_info=True)
-            report.rejected.append(Rejected(raw.origin, f"could not store: {exc.__class__.__name__}: {exc}"))
+            report.rejected.append(Rejected(raw.origin, f"could not store: {_one_line(exc)}"))
             return False
         finally:
             report.seconds["store"] += time.perf_counter() - started
         report.stored.append(Stored(raw.origin, article_id, 0))
         return True
 
-    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport) -> bool:
-        """Store one article in its own transaction; False if it was rejected instead."""
+    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport, attempt: int = 1) -> bool:
+        """Store one article in its own transaction; False if it was a duplicate or rejected instead.
+
+        Another process may store the same article, or the same new actors, between this run's
+        duplicate check and its write: a unique constraint then refuses the write. The article is
+        then counted as the duplicate it is, or, when only actors collided, written again over an
+        actor index reloaded with the other process's actors (at most STORE_ATTEMPTS times).
+        """
         started = time.perf_counter()
         resolving = 0.0
         try:
@@ -306,6 +316,15 @@ class Ingestor:
                 )
                 article_id = add_article(session, record)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
+            if isinstance(exc, IntegrityError):
+                self._index = None  # reload: another process's actors and aliases
+                if self._is_stored(digest, raw.url):
+                    log.debug("%s was stored meanwhile by another process", raw.origin)
+                    report.duplicates.append(raw.origin)
+                    return False
+                if attempt < STORE_ATTEMPTS:
+                    log.debug("store conflict on %s (attempt %d); again", raw.origin, attempt, exc_info=True)
+                    return self._store(raw, digest, analysis, vectors, report, attempt + 1)
             log.debug("could not store %s", raw.origin, exc_info=True)
             self._index = None  # it may hold keys of the rolled-back article's actors
             report.rejected.append(Rejected(raw.origin, f"could not store: {_one_line(exc)}"))

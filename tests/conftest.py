@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.databases import REQUIRE_ENV, REQUIRED, Backend, PostgresServer, SqliteBackend, driver_missing, postgres_bin_dir
+
 ROOT = Path(__file__).resolve().parent.parent
 # The suite's own settings (a database to test against, say), which are not the user's bot settings.
 KEPT = ("STORYBOT_TEST_",)
@@ -45,6 +47,37 @@ def _isolated_state(tmp_path, monkeypatch, model_dir):
     monkeypatch.setenv("STORYBOT_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("STORYBOT_MODEL_DIR", str(model_dir))
     monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> PostgresServer:
+    """A throw-away PostgreSQL cluster on 127.0.0.1 for the session; skipped (failed under CI) when missing."""
+    bin_dir = postgres_bin_dir()
+    missing = "no PostgreSQL server binaries (initdb, pg_ctl)" if bin_dir is None else driver_missing()
+    if missing:
+        how = "install Debian's postgresql package to run the PostgreSQL half"
+        if REQUIRED:
+            pytest.fail(f"{REQUIRE_ENV} is set but {missing}; {how}", pytrace=False)
+        pytest.skip(f"PostgreSQL half skipped: {missing}; {how}")
+    server = PostgresServer(bin_dir).start()
+    yield server
+    server.close()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def backend(request, tmp_path_factory) -> Backend:
+    """The database a store test runs on: each such test runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return SqliteBackend(tmp_path_factory.mktemp("sqlite"))
+    return request.getfixturevalue("postgres_server")
+
+
+@pytest.fixture
+def db_url(backend) -> str:
+    """An empty database of its own for this test, on each backend in turn."""
+    url = backend.new_url()
+    yield url
+    backend.drop(url)
 
 
 @pytest.fixture(scope="session")
@@ -100,6 +133,6 @@ def seeded_store(tmp_path_factory, nlp):
 
 
 @pytest.fixture
-def database_url(tmp_path) -> str:
-    """A fresh, empty store for one test, by URL: a SQLite file (parametrise it to run a test on other databases)."""
-    return f"sqlite:///{tmp_path / 'store.db'}"
+def database_url(db_url) -> str:
+    """A fresh, empty store for one test, by URL: on SQLite, then on PostgreSQL (see db_url)."""
+    return db_url

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
@@ -16,6 +16,9 @@ MIGRATIONS = "summarizer.store:migrations"
 SIGNALS_REVISION = "0003"  # the first revision whose rows carry ranking signals
 SPEAKERS_REVISION = "0008"  # the first revision whose sentences carry their speaker
 KINDS_REVISION = "0009"  # the first revision whose sentences carry their kind (story, heading, ...)
+# pg_advisory_xact_lock key held while migrating ("storybot" in ASCII): one process migrates, the others wait.
+MIGRATION_LOCK_KEY = int.from_bytes(b"storybot", "big") & 0x7FFF_FFFF_FFFF_FFFF
+MIGRATION_LOCK_SECONDS = 600  # how long a process waits for another's migration before giving up
 
 
 class Store:
@@ -57,10 +60,12 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
-    # WAL lets the bot read while an ingest job writes; busy_timeout waits instead of failing.
+    # busy_timeout waits instead of failing, so it comes first: switching a new file to WAL
+    # takes a lock that another process opening the same file may hold at that moment.
+    cur.execute("PRAGMA busy_timeout=10000")
+    # WAL lets the bot read while an ingest job writes.
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
 
@@ -76,20 +81,50 @@ def alembic_config():
 def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Bring the schema up to `revision`; a no-op when it is already there.
 
+    Migrating runs under a lock, so processes that start on a new or old database at once all
+    succeed: one migrates, the others wait, then find the schema current. PostgreSQL takes a
+    transaction-level advisory lock; SQLite a file lock beside the database file (its DDL
+    does not run in one transaction that could hold the lock instead).
+
     Returns:
         The revision the database was at before, when it held a schema and was migrated; else None.
     """
     from alembic import command
-    from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
 
     cfg = alembic_config()
     head = ScriptDirectory.from_config(cfg).get_current_head()
-    with engine.begin() as conn:
-        current = MigrationContext.configure(conn).get_current_revision()
-        if revision == "head" and current == head:
-            return None
-        log.info("migrating database from %s to %s", current, revision)
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-        return current
+    if revision == "head" and current_revision(engine) == head:
+        return None  # the common case takes no lock
+    with _file_lock(engine):
+        with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+            current = _revision(conn)
+            if revision == "head" and current == head:
+                return None  # another process migrated while this one waited
+            log.info("migrating database from %s to %s", current, revision)
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            return current
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return _revision(conn)
+
+
+def _revision(conn) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(conn).get_current_revision()
+
+
+def _file_lock(engine: Engine):
+    """A lock file beside a SQLite database file; nothing for other databases or :memory:."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return nullcontext()
+    from filelock import FileLock
+
+    return FileLock(f"{database}.migrate.lock", timeout=MIGRATION_LOCK_SECONDS)

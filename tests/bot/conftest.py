@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,21 +35,22 @@ class Clock:
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory, nlp) -> Path:
-    """The seeds and a markup-heavy article, ingested once (real spaCy, fake encoder)."""
-    path = tmp_path_factory.mktemp("bot-seeded") / "seeded.db"
-    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{path}")
+def seeded_db(backend, nlp) -> str:
+    """The seeds and a markup-heavy article, ingested once per backend (real spaCy, fake encoder); its URL."""
+    url = backend.new_url()
+    settings = Settings.load(env={}).replace(database_url=url)
     with build_services(settings, BotSettings.load(env={}), encoder=FakeEncoder(), nlp=nlp) as services:
         report = services.ingest.ingest([str(ROOT / "seeds"), str(DATA / "markup.md")])
     assert len(report.stored) == 6, report.rejected
-    return path
+    return url
 
 
 @pytest.fixture
-def settings(tmp_path, seeded_db) -> Settings:
-    db = tmp_path / "bot.db"
-    shutil.copy(seeded_db, db)
-    return Settings.load().replace(database_url=f"sqlite:///{db}")
+def settings(backend, seeded_db) -> Settings:
+    """A copy of the seeded store for this test: every handler test runs on SQLite and on PostgreSQL."""
+    url = backend.copy(seeded_db)
+    yield Settings.load().replace(database_url=url)
+    backend.drop(url)
 
 
 @pytest.fixture

@@ -110,8 +110,8 @@ class Clock:
 
 
 @pytest.fixture
-def store(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'subs.db'}")
+def store(db_url):
+    store = Store(db_url)
     yield store
     store.close()
 

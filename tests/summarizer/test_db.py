@@ -13,8 +13,8 @@ from summarizer.store.db import Store, alembic_config, upgrade
 from summarizer.store.models import Base
 
 
-def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'empty.db'}")
+def test_migrations_upgrade_an_empty_database_to_the_models(db_url):
+    store = Store(db_url)
     tables = set(inspect(store.engine).get_table_names())
     assert {"articles", "sentences", "actors", "actor_aliases", "mentions", "alembic_version"} <= tables
     with store.engine.connect() as conn:
@@ -23,8 +23,8 @@ def test_migrations_upgrade_an_empty_database_to_the_models(tmp_path):
     store.close()
 
 
-def test_upgrade_is_a_no_op_when_current_and_survives_a_round_trip(tmp_path):
-    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}")
+def test_upgrade_is_a_no_op_when_current_and_survives_a_round_trip(db_url):
+    store = Store(db_url)
     upgrade(store.engine)  # already at head: nothing to do, nothing breaks
     cfg = alembic_config()
     with store.engine.begin() as conn:

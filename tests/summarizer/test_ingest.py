@@ -25,8 +25,8 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
-def settings(tmp_path) -> Settings:
-    return Settings.load().replace(database_url=f"sqlite:///{tmp_path / 'store.db'}")
+def settings(db_url) -> Settings:
+    return Settings.load().replace(database_url=db_url)
 
 
 @pytest.fixture
@@ -37,9 +37,9 @@ def ingestor(settings, nlp):
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory, nlp):
-    """The five seeds, ingested once for the read-only tests of this module."""
-    settings = Settings.load(env={}).replace(database_url=f"sqlite:///{tmp_path_factory.mktemp('seeded') / 's.db'}")
+def seeded(backend, nlp):
+    """The five seeds, ingested once per backend for the read-only tests of this module."""
+    settings = Settings.load(env={}).replace(database_url=backend.new_url())
     store = Store(settings.resolved_database_url)
     report = Ingestor(store, settings, FakeEncoder(), nlp=nlp).ingest([str(SEEDS)])
     yield store, report
