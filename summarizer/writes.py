@@ -147,6 +147,23 @@ def article_record(
         )
         for position, (info, vector) in enumerate(zip(analysis.sentences, vectors, strict=True))
     ]
+    return _record(
+        raw,
+        content_hash,
+        now,
+        outlets,
+        sentences=sentences,
+        mentions=mentions,
+        cluster_id=copy.cluster_id if copy else None,
+        signature=copy.fingerprint.to_bytes() if copy and copy.fingerprint else None,
+        bands=copy.fingerprint.bands if copy and copy.fingerprint else (),
+        language=language,
+    )
+
+
+def _record(raw: RawArticle, content_hash: str, now: datetime, outlets: dict[str, str] | None, **rest) -> NewArticle:
+    """The article's own fields, an outlet from its URL's domain and a title from its first words
+    when it came without them, and `rest` (sentences, mentions, ...)."""
     return NewArticle(
         title=raw.title or lead_title(raw.text),
         outlet=raw.outlet or outlet_for(raw.url, outlets or {}),
@@ -158,12 +175,7 @@ def article_record(
         text=raw.text,
         content_hash=content_hash,
         ingested_at=now,
-        sentences=sentences,
-        mentions=mentions,
-        cluster_id=copy.cluster_id if copy else None,
-        signature=copy.fingerprint.to_bytes() if copy and copy.fingerprint else None,
-        bands=copy.fingerprint.bands if copy and copy.fingerprint else (),
-        language=language,
+        **rest,
     )
 
 
@@ -191,20 +203,7 @@ def unanalysed_record(
     raw: RawArticle, content_hash: str, language: str, now: datetime, *, outlets: dict[str, str] | None = None
 ) -> NewArticle:
     """An article in a language storybot does not analyse: stored whole and marked, with no sentences."""
-    return NewArticle(
-        title=raw.title or lead_title(raw.text),
-        outlet=raw.outlet or outlet_for(raw.url, outlets or {}),
-        url=raw.url,
-        published=raw.published,
-        published_how=raw.published_how,
-        date_clue=raw.date_clue,
-        origin=raw.origin,
-        text=raw.text,
-        content_hash=content_hash,
-        ingested_at=now,
-        sentences=[],
-        language=language,
-    )
+    return _record(raw, content_hash, now, outlets, sentences=[], language=language)
 
 
 def mark_repeats(session: Session, article_ids: Iterable[int] | None = None) -> int:

@@ -220,26 +220,20 @@ def test_posts_are_claimed_once_filtered_by_follows(service, store, clock) -> No
     assert service.claim_posts(per_chat=5) == [posts[0]]
 
 
-def test_a_syndicated_copy_is_not_posted_again(service, store, clock) -> None:
+@pytest.mark.parametrize(
+    "column, value",
+    [("cluster_id", "first"), ("language", "ru")],
+    ids=["a syndicated copy: its story was posted", "not in English: briefings leave it out"],
+)
+def test_an_article_briefings_do_not_show_is_not_posted(service, store, clock, column, value) -> None:
     service.link(-100, -100, "group")
     clock.now += timedelta(minutes=5)
     first = add_article(store, "a wire story", clock.now - timedelta(minutes=2))
-    copy = add_article(store, "a wire story, republished", clock.now - timedelta(minutes=1))
+    other = add_article(store, "a wire story, republished or translated", clock.now - timedelta(minutes=1))
     with store.session() as session:
-        session.get(Article, copy).cluster_id = first
+        setattr(session.get(Article, other), column, first if value == "first" else value)
 
     assert [p.article_id for p in service.claim_posts(per_chat=5)] == [first]
-
-
-def test_an_article_not_in_english_is_not_posted(service, store, clock) -> None:
-    service.link(-100, -100, "group")
-    clock.now += timedelta(minutes=5)
-    english = add_article(store, "in english", clock.now - timedelta(minutes=2))
-    russian = add_article(store, "not in english", clock.now - timedelta(minutes=1))
-    with store.session() as session:
-        session.get(Article, russian).language = "ru"
-
-    assert [p.article_id for p in service.claim_posts(per_chat=5)] == [english]
 
 
 def test_two_processes_share_a_digest_slot_by_lease(service, store, clock) -> None:
