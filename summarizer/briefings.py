@@ -27,7 +27,7 @@ from summarizer.store import actors as actor_store
 from summarizer.store import articles as article_store
 from summarizer.store import sentences as corpus
 from summarizer.store.rows import ActorRow, ArticleRow, Candidates, Catalog
-from summarizer.timelines import TimelineTuning, day_candidates, day_importance, summarise_day, top_days
+from summarizer.timelines import TimelineTuning, day_candidates, day_importance, ranked_days, summarise_day
 
 log = logging.getLogger(__name__)
 
@@ -136,14 +136,18 @@ class BriefingService:
             c = self._timeline_scope(session, query, p)
             if c is None or not len(c):
                 return self._none(session, query, p, "No coverage of {subject} is stored.")
-            days = top_days(day_importance(c, tuning), tuning.dates)
+            ranked = ranked_days(day_importance(c, tuning))[: tuning.dates + tuning.spare_days]
             if c.copied:  # copies weighed the days; only the first of a story's copies is shown
                 c = corpus.subset(c, [i for i, copied in enumerate(c.copied) if not copied])
-            per_day = day_candidates(c, days, tuning)
+            per_day = day_candidates(c, ranked, tuning)
             keep = sorted({i for members in per_day.values() for i in members})
             c = corpus.load_vectors(session, corpus.subset(c, keep))
             position = {old: new for new, old in enumerate(keep)}
             texts = self._standalone_texts(session, c)
+            # The most important days with something to show: a day whose every sentence leans on
+            # another or is not story gives its place to the next.
+            showable = [d for d in ranked if any(texts[position[i]] for i in per_day[d])]
+            days = sorted(showable[: tuning.dates])
             groups = _unrepeated_days(days, per_day, position, c, texts, tuning)
             if not groups:
                 return self._none(session, query, p, "No coverage of {subject} is stored.")

@@ -34,6 +34,7 @@ class TimelineTuning:
     published_weight: float = 0.5  # importance per article published on a day
     corroboration: float = 0.02  # bonus per other article reporting the same fact
     lead_weight: float = 0.4  # bonus for an article's opening sentences: news puts the news first
+    spare_days: int = 5  # days looked at beyond `dates`, taking the place of a day with nothing showable
 
 
 def refers_to(c: Candidates, i: int) -> date | None:
@@ -77,10 +78,14 @@ def day_importance(c: Candidates, tuning: TimelineTuning = TimelineTuning()) -> 
     }
 
 
+def ranked_days(importance: dict[date, float]) -> list[date]:
+    """Every day, the most important first (ties: the earlier)."""
+    return sorted(importance, key=lambda d: (-importance[d], d))
+
+
 def top_days(importance: dict[date, float], n: int) -> list[date]:
-    """The `n` most important days (ties: the earlier), in date order."""
-    ranked = sorted(importance, key=lambda d: (-importance[d], d))[:n]
-    return sorted(ranked)
+    """The `n` most important days, in date order."""
+    return sorted(ranked_days(importance)[:n])
 
 
 def day_candidates(c: Candidates, days: Sequence[date], tuning: TimelineTuning = TimelineTuning()) -> dict[date, list[int]]:

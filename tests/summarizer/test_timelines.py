@@ -93,3 +93,29 @@ def test_the_analysis_keeps_every_day_a_sentence_names(nlp):
     text = "Activists said the army shelled the town on Friday, before the monitors arrived on Saturday."
     info = analyse_doc(nlp(text), monday).sentences[0]
     assert set(info.days) >= {date(2012, 5, 25), date(2012, 5, 26)}
+
+
+def test_a_day_with_nothing_showable_gives_its_place_to_the_next(tmp_path):
+    """The most important day is told only by sentences that lean on one not stored ("He said
+    ..." opening an article): the timeline shows the next day instead of fewer days, or none."""
+    from datetime import UTC, datetime
+
+    from summarizer.briefings import BriefingService
+    from summarizer.store.articles import add_article
+    from summarizer.store.db import Store
+    from summarizer.store.rows import NewArticle, NewSentence
+    from tests.fakes import FakeEncoder
+
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path / 'lean.db'}")
+    busy, quiet = date(2024, 3, 1), date(2024, 3, 9)
+    stories = [(busy, f"He said the bridge would reopen within {k + 2} weeks.") for k in range(3)]
+    stories.append((quiet, "Engineers reopened the old bridge to traffic after a month of repairs."))
+    with store.session() as session:
+        for k, (day, text) in enumerate(stories):
+            (vector,) = encoder.encode([text])
+            sentence = NewSentence(0, text, day, day, "on day", vector, 0.9, 1)
+            add_article(session, NewArticle(f"T{k}", f"O{k}", None, day, "feed", None, f"o{k}", text, f"h{k}", datetime(2026, 1, 1, tzinfo=UTC), [sentence]))
+    timeline = BriefingService(store, encoder).timeline("", dates=1, per_date=1)
+    assert [(item.date, item.text) for item in timeline.items] == [(quiet, stories[-1][1])]
+    store.close()
