@@ -339,7 +339,8 @@ class BriefingService:
         scores = scores.copy()
         scores[[i for i, t in enumerate(texts) if not t]] = -1.0
         dates = c.published if by_publication else c.dates()
-        groups = select(scores, c.vectors, c.clusters or c.articles, texts, c.published, budget, SELECTION, dates)
+        speakers = corpus.load_speakers(session, c).speakers  # one statement in other words: one item
+        groups = select(scores, c.vectors, c.clusters or c.articles, texts, c.published, budget, SELECTION, dates, speakers)
         return self._items(session, c, [g for g in groups if scores[g.lead] > 0], texts, by_publication=by_publication)
 
     def _standalone_texts(self, session: Session, c: Candidates) -> list[str]:
