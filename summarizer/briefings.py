@@ -141,7 +141,7 @@ class BriefingService:
                 c = corpus.subset(c, [i for i, copied in enumerate(c.copied) if not copied])
             per_day = day_candidates(c, ranked, tuning)
             keep = sorted({i for members in per_day.values() for i in members})
-            c = corpus.load_vectors(session, corpus.subset(c, keep))
+            c = corpus.load_speakers(session, corpus.load_vectors(session, corpus.subset(c, keep)))
             position = {old: new for new, old in enumerate(keep)}
             texts = self._standalone_texts(session, c)
             # The most important days with something to show: a day whose every sentence leans on
