@@ -141,7 +141,7 @@ class BriefingService:
                 c = corpus.subset(c, [i for i, copied in enumerate(c.copied) if not copied])
             per_day = day_candidates(c, ranked, tuning)
             keep = sorted({i for members in per_day.values() for i in members})
-            c = corpus.load_vectors(session, corpus.subset(c, keep))
+            c = corpus.load_speakers(session, corpus.load_vectors(session, corpus.subset(c, keep)))
             position = {old: new for new, old in enumerate(keep)}
             texts = self._standalone_texts(session, c)
             # The most important days with something to show: a day whose every sentence leans on
@@ -339,7 +339,8 @@ class BriefingService:
         scores = scores.copy()
         scores[[i for i, t in enumerate(texts) if not t]] = -1.0
         dates = c.published if by_publication else c.dates()
-        groups = select(scores, c.vectors, c.clusters or c.articles, texts, c.published, budget, SELECTION, dates)
+        speakers = corpus.load_speakers(session, c).speakers  # one statement in other words: one item
+        groups = select(scores, c.vectors, c.clusters or c.articles, texts, c.published, budget, SELECTION, dates, speakers)
         return self._items(session, c, [g for g in groups if scores[g.lead] > 0], texts, by_publication=by_publication)
 
     def _standalone_texts(self, session: Session, c: Candidates) -> list[str]:

@@ -38,6 +38,15 @@ class Tuning:
     # the same thing however far apart their vectors are: one item, never two (the duplicate
     # rate `make eval` prints uses the same measure).
     repeat_overlap: float = 0.6
+    # One speaker's statement reported in other words is one item too, when everything agrees:
+    # the same stored speaker, the same days (both dated, within `said_days`), no number in
+    # dispute, a cosine of at least `said_cosine` and at least `said_words` of the shorter
+    # one's content words in common.
+    said_cosine: float = 0.6
+    said_words: float = 0.3
+    # A statement is reported the day it is made or the next: further apart, one speaker's alike
+    # sentences are more often two statements (the seeds and Timeline17 briefs, 2026-11-24).
+    said_days: int = 1
 
 
 @dataclass(frozen=True)
@@ -73,11 +82,14 @@ def group_duplicates(
     texts: Sequence[str],
     tuning: Tuning,
     dates: Sequence[date | None] | None = None,
+    speakers: Sequence[int | None] | None = None,
 ) -> list[list[int]]:
     """Greedy grouping in score order: a sentence joins the first group whose lead it repeats.
 
     Two sentences dated more than `tuning.same_days` apart never report the same thing,
     however alike they read ("Xi will visit Moscow" in 2023, "Xi arrived in Moscow" in 2025).
+    With `speakers` and `dates`, a paraphrase of a lead's statement joins its group as well
+    (`same_statement`).
     """
     groups: list[list[int]] = []
     leads: list[int] = []
@@ -89,6 +101,12 @@ def group_duplicates(
                 (g for g, lead in enumerate(leads)
                  if overlap(words[lead], words[i]) > tuning.repeat_overlap
                  and (dates is None or _close(dates[lead], dates[i], tuning.same_days))),
+                None,
+            )
+        if target is None and speakers and dates is not None:
+            target = next(
+                (g for g, lead in enumerate(leads)
+                 if same_statement(lead, i, vectors, words, speakers, dates, tuning)),
                 None,
             )
         if target is None:
@@ -121,6 +139,34 @@ def _repeated_group(
         if dates is None or _close(dates[lead], dates[i], tuning.same_days):
             return int(g)
     return None
+
+
+def same_statement(
+    a: int,
+    b: int,
+    vectors: np.ndarray,
+    words: dict[int, set[str]],
+    speakers: Sequence[int | None],
+    dates: Sequence[date | None],
+    tuning: Tuning,
+) -> bool:
+    """Whether sentences `a` and `b` report one statement of one speaker in different words.
+
+    Every signal must agree, so that two different things one actor said on one day stay two:
+    the same speaker, the same days, the same numbers, close in meaning and sharing some words.
+    """
+    if speakers[a] is None or speakers[a] != speakers[b]:
+        return False
+    if dates[a] is None or dates[b] is None or abs((dates[a] - dates[b]).days) > tuning.said_days:
+        return False
+    numbers_a, numbers_b = _numbers(words[a]), _numbers(words[b])
+    if numbers_a and numbers_b and not numbers_a & numbers_b:
+        return False
+    return float(vectors[a] @ vectors[b]) >= tuning.said_cosine and overlap(words[a], words[b]) >= tuning.said_words
+
+
+def _numbers(words: set[str]) -> set[str]:
+    return {w for w in words if w.isdigit()}
 
 
 def _word_overlap(a: str, b: str) -> float:
@@ -177,6 +223,7 @@ def select(
     budget: Budget,
     tuning: Tuning = Tuning(),
     item_dates: Sequence[date | None] | None = None,
+    speakers: Sequence[int | None] | None = None,
 ) -> list[Group]:
     """Pick at most `budget.max_items` groups within `budget.max_chars`, covering every episode.
 
@@ -187,7 +234,7 @@ def select(
     order = [int(i) for i in np.argsort(-scores, kind="stable")[: tuning.pool]]
     groups = [
         Group(tuple(g), float(scores[g[0]]) + tuning.corroboration * (len(g) - 1))
-        for g in group_duplicates(order, vectors, articles, texts, tuning, item_dates)
+        for g in group_duplicates(order, vectors, articles, texts, tuning, item_dates, speakers)
     ]
     groups.sort(key=lambda g: -g.score)
     labels = episodes([dates[g.lead] for g in groups], tuning.episode_gap_days)

@@ -122,6 +122,9 @@ def summarise_day(
     closeness = vectors @ (centroid / norm) if norm else np.zeros(len(usable))
     score = {i: float(s) + tuning.lead_weight * lead(c.positions[i]) for i, s in zip(usable, closeness)}
     order = sorted(usable, key=lambda i: (-score[i], c.ids[i]))
-    groups = group_duplicates(order, c.vectors, c.clusters or c.articles, texts, selection)  # copies of one story: one source
+    # Copies of one story: one source. Every member tells this one day, so with speakers known a
+    # statement told in other words is one fact too (their own dates may lie either side of it).
+    one_day = [date.min] * len(c) if c.speakers else None
+    groups = group_duplicates(order, c.vectors, c.clusters or c.articles, texts, selection, one_day, c.speakers or None)
     ranked = sorted(groups, key=lambda g: -(score[g[0]] + tuning.corroboration * (len(g) - 1)))
     return ranked[:k]

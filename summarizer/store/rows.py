@@ -63,6 +63,8 @@ class Candidates:
     labels: list[str] = field(default_factory=list)
     prominence: list[float] = field(default_factory=list)
     speaker: list[bool] = field(default_factory=list)
+    # Whose statement each sentence is, or None (load_speakers fills it).
+    speakers: list[int | None] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
     def __len__(self) -> int:

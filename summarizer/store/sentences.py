@@ -87,6 +87,34 @@ def load_vectors(session: Session, c: Candidates) -> Candidates:
     return c
 
 
+def load_speakers(session: Session, c: Candidates) -> Candidates:
+    """Fill `c.speakers`: whose statement each sentence is, or None, in row order.
+
+    A sentence's stored speaker; for one without, the speaker of the next sentence of its article
+    when that one names no one else, and so took its speaker from this one: "Mao Ning was asked
+    whether ..." before "She told reporters ..." leads in to her statement.
+    """
+    keys = list(zip(c.articles, c.positions))
+    stored: dict[int, int] = {}
+    for start in range(0, len(c.ids), 500):
+        batch = c.ids[start : start + 500]
+        stored.update(session.execute(select(Sentence.id, Sentence.speaker_id).where(Sentence.id.in_(batch))).all())
+    others = select(Mention.id).where(Mention.sentence_id == Sentence.id, Mention.actor_id != Sentence.speaker_id)
+    wanted = sorted({(a, p + 1) for (a, p), sid in zip(keys, c.ids) if stored.get(sid) is None})
+    following: dict[tuple[int, int], int] = {}
+    for start in range(0, len(wanted), 400):  # bounded parameter lists, whatever the pool size
+        rows = session.execute(
+            select(Sentence.article_id, Sentence.position, Sentence.speaker_id).where(
+                tuple_(Sentence.article_id, Sentence.position).in_(wanted[start : start + 400]),
+                Sentence.speaker_id.is_not(None),
+                ~others.exists(),
+            )
+        )
+        following.update({(a, p - 1): speaker for a, p, speaker in rows})
+    c.speakers = [stored.get(sid) or following.get(key) for sid, key in zip(c.ids, keys)]
+    return c
+
+
 def actor_candidates(session: Session, actor_id: int) -> Candidates:
     """Every sentence that names (or titles) the actor."""
     query = (

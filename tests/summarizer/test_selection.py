@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from summarizer.selection import Budget, Tuning, centrality, episodes, group_duplicates, select
+from summarizer.scoring import content_words
+from summarizer.selection import Budget, Tuning, centrality, episodes, group_duplicates, overlap, select
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -96,3 +100,83 @@ def test_no_two_chosen_items_repeat_each_other_in_words():
     days = [date(2024, 5, 1), date(2024, 6, 1), date(2024, 5, 2)]
     chosen = select(np.array([0.9, 0.8, 0.7]), vectors, [1, 2, 3], texts, days, Budget(6, 1200), Tuning(), days)
     assert sorted(g.lead for g in chosen) == [0, 2]
+
+
+# -- one speaker's statement in other words (issue 10: "the same fact in different words") -------
+
+DAY = date(2023, 3, 29)
+ASKED = "Asked about the invitation at a news conference, foreign ministry spokeswoman Lin said she had no information to provide"
+PARAPHRASE = "Spokeswoman Lin was asked whether the leader would accept the offer to visit"
+
+
+def near(cos: float) -> np.ndarray:
+    """Two unit vectors whose cosine is `cos`."""
+    return np.stack([unit(1, 0), unit(cos, (1 - cos**2) ** 0.5)])
+
+
+def test_one_speakers_statement_in_other_words_is_one_group():
+    # cos 0.65 and a third of the shorter one's words: neither a repeat by vectors nor by words.
+    assert 0.3 <= overlap(content_words(ASKED), content_words(PARAPHRASE)) <= Tuning().repeat_overlap
+    texts, vectors = [ASKED, PARAPHRASE], near(0.65)
+    assert group_duplicates([0, 1], vectors, [1, 2], texts, Tuning(), [DAY, DAY]) == [[0], [1]]
+    assert group_duplicates([0, 1], vectors, [1, 2], texts, Tuning(), [DAY, DAY], speakers=[7, 7]) == [[0, 1]]
+    # Reported the next day: still the one statement.
+    assert group_duplicates([0, 1], vectors, [1, 2], texts, Tuning(), [DAY, DAY + timedelta(days=1)], [7, 7]) == [[0, 1]]
+
+
+@pytest.mark.parametrize(
+    "why, texts, cos, days, speakers",
+    [
+        ("two speakers", [ASKED, PARAPHRASE], 0.65, [DAY, DAY], [7, 8]),
+        ("no stored speaker", [ASKED, PARAPHRASE], 0.65, [DAY, DAY], [None, None]),
+        ("undated", [ASKED, PARAPHRASE], 0.65, [DAY, None], [7, 7]),
+        ("days apart", [ASKED, PARAPHRASE], 0.65, [DAY, DAY + timedelta(days=3)], [7, 7]),
+        ("far in meaning", [ASKED, PARAPHRASE], 0.5, [DAY, DAY], [7, 7]),
+        ("other words", ["Spokeswoman Lin said the talks had gone well", "Lin announced a visit by the premier next month to the region"],
+         0.65, [DAY, DAY], [7, 7]),
+        ("other numbers", ["Spokeswoman Lin said 12 ships had left the northern port on Monday",
+                           "Lin said 40 ships were still waiting outside the harbour"],
+         0.7, [DAY, DAY], [7, 7]),
+    ],
+)
+def test_two_things_one_speaker_said_on_one_day_stay_two(why, texts, cos, days, speakers):
+    """Each case fails one signal of the statement rule, and none is a repeat by vectors or words."""
+    assert cos < Tuning().dup_threshold - Tuning().dup_band
+    assert overlap(content_words(texts[0]), content_words(texts[1])) <= Tuning().repeat_overlap
+    assert group_duplicates([0, 1], near(cos), [1, 2], texts, Tuning(), days, speakers) == [[0], [1]], why
+
+
+WORDS = "talks visit ships port premier invitation ministry leader aid troops rain schools said would".split()
+
+
+@st.composite
+def pools(draw):
+    n = draw(st.integers(2, 7))
+    vectors = np.stack([unit(*draw(st.lists(st.floats(0.05, 1), min_size=4, max_size=4))) for _ in range(n)])
+    texts = [" ".join(draw(st.lists(st.sampled_from(WORDS), min_size=3, max_size=8))) for _ in range(n)]
+    days = [draw(st.one_of(st.none(), st.builds(lambda k: DAY + timedelta(days=k), st.integers(0, 4)))) for _ in range(n)]
+    speakers = [draw(st.one_of(st.none(), st.integers(1, 3))) for _ in range(n)]
+    return vectors, texts, days, speakers
+
+
+@settings(max_examples=150, deadline=None)
+@given(pools())
+def test_only_one_speakers_statements_close_in_time_are_grouped_beyond_repeats(pool):
+    vectors, texts, days, speakers = pool
+    tuning, order = Tuning(), list(range(len(texts)))
+    groups = group_duplicates(order, vectors, list(range(len(texts))), texts, tuning, days, speakers)
+    assert sorted(i for g in groups for i in g) == order
+    for g in groups:
+        lead = g[0]
+        for i in g[1:]:
+            repeat = float(vectors[lead] @ vectors[i]) >= tuning.dup_threshold - tuning.dup_band or (
+                overlap(content_words(texts[lead]), content_words(texts[i])) > tuning.repeat_overlap
+            )
+            one_statement = (
+                speakers[i] is not None and speakers[i] == speakers[lead]
+                and None not in (days[i], days[lead]) and abs((days[i] - days[lead]).days) <= tuning.said_days
+            )
+            assert repeat or one_statement
+    # With no speaker shared, the statement rule never fires: the groups are the repeats' alone.
+    distinct = list(range(100, 100 + len(texts)))
+    assert group_duplicates(order, vectors, order, texts, tuning, days, distinct) == group_duplicates(order, vectors, order, texts, tuning, days)

@@ -119,3 +119,20 @@ def test_a_day_with_nothing_showable_gives_its_place_to_the_next(tmp_path):
     timeline = BriefingService(store, encoder).timeline("", dates=1, per_date=1)
     assert [(item.date, item.text) for item in timeline.items] == [(quiet, stories[-1][1])]
     store.close()
+
+
+def test_one_speakers_statement_in_other_words_is_one_fact_of_the_day():
+    """Two outlets tell one statement in other words (cosine 0.65, a third of the words shared): one fact
+    citing both when its speaker is known; another speaker's alike sentence stays its own fact."""
+    c = columns([(1, 0, 0, 0, 0), (2, 0, 0, 0, 1), (3, 0, 0, 0, 0)])
+    c.texts = [
+        "Asked about the invitation at a news conference, foreign ministry spokeswoman Lin said she had no information to provide",
+        "Spokeswoman Lin was asked whether the leader would accept the offer to visit",
+        "Heavy rain closed schools in the capital for two days",
+    ]
+    c.vectors = np.array([[1, 0, 0], [0.65, (1 - 0.65**2) ** 0.5, 0], [0, 0, 1]], dtype=np.float32)
+    assert len(summarise_day([0, 1, 2], c, c.texts, 3)) == 3  # speakers unknown: the repeat rules alone
+    c.speakers = [7, 7, None]
+    assert sorted(map(sorted, summarise_day([0, 1, 2], c, c.texts, 3))) == [[0, 1], [2]]
+    c.speakers = [7, 8, None]
+    assert len(summarise_day([0, 1, 2], c, c.texts, 3)) == 3
