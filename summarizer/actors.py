@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from summarizer import abbreviations
 from summarizer.analysis import ACTOR_LABELS, CONTINUED, PRONOUN, QUOTES as QUOTE_CHARS, Analysis, EntityHit
 from summarizer.vocabulary import HONORIFICS, MONTHS, ROLE_WORDS, WEEKDAYS
 
@@ -61,6 +62,7 @@ class ActorConfig:
     # spelling fold would take "Cameron" for "Cameroon".
     plain: dict[str, str] = field(default_factory=dict)
     family_names: frozenset[str] = frozenset()  # family names written first (Chinese, Korean, ...)
+    never: frozenset[str] = frozenset()  # names as written that are never an actor (time zones)
 
     def variant(self, key: str) -> tuple[str, str] | None:
         """The canonical (name, kind) a country or organisation variant stands for, if any."""
@@ -113,7 +115,7 @@ class ActorConfig:
         roles = {w.lower(): r for r, words in data.get("roles", {}).items() for w in words}
         config = cls(actors, countries, roles, family_names=frozenset(
             name_key(w) for words in data.get("family_names", {}).values() for w in words
-        ))
+        ), never=frozenset(w for words in data.get("not_actors", {}).values() for w in words))
         _load_variants(config, data.get("variants", {}))
         return config
 
@@ -317,6 +319,12 @@ class _ArticleResolver:
 
     def run(self) -> Resolution:
         self._count_words()
+        # "Health Protection Agency (HPA)": the short form names what its long form names;
+        # "blowout preventer (BOP)": a common noun's short form names no actor.
+        self.defined: dict[str, str] = {}
+        for sentence in self.analysis.sentences:
+            for short, long in abbreviations.definitions(sentence.text).items():
+                self.defined.setdefault(short, long)
         entities = [hit for hit in map(self._cleaned, self.analysis.entities) if hit is not None]
         self.entities = entities
         variants = [e for e in entities if self.config.variant_of(e.text)]
@@ -359,6 +367,16 @@ class _ArticleResolver:
             if ref is not None:
                 self.out.speakers[position] = ref
             previous = ref
+
+    def _defined_ref(self, short: str) -> ActorRef | None:
+        """The actor the long form of a short form this article defines names, if known."""
+        long = self.defined[short]
+        for text in (long, re.sub(r"^(?:the|a|an)\s+", "", long, flags=re.I)):
+            lkey = name_key(text)
+            ref = self.local.get(lkey) or self.index.lookup(lkey)
+            if ref is not None:
+                return ref
+        return None
 
     def _local_first(self, key: str) -> ActorRef | None:
         """The one actor new in this article, not a person, whose name begins with `key`."""
@@ -424,6 +442,10 @@ class _ArticleResolver:
         text = hit.text
         if "/" in text or ".com" in text.lower():
             return None  # a credit line ("Producer/Henry ...") or a web address
+        if text in self.config.never:
+            return None  # "All times GMT": a time zone
+        if text in self.defined and abbreviations.is_common(self.defined[text], INITIALS_SKIP):
+            return None  # "blowout preventer (BOP)": a thing's short form, not a name
         key = name_key(text)
         if not key or self.config.variant_of(text):
             return hit
@@ -540,6 +562,11 @@ class _ArticleResolver:
         key = name_key(hit.text)
         if not key:
             return None
+        if key not in self.local and hit.text in self.defined:
+            long = self._defined_ref(hit.text)
+            if long is not None:
+                self._alias(long, key, hit.text)
+                self._local(key, long)
         if key in self.local:
             return self.local[key]
         ref = self.index.lookup(key, kind="person" if person else None) or self.index.lookup(key)

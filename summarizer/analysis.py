@@ -31,6 +31,9 @@ TITLE_TOKEN_POS = {"PROPN", "NOUN", "ADJ", "PART"}
 HONORIFIC = re.compile(rf"^(?:{alternation(HONORIFICS)}\.?\s+)+", re.I)
 QUOTES = "\"“”‘’'«»"
 MAX_MERGED_SENTENCE = 400
+# A body of state that every country has: named without its country ("Foreign Ministry"), the
+# country written before it belongs to the name ("Chinese Foreign Ministry").
+STATE_BODIES = {"ministry", "department", "embassy"}
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,7 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
             continue  # "Don" of "Rostov-on-Don", "Henry" of "Producer/Henry": part of a longer word
         if _unit_or_office_word(ent):
             continue  # "2153 GMT"; "Health" of "Health Minister" when the article writes "health"
-        text = clean_name(ent.text, ent.label_)
+        text = clean_name(_with_country(ent), ent.label_)
         if not text:
             continue
         covered.update(range(ent.start, ent.end))
@@ -226,6 +229,25 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
                 if text:
                     hits.append(EntityHit(index, text, "SPEAKER", True, _title_before(run)))
     return hits
+
+
+def _with_country(ent: Span) -> str:
+    """An organisation's name with the country written before it, when it is a body of state
+    that every country has: "Russian Foreign Ministry", "Ukraine Foreign Ministry"."""
+    doc = ent.doc
+    if ent.label_ != "ORG" or ent[-1].lower_ not in STATE_BODIES or ent.start == 0:
+        return ent.text
+    if any(t.ent_type_ in {"GPE", "NORP"} for t in ent):
+        return ent.text  # the country is in the name already
+    end = ent.start - 1
+    if doc[end].lower_ in {"'s", "’s"} and end > 0:
+        end -= 1  # "Ukraine's Foreign Ministry"
+    if doc[end].ent_type_ not in {"GPE", "NORP"}:
+        return ent.text
+    start = end
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return f"{doc[start : end + 1].text} {ent.text}"
 
 
 def _unit_or_office_word(ent: Span) -> bool:
