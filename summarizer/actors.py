@@ -332,7 +332,8 @@ class _ArticleResolver:
         full = [e for e in people if 2 <= len(e.text.split()) <= 4]
         for hit in full:
             self._mention(hit, self._full_name(hit), hit.label)
-        for hit in entities:
+        # Longer names first, so that "Gulf" finds "Gulf of Mexico" written later in the article.
+        for hit in sorted(entities, key=lambda e: len(e.text.split()) == 1):
             if hit in full:
                 continue
             ref = self._variant(hit) if hit in variants else self._other(hit, hit in people)
@@ -378,11 +379,32 @@ class _ArticleResolver:
                 return ref
         return None
 
-    def _local_first(self, key: str) -> ActorRef | None:
-        """The one actor new in this article, not a person, whose name begins with `key`."""
-        found = [a for a in self.out.new_actors if a.kind != "person" and len(a.name.split()) > 1
-                 and name_key(a.name).split()[0] == key]
-        return found[0] if len(found) == 1 else None
+    def _local_first(self, key: str, kind: str | None = None) -> ActorRef | None:
+        """The one actor named in this article, not a person (of `kind` when given), whose
+        longer name begins with `key` and is not a branch in a place ("Oxfam Scotland")."""
+        found = {
+            _ident(ref): ref for name, ref in self.local.items()
+            if ref is not None and len(name.split()) > 1 and name.split()[0] == key
+            and self._kind(ref) != "person" and (kind is None or self._kind(ref) == kind)
+            and not self._branch(self._name(ref))
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _begun(self, key: str) -> set[int]:
+        """Stored places and organisations whose longer name begins with the word `key`, branches left out."""
+        return {i for i in self.index.first_word(key, person=False) if not self._branch(self.index.names[i])}
+
+    def _branch(self, name: str) -> bool:
+        """Whether a name is an organisation's branch in a place: "Oxfam Scotland", "BBC Wales";
+        "Oxfam" alone is the organisation, not its branch."""
+        rest = " ".join(name.split()[1:])
+        found = self.config.variant_of(rest)
+        if found is not None:
+            return found[1] == "place"
+        return bool(rest) and self.index.lookup(name_key(rest), kind="place") is not None
+
+    def _name(self, ref: ActorRef) -> str:
+        return ref.name if isinstance(ref, NewActor) else self.index.names.get(ref, "")
 
     def _speaking(self, position: int) -> list[ActorRef]:
         """Actors the parse shows as the subject of a speech verb in one sentence."""
@@ -567,10 +589,25 @@ class _ArticleResolver:
             if long is not None:
                 self._alias(long, key, hit.text)
                 self._local(key, long)
+        words = key.split()
+        # Only a name tagged as a place or organisation begins a longer one: "French" (a people)
+        # is not the "French Mission ..." that a misread run of words made an actor.
+        begins = not person and len(words) == 1 and hit.label in ACTOR_LABELS
+        if key not in self.local and begins:
+            # "Gulf" beside "Gulf of Mexico" in the same article: the longer name it begins.
+            longer = self._local_first(key, ACTOR_LABELS.get(hit.label))
+            if longer is not None:
+                self._local(key, longer)
         if key in self.local:
             return self.local[key]
         ref = self.index.lookup(key, kind="person" if person else None) or self.index.lookup(key)
-        words = key.split()
+        if ref is not None and begins and ref in self.index.learned and len(self.index.names[ref].split()) == 1:
+            # A one-word place stored before the longer name it begins was known, now named more
+            # often than itself, gives way to it: "Gulf" is the Gulf of Mexico.
+            longer = self.index.dominant(self._begun(key))
+            if longer is not None and self.index.kinds.get(longer) == self.index.kinds.get(ref) \
+                    and self.index.mentions.get(longer, 0) > self.index.mentions.get(ref, 0):
+                ref = longer
         head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
         if ref is None and person and len(words) == 1:
             # "Bashar" alone, after "Bashar al-Assad": the one (or far best known) person so named.
@@ -580,10 +617,10 @@ class _ArticleResolver:
             ref = self.index.dominant(self.index.by_initials.get(key.replace(" ", ""), set()))
             if ref is not None:
                 self._alias(ref, key, hit.text)
-        if ref is None and not person and len(words) == 1:
+        if ref is None and begins:
             # "Port" or "Gulf" alone beside "Port-au-Prince", "Gulf of Mexico": the one (or far
             # best known) place or organisation whose name it begins.
-            ref = self.index.dominant(self.index.first_word(key, person=False)) or self._local_first(key)
+            ref = self.index.dominant(self._begun(key)) or self._local_first(key)
         if ref is None and not person and len(words) > 1:
             # "British Petroleum" after "BP": the organisation its initials name.
             initials = "".join(w[0] for w in words if w not in INITIALS_SKIP)

@@ -1,0 +1,111 @@
+"""Rules that keep non-actors and duplicates out of the actor list: time zones, abbreviations a
+text defines (Schwartz & Hearst), ministries with their country."""
+
+from __future__ import annotations
+
+from hypothesis import given, strategies as st
+
+from summarizer.abbreviations import best_long_form, definitions, is_common
+from summarizer.actors import ActorIndex
+from summarizer.analysis import EntityHit, analyse_doc
+from tests.summarizer.test_actor_rules import article, ingest, mentioned
+
+
+def test_a_time_zone_is_never_an_actor():
+    index = ActorIndex()
+    result = ingest(index, article(["All times GMT.", "Haiti was hit at 2153 GMT."],
+                                   [EntityHit(0, "GMT", "ORG", False), EntityHit(1, "Haiti", "GPE", False),
+                                    EntityHit(1, "GMT", "ORG", False)]))
+    assert mentioned(result, index) == {1: {"Haiti"}}
+
+
+def test_an_abbreviation_the_article_defines_is_its_long_form_in_later_articles_too():
+    index = ActorIndex()
+    first = ingest(index, article(
+        ["The Health Protection Agency (HPA) said two were tested.", "Dr Fey, from the HPA, said so."],
+        [EntityHit(0, "Health Protection Agency", "ORG", False), EntityHit(0, "HPA", "ORG", False),
+         EntityHit(1, "HPA", "ORG", False)],
+    ))
+    assert [a.name for a in first.new_actors] == ["Health Protection Agency"]
+    assert mentioned(first, index) == {0: {"Health Protection Agency"}, 1: {"Health Protection Agency"}}
+    later = ingest(index, article(["The HPA said more."], [EntityHit(0, "HPA", "ORG", False)]))
+    assert not later.new_actors
+    assert mentioned(later, index) == {0: {"Health Protection Agency"}}
+
+
+def test_an_undefined_abbreviation_stays_its_own_actor():
+    index = ActorIndex()
+    result = ingest(index, article(["The Health Protection Agency said so.", "The HPA agreed."],
+                                   [EntityHit(0, "Health Protection Agency", "ORG", False),
+                                    EntityHit(1, "HPA", "ORG", False)]))
+    assert sorted(a.name for a in result.new_actors) == ["HPA", "Health Protection Agency"]
+
+
+def test_the_abbreviation_of_a_common_noun_is_no_actor():
+    index = ActorIndex()
+    result = ingest(index, article(
+        ["Experts examined the blowout preventer (BOP) on the rig.", "The BOP had failed, BP said."],
+        [EntityHit(0, "BOP", "ORG", False), EntityHit(1, "BOP", "ORG", False), EntityHit(1, "BP", "ORG", True)],
+    ))
+    assert mentioned(result, index) == {1: {"BP"}}
+
+
+def test_schwartz_hearst_long_forms():
+    assert definitions("The Health Protection Agency (HPA) has said so.") == {"HPA": "Health Protection Agency"}
+    assert definitions("the blow-out preventer (BOP) must") == {"BOP": "blow-out preventer"}
+    assert definitions("the Free Syrian Army (FSA), rebels") == {"FSA": "Free Syrian Army"}
+    # The letters must all be there, the first at the start of a word.
+    assert best_long_form("XYZ", "Health Protection Agency") is None
+    assert definitions("He said (OK) twice.") == {}
+    assert is_common("blow-out preventer", {"of"}) and not is_common("Health Protection Agency", {"of"})
+
+
+@given(st.text(alphabet=st.sampled_from("ABCDE abcde()-,.'"), max_size=80))
+def test_a_long_form_is_always_written_before_its_short_form(text):
+    for short, long in definitions(text).items():
+        assert long in text
+        assert text.index(long) < text.index(f"({short}") or text.index(long) < text.index(short)
+        assert long[0].lower() == short[0].lower()
+
+
+def test_a_ministry_keeps_the_country_it_was_written_with(nlp):
+    doc = nlp("In Beijing, Chinese Foreign Ministry spokeswoman Mao Ning was asked about it. "
+              "Ukraine's Foreign Ministry urged nations to stay away.")
+    names = {e.text for e in analyse_doc(doc, None).entities if e.label == "ORG"}
+    assert names == {"Chinese Foreign Ministry", "Ukraine Foreign Ministry"}
+
+
+def test_a_word_that_begins_a_longer_place_in_the_article_is_that_place():
+    index = ActorIndex()
+    result = ingest(index, article(
+        ["Oil reached the Gulf coast.", "The well in the Gulf of Mexico leaks."],
+        [EntityHit(0, "Gulf", "LOC", False), EntityHit(1, "Gulf of Mexico", "LOC", False)],
+    ))
+    assert mentioned(result, index) == {0: {"Gulf of Mexico"}, 1: {"Gulf of Mexico"}}
+
+
+def test_a_one_word_place_stored_first_gives_way_to_the_longer_place_named_more_often():
+    index = ActorIndex()
+    ingest(index, article(["Oil reached the Gulf."], [EntityHit(0, "Gulf", "LOC", False)]))
+    for _ in range(4):
+        ingest(index, article(["The Gulf of Mexico is polluted."], [EntityHit(0, "Gulf of Mexico", "LOC", False)]))
+    later = ingest(index, article(["Fishing in the Gulf stopped."], [EntityHit(0, "Gulf", "LOC", False)]))
+    assert mentioned(later, index) == {0: {"Gulf of Mexico"}}
+
+
+def test_an_organisation_is_not_its_branch_in_a_place():
+    index = ActorIndex()
+    ingest(index, article(["Scotland was cold."], [EntityHit(0, "Scotland", "GPE", False)]))
+    result = ingest(index, article(
+        ["Oxfam Scotland launched an appeal.", "Oxfam said it would help."],
+        [EntityHit(0, "Oxfam Scotland", "ORG", False), EntityHit(1, "Oxfam", "ORG", True)],
+    ))
+    assert mentioned(result, index) == {0: {"Oxfam Scotland"}, 1: {"Oxfam"}}
+
+
+def test_a_people_is_not_the_longer_name_it_begins():
+    index = ActorIndex()
+    ingest(index, article(["Minustah, from the French Mission Nations Unies, has 9,000 troops."],
+                          [EntityHit(0, "French Mission Nations Unies", "ORG", False)]))
+    result = ingest(index, article(["That has infuriated the French."], [EntityHit(0, "French", "NORP", False)]))
+    assert mentioned(result, index) == {}
