@@ -379,14 +379,15 @@ class _ArticleResolver:
                 return ref
         return None
 
-    def _local_first(self, key: str, kind: str | None = None) -> ActorRef | None:
+    def _local_first(self, key: str, kind: str | None = None, *, headed: bool = False) -> ActorRef | None:
         """The one actor named in this article, not a person (of `kind` when given), whose
-        longer name begins with `key` and is not a branch in a place ("Oxfam Scotland")."""
+        longer name begins with `key` (as "key of ..." when `headed`) and is not a branch in a
+        place ("Oxfam Scotland")."""
         found = {
             _ident(ref): ref for name, ref in self.local.items()
             if ref is not None and len(name.split()) > 1 and name.split()[0] == key
             and self._kind(ref) != "person" and (kind is None or self._kind(ref) == kind)
-            and not self._branch(self._name(ref))
+            and not self._branch(self._name(ref)) and (not headed or _headed(self._name(ref)))
         }
         return next(iter(found.values())) if len(found) == 1 else None
 
@@ -593,19 +594,19 @@ class _ArticleResolver:
         # Only a name tagged as a place or organisation begins a longer one: "French" (a people)
         # is not the "French Mission ..." that a misread run of words made an actor.
         begins = not person and len(words) == 1 and hit.label in ACTOR_LABELS
-        if key not in self.local and begins:
-            # "Gulf" beside "Gulf of Mexico" in the same article: the longer name it begins.
-            longer = self._local_first(key, ACTOR_LABELS.get(hit.label))
+        if key not in self.local and begins and ACTOR_LABELS[hit.label] == "place":
+            # "Gulf" beside "Gulf of Mexico" in the same article: the "X of Y" place it heads.
+            longer = self._local_first(key, "place", headed=True)
             if longer is not None:
                 self._local(key, longer)
         if key in self.local:
             return self.local[key]
         ref = self.index.lookup(key, kind="person" if person else None) or self.index.lookup(key)
         if ref is not None and begins and ref in self.index.learned and len(self.index.names[ref].split()) == 1:
-            # A one-word place stored before the longer name it begins was known, now named more
+            # A one-word place stored before the "X of Y" place it heads was known, now named more
             # often than itself, gives way to it: "Gulf" is the Gulf of Mexico.
-            longer = self.index.dominant(self._begun(key))
-            if longer is not None and self.index.kinds.get(longer) == self.index.kinds.get(ref) \
+            longer = self.index.dominant({i for i in self._begun(key) if _headed(self.index.names[i])})
+            if longer is not None and self.index.kinds.get(longer) == self.index.kinds.get(ref) == "place" \
                     and self.index.mentions.get(longer, 0) > self.index.mentions.get(ref, 0):
                 ref = longer
         head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
@@ -704,6 +705,12 @@ class _ArticleResolver:
             self.local[key] = ref
         elif self.local[key] is not None and _ident(self.local[key]) != _ident(ref):
             self.local[key] = None
+
+
+def _headed(name: str) -> bool:
+    """Whether a name is "X of Y", its first word the generic part: "Gulf of Mexico", "Bay of Bengal"."""
+    words = name.split()
+    return len(words) > 2 and words[1].lower() == "of"
 
 
 def _ident(ref: ActorRef) -> int:

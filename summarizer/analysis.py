@@ -24,7 +24,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Entity labels that can name an actor; everything else (dates, numbers, NORP) is not one.
-ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+ACTOR_LABELS = {
+    "PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
+    "ORG_NOUN": "organisation", "PLACE_NOUN": "place",
+}
+# The label of a name that the words set beside it show to be an organisation, whatever NER said:
+# "drilling firm Transocean", "Halliburton, the oil services company", "the charity Oxfam".
+ORG_NOUN = "ORG_NOUN"
+ORG_NOUNS = {
+    "company", "firm", "contractor", "operator", "corporation", "agency", "charity", "organisation",
+    "organization", "giant", "manufacturer", "maker", "insurer", "bank", "subsidiary", "conglomerate",
+    "retailer", "airline", "broadcaster", "newspaper",
+}
+# The label of a name the parse makes a modifier of a place noun: "the Baba Amr district".
+PLACE_NOUN = "PLACE_NOUN"
+PLACE_NOUNS = {
+    "district", "neighbourhood", "neighborhood", "suburb", "city", "town", "village", "province", "region",
+    "quarter", "county", "island", "valley",
+}
 # The small model sometimes tags a person as one of these; other evidence can overrule it.
 MISLABELS = {"GPE", "ORG", "WORK_OF_ART", "PRODUCT", "LOC", "NORP", "EVENT"}
 TITLE_TOKEN_POS = {"PROPN", "NOUN", "ADJ", "PART"}
@@ -214,7 +231,12 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
         if not text:
             continue
         covered.update(range(ent.start, ent.end))
-        hits.append(EntityHit(index, text, ent.label_, _is_speaker(ent), _title_before(ent) or _apposed_title(ent)))
+        label = ent.label_
+        if _place_noun_after(ent):
+            label = PLACE_NOUN
+        elif ent.label_ != "PERSON" and _org_noun_beside(ent):
+            label = ORG_NOUN
+        hits.append(EntityHit(index, text, label, _is_speaker(ent), _title_before(ent) or _apposed_title(ent)))
     # Proper nouns that speak but that NER left untagged ("Zelenskyy said").
     for token in span:
         if token.i in covered or token.pos_ != "PROPN" or token.dep_ not in {"nsubj", "nsubjpass"}:
@@ -229,6 +251,22 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
                 if text:
                     hits.append(EntityHit(index, text, "SPEAKER", True, _title_before(run)))
     return hits
+
+
+def _place_noun_after(ent: Span) -> bool:
+    """Whether the name modifies a place noun: "the Baba Amr district", "Baba Amr neighbourhood"."""
+    root = ent.root
+    return root.dep_ in {"compound", "appos"} and root.head.i >= ent.end and root.head.lower_ in PLACE_NOUNS
+
+
+def _org_noun_beside(ent: Span) -> bool:
+    """Whether the parse sets an organisation noun beside the name: "drilling firm X" (a
+    compound of the name), "X, the company" or "the company, X" (an apposition)."""
+    root = ent.root
+    inside = range(ent.start, ent.end)
+    if any(t.i not in inside and t.dep_ in {"compound", "appos", "nmod", "amod"} and t.lower_ in ORG_NOUNS for t in root.children):
+        return True
+    return root.dep_ == "appos" and root.head.i not in inside and root.head.lower_ in ORG_NOUNS
 
 
 def _with_country(ent: Span) -> str:

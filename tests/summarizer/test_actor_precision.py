@@ -109,3 +109,59 @@ def test_a_people_is_not_the_longer_name_it_begins():
                           [EntityHit(0, "French Mission Nations Unies", "ORG", False)]))
     result = ingest(index, article(["That has infuriated the French."], [EntityHit(0, "French", "NORP", False)]))
     assert mentioned(result, index) == {}
+
+
+def test_a_name_set_beside_an_organisation_noun_is_an_organisation(nlp):
+    doc = nlp("The rig was leased to drilling firm Transocean. Halliburton, the oil services company, "
+              "denied it. A Texas company and the city of Houston sent aid.")
+    labels = {e.text: e.label for e in analyse_doc(doc, None).entities}
+    assert labels["Transocean"] == labels["Halliburton"] == "ORG_NOUN"
+    assert labels["Texas"] != "ORG_NOUN" and labels["Houston"] != "ORG_NOUN"
+    kinds = {a.name: a.kind for a in ingest(ActorIndex(), analyse_doc(doc, None)).new_actors}
+    assert kinds["Transocean"] == kinds["Halliburton"] == "organisation"
+
+
+def test_a_place_the_words_beside_it_call_an_organisation_again_and_again_becomes_one(tmp_path):
+    from sqlalchemy import text
+
+    from summarizer import writes
+    from summarizer.store.db import Store
+    from tests.summarizer.test_actor_rules import CONFIG
+
+    store = Store(f"sqlite:///{tmp_path / 'kinds.db'}")
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO actors (id, name, kind, origin) VALUES (1, 'Transocean', 'place', 'learned'), "
+                          "(2, 'Louisiana', 'place', 'learned'), "
+                          "(3, 'Baba Amr', 'person', 'learned')"))
+        conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at) VALUES (1, 'a', 't', 'h', '2024-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES " + ", ".join(f"({i}, 1, {i}, 's')" for i in range(1, 40))))
+        # Transocean: mostly GPE, three times beside "firm"/"company"; Louisiana: once (a "Louisiana firm").
+        # Baba Amr: mostly PERSON, three times "the Baba Amr district".
+        labels = [(1, "GPE")] * 10 + [(1, "ORG_NOUN")] * 3 + [(2, "GPE")] * 5 + [(2, "ORG_NOUN")]
+        labels += [(3, "PERSON")] * 10 + [(3, "PLACE_NOUN")] * 3
+        for i, (actor, label) in enumerate(labels, 1):
+            conn.execute(text(f"INSERT INTO mentions (actor_id, sentence_id, article_id, surface, label) VALUES ({actor}, {i}, 1, 'x', '{label}')"))
+    with store.session() as session:
+        index = writes.load_index(session)
+        changed = writes.vote_kinds(session, index, CONFIG)
+    assert changed == {1: "organisation", 3: "place"}
+    store.close()
+
+
+def test_a_name_that_modifies_a_place_noun_is_a_place(nlp):
+    doc = nlp("Government forces shelled the Baba Amr district again on Monday, activists said. "
+              "Kofi Annan said the shelling must stop.")
+    labels = {e.text: e.label for e in analyse_doc(doc, None).entities}
+    assert labels["Baba Amr"] == "PLACE_NOUN" and labels["Kofi Annan"] == "PERSON"
+
+
+def test_a_known_name_keeps_its_mentions_beside_a_longer_name_it_begins_that_is_no_x_of_y():
+    index = ActorIndex()
+    ingest(index, article(["BP said so.", "Oaxaca is a state."],
+                          [EntityHit(0, "BP", "ORG", True), EntityHit(1, "Oaxaca", "GPE", False)]))
+    result = ingest(index, article(
+        ["BP Execs met.", "BP said more.", "Oaxaca City is its capital.", "Oaxaca was hit."],
+        [EntityHit(0, "BP Execs", "ORG", False), EntityHit(1, "BP", "ORG", True),
+         EntityHit(2, "Oaxaca City", "GPE", False), EntityHit(3, "Oaxaca", "GPE", False)],
+    ))
+    assert mentioned(result, index)[1] == {"BP"} and mentioned(result, index)[3] == {"Oaxaca"}
