@@ -653,8 +653,22 @@ class _ArticleResolver:
 
     def _proper_runs(self) -> None:
         """Names the model missed: a proper-noun run (or one of its words) already known."""
+        named: dict[int, list[str]] = defaultdict(list)
+        for (position, _), (_ref, surface, _label) in self.out.mentions.items():
+            named[position].append(f" {name_key(surface)} ")
         for position, sentence in enumerate(self.analysis.sentences):
-            for run in sentence.proper_runs:
+            runs = list(sentence.proper_runs)
+            for i, run in enumerate(runs):
+                # "Gulf" and "Mexico" of "Gulf of Mexico": runs split by "of" are one name.
+                joined = f"{run} of {runs[i + 1]}" if i + 1 < len(runs) else ""
+                whole = name_key(joined) if joined and joined in sentence.text else ""
+                ref = (self.local.get(whole) or self.index.lookup(whole)) if whole else None
+                if ref is not None:
+                    self.out.mention(position, ref, joined, "alias")
+                    named[position].append(f" {whole} ")
+                key = name_key(run)
+                if any(f" {key} " in longer and longer != f" {key} " for longer in named.get(position, ())):
+                    continue  # part of a longer name this sentence already mentions
                 for surface in [run, *run.split()]:
                     key = name_key(surface)
                     ref = self.local.get(key)

@@ -165,3 +165,15 @@ def test_a_known_name_keeps_its_mentions_beside_a_longer_name_it_begins_that_is_
          EntityHit(2, "Oaxaca City", "GPE", False), EntityHit(3, "Oaxaca", "GPE", False)],
     ))
     assert mentioned(result, index)[1] == {"BP"} and mentioned(result, index)[3] == {"Oaxaca"}
+
+
+def test_a_proper_run_inside_a_longer_name_is_that_name_not_its_first_word():
+    from summarizer.analysis import Analysis, SentenceInfo
+
+    index = ActorIndex()
+    ingest(index, article(["Oil reached the Gulf."], [EntityHit(0, "Gulf", "LOC", False)]))
+    ingest(index, article(["The Gulf of Mexico is polluted."], [EntityHit(0, "Gulf of Mexico", "LOC", False)]))
+    # NER missed the name: only the proper-noun runs "Gulf" and "Mexico" remain.
+    sentence = "The spill in the Gulf of Mexico grew."
+    result = ingest(index, Analysis((SentenceInfo(text=sentence, proper_runs=("Gulf", "Mexico")),), (), ()))
+    assert mentioned(result, index) == {0: {"Gulf of Mexico"}}
