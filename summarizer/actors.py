@@ -391,6 +391,11 @@ class _ArticleResolver:
         }
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def _headed_place(self, key: str) -> int | None:
+        """The stored "X of Y" place (the one, or far best known) whose first word is `key`."""
+        found = {i for i in self._begun(key) if _headed(self.index.names[i]) and self.index.kinds.get(i) == "place"}
+        return self.index.dominant(found)
+
     def _begun(self, key: str) -> set[int]:
         """Stored places and organisations whose longer name begins with the word `key`, branches left out."""
         return {i for i in self.index.first_word(key, person=False) if not self._branch(self.index.names[i])}
@@ -530,6 +535,8 @@ class _ArticleResolver:
         key = name_key(hit.text)
         if len(key.split()) == 1 and self._known_other(hit.text) and not self.index.is_person(key):
             return False  # "Haiti said": a known place, whatever NER calls it
+        if len(key.split()) == 1 and self._headed_place(key) is not None:
+            return False  # "Gulf said" of a headline: the first word of the stored "Gulf of Mexico"
         if hit.label in PERSONISH_LABELS:
             return True
         if hit.speaker and hit.label in SPEAKER_OVERRULES:
@@ -605,9 +612,8 @@ class _ArticleResolver:
         if ref is not None and begins and ref in self.index.learned and len(self.index.names[ref].split()) == 1:
             # A one-word place stored before the "X of Y" place it heads was known, now named more
             # often than itself, gives way to it: "Gulf" is the Gulf of Mexico.
-            longer = self.index.dominant({i for i in self._begun(key) if _headed(self.index.names[i])})
-            if longer is not None and self.index.kinds.get(longer) == self.index.kinds.get(ref) == "place" \
-                    and self.index.mentions.get(longer, 0) > self.index.mentions.get(ref, 0):
+            longer = self._headed_place(key)
+            if longer is not None and self.index.mentions.get(longer, 0) > self.index.mentions.get(ref, 0):
                 ref = longer
         head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
         if ref is None and person and len(words) == 1:

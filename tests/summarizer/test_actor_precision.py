@@ -177,3 +177,12 @@ def test_a_proper_run_inside_a_longer_name_is_that_name_not_its_first_word():
     sentence = "The spill in the Gulf of Mexico grew."
     result = ingest(index, Analysis((SentenceInfo(text=sentence, proper_runs=("Gulf", "Mexico")),), (), ()))
     assert mentioned(result, index) == {0: {"Gulf of Mexico"}}
+
+
+def test_the_first_word_of_a_stored_x_of_y_place_is_never_a_person():
+    index = ActorIndex()
+    ingest(index, article(["The Gulf of Mexico is polluted."], [EntityHit(0, "Gulf of Mexico", "LOC", False)]))
+    # A headline run into a sentence: the parse has "Gulf" speaking.
+    result = ingest(index, article(["Gulf claims to be paid quickly, the man running the fund said."],
+                                   [EntityHit(0, "Gulf", "SPEAKER", True)]))
+    assert not result.new_actors
