@@ -14,6 +14,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from summarizer import abbreviations
 from summarizer.analysis import ACTOR_LABELS, CONTINUED, PRONOUN, QUOTES as QUOTE_CHARS, Analysis, EntityHit
 from summarizer.vocabulary import HONORIFICS, MONTHS, ROLE_WORDS, WEEKDAYS
 
@@ -61,6 +62,7 @@ class ActorConfig:
     # spelling fold would take "Cameron" for "Cameroon".
     plain: dict[str, str] = field(default_factory=dict)
     family_names: frozenset[str] = frozenset()  # family names written first (Chinese, Korean, ...)
+    never: frozenset[str] = frozenset()  # names as written that are never an actor (time zones)
 
     def variant(self, key: str) -> tuple[str, str] | None:
         """The canonical (name, kind) a country or organisation variant stands for, if any."""
@@ -113,7 +115,7 @@ class ActorConfig:
         roles = {w.lower(): r for r, words in data.get("roles", {}).items() for w in words}
         config = cls(actors, countries, roles, family_names=frozenset(
             name_key(w) for words in data.get("family_names", {}).values() for w in words
-        ))
+        ), never=frozenset(w for words in data.get("not_actors", {}).values() for w in words))
         _load_variants(config, data.get("variants", {}))
         return config
 
@@ -317,6 +319,12 @@ class _ArticleResolver:
 
     def run(self) -> Resolution:
         self._count_words()
+        # "Health Protection Agency (HPA)": the short form names what its long form names;
+        # "blowout preventer (BOP)": a common noun's short form names no actor.
+        self.defined: dict[str, str] = {}
+        for sentence in self.analysis.sentences:
+            for short, long in abbreviations.definitions(sentence.text).items():
+                self.defined.setdefault(short, long)
         entities = [hit for hit in map(self._cleaned, self.analysis.entities) if hit is not None]
         self.entities = entities
         variants = [e for e in entities if self.config.variant_of(e.text)]
@@ -324,7 +332,8 @@ class _ArticleResolver:
         full = [e for e in people if 2 <= len(e.text.split()) <= 4]
         for hit in full:
             self._mention(hit, self._full_name(hit), hit.label)
-        for hit in entities:
+        # Longer names first, so that "Gulf" finds "Gulf of Mexico" written later in the article.
+        for hit in sorted(entities, key=lambda e: len(e.text.split()) == 1):
             if hit in full:
                 continue
             ref = self._variant(hit) if hit in variants else self._other(hit, hit in people)
@@ -360,11 +369,48 @@ class _ArticleResolver:
                 self.out.speakers[position] = ref
             previous = ref
 
-    def _local_first(self, key: str) -> ActorRef | None:
-        """The one actor new in this article, not a person, whose name begins with `key`."""
-        found = [a for a in self.out.new_actors if a.kind != "person" and len(a.name.split()) > 1
-                 and name_key(a.name).split()[0] == key]
-        return found[0] if len(found) == 1 else None
+    def _defined_ref(self, short: str) -> ActorRef | None:
+        """The actor the long form of a short form this article defines names, if known."""
+        long = self.defined[short]
+        for text in (long, re.sub(r"^(?:the|a|an)\s+", "", long, flags=re.I)):
+            lkey = name_key(text)
+            ref = self.local.get(lkey) or self.index.lookup(lkey)
+            if ref is not None:
+                return ref
+        return None
+
+    def _local_first(self, key: str, kind: str | None = None, *, headed: bool = False) -> ActorRef | None:
+        """The one actor named in this article, not a person (of `kind` when given), whose
+        longer name begins with `key` (as "key of ..." when `headed`) and is not a branch in a
+        place ("Oxfam Scotland")."""
+        found = {
+            _ident(ref): ref for name, ref in self.local.items()
+            if ref is not None and len(name.split()) > 1 and name.split()[0] == key
+            and self._kind(ref) != "person" and (kind is None or self._kind(ref) == kind)
+            and not self._branch(self._name(ref)) and (not headed or _headed(self._name(ref)))
+        }
+        return next(iter(found.values())) if len(found) == 1 else None
+
+    def _headed_place(self, key: str) -> int | None:
+        """The stored "X of Y" place (the one, or far best known) whose first word is `key`."""
+        found = {i for i in self._begun(key) if _headed(self.index.names[i]) and self.index.kinds.get(i) == "place"}
+        return self.index.dominant(found)
+
+    def _begun(self, key: str) -> set[int]:
+        """Stored places and organisations whose longer name begins with the word `key`, branches left out."""
+        return {i for i in self.index.first_word(key, person=False) if not self._branch(self.index.names[i])}
+
+    def _branch(self, name: str) -> bool:
+        """Whether a name is an organisation's branch in a place: "Oxfam Scotland", "BBC Wales";
+        "Oxfam" alone is the organisation, not its branch."""
+        rest = " ".join(name.split()[1:])
+        found = self.config.variant_of(rest)
+        if found is not None:
+            return found[1] == "place"
+        return bool(rest) and self.index.lookup(name_key(rest), kind="place") is not None
+
+    def _name(self, ref: ActorRef) -> str:
+        return ref.name if isinstance(ref, NewActor) else self.index.names.get(ref, "")
 
     def _speaking(self, position: int) -> list[ActorRef]:
         """Actors the parse shows as the subject of a speech verb in one sentence."""
@@ -424,6 +470,10 @@ class _ArticleResolver:
         text = hit.text
         if "/" in text or ".com" in text.lower():
             return None  # a credit line ("Producer/Henry ...") or a web address
+        if text in self.config.never:
+            return None  # "All times GMT": a time zone
+        if text in self.defined and abbreviations.is_common(self.defined[text], INITIALS_SKIP):
+            return None  # "blowout preventer (BOP)": a thing's short form, not a name
         key = name_key(text)
         if not key or self.config.variant_of(text):
             return hit
@@ -485,6 +535,8 @@ class _ArticleResolver:
         key = name_key(hit.text)
         if len(key.split()) == 1 and self._known_other(hit.text) and not self.index.is_person(key):
             return False  # "Haiti said": a known place, whatever NER calls it
+        if len(key.split()) == 1 and self._headed_place(key) is not None:
+            return False  # "Gulf said" of a headline: the first word of the stored "Gulf of Mexico"
         if hit.label in PERSONISH_LABELS:
             return True
         if hit.speaker and hit.label in SPEAKER_OVERRULES:
@@ -540,10 +592,29 @@ class _ArticleResolver:
         key = name_key(hit.text)
         if not key:
             return None
+        if key not in self.local and hit.text in self.defined:
+            long = self._defined_ref(hit.text)
+            if long is not None:
+                self._alias(long, key, hit.text)
+                self._local(key, long)
+        words = key.split()
+        # Only a name tagged as a place or organisation begins a longer one: "French" (a people)
+        # is not the "French Mission ..." that a misread run of words made an actor.
+        begins = not person and len(words) == 1 and hit.label in ACTOR_LABELS
+        if key not in self.local and begins and ACTOR_LABELS[hit.label] == "place":
+            # "Gulf" beside "Gulf of Mexico" in the same article: the "X of Y" place it heads.
+            longer = self._local_first(key, "place", headed=True)
+            if longer is not None:
+                self._local(key, longer)
         if key in self.local:
             return self.local[key]
         ref = self.index.lookup(key, kind="person" if person else None) or self.index.lookup(key)
-        words = key.split()
+        if ref is not None and begins and ref in self.index.learned and len(self.index.names[ref].split()) == 1:
+            # A one-word place stored before the "X of Y" place it heads was known, now named more
+            # often than itself, gives way to it: "Gulf" is the Gulf of Mexico.
+            longer = self._headed_place(key)
+            if longer is not None and self.index.mentions.get(longer, 0) > self.index.mentions.get(ref, 0):
+                ref = longer
         head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
         if ref is None and person and len(words) == 1:
             # "Bashar" alone, after "Bashar al-Assad": the one (or far best known) person so named.
@@ -553,10 +624,10 @@ class _ArticleResolver:
             ref = self.index.dominant(self.index.by_initials.get(key.replace(" ", ""), set()))
             if ref is not None:
                 self._alias(ref, key, hit.text)
-        if ref is None and not person and len(words) == 1:
+        if ref is None and begins:
             # "Port" or "Gulf" alone beside "Port-au-Prince", "Gulf of Mexico": the one (or far
             # best known) place or organisation whose name it begins.
-            ref = self.index.dominant(self.index.first_word(key, person=False)) or self._local_first(key)
+            ref = self.index.dominant(self._begun(key)) or self._local_first(key)
         if ref is None and not person and len(words) > 1:
             # "British Petroleum" after "BP": the organisation its initials name.
             initials = "".join(w[0] for w in words if w not in INITIALS_SKIP)
@@ -588,8 +659,22 @@ class _ArticleResolver:
 
     def _proper_runs(self) -> None:
         """Names the model missed: a proper-noun run (or one of its words) already known."""
+        named: dict[int, list[str]] = defaultdict(list)
+        for (position, _), (_ref, surface, _label) in self.out.mentions.items():
+            named[position].append(f" {name_key(surface)} ")
         for position, sentence in enumerate(self.analysis.sentences):
-            for run in sentence.proper_runs:
+            runs = list(sentence.proper_runs)
+            for i, run in enumerate(runs):
+                # "Gulf" and "Mexico" of "Gulf of Mexico": runs split by "of" are one name.
+                joined = f"{run} of {runs[i + 1]}" if i + 1 < len(runs) else ""
+                whole = name_key(joined) if joined and joined in sentence.text else ""
+                ref = (self.local.get(whole) or self.index.lookup(whole)) if whole else None
+                if ref is not None:
+                    self.out.mention(position, ref, joined, "alias")
+                    named[position].append(f" {whole} ")
+                key = name_key(run)
+                if any(f" {key} " in longer and longer != f" {key} " for longer in named.get(position, ())):
+                    continue  # part of a longer name this sentence already mentions
                 for surface in [run, *run.split()]:
                     key = name_key(surface)
                     ref = self.local.get(key)
@@ -640,6 +725,12 @@ class _ArticleResolver:
             self.local[key] = ref
         elif self.local[key] is not None and _ident(self.local[key]) != _ident(ref):
             self.local[key] = None
+
+
+def _headed(name: str) -> bool:
+    """Whether a name is "X of Y", its first word the generic part: "Gulf of Mexico", "Bay of Bengal"."""
+    words = name.split()
+    return len(words) > 2 and words[1].lower() == "of"
 
 
 def _ident(ref: ActorRef) -> int:

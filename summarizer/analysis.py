@@ -24,13 +24,33 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Entity labels that can name an actor; everything else (dates, numbers, NORP) is not one.
-ACTOR_LABELS = {"PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+ACTOR_LABELS = {
+    "PERSON": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
+    "ORG_NOUN": "organisation", "PLACE_NOUN": "place",
+}
+# The label of a name that the words set beside it show to be an organisation, whatever NER said:
+# "drilling firm Transocean", "Halliburton, the oil services company", "the charity Oxfam".
+ORG_NOUN = "ORG_NOUN"
+ORG_NOUNS = {
+    "company", "firm", "contractor", "operator", "corporation", "agency", "charity", "organisation",
+    "organization", "giant", "manufacturer", "maker", "insurer", "bank", "subsidiary", "conglomerate",
+    "retailer", "airline", "broadcaster", "newspaper",
+}
+# The label of a name the parse makes a modifier of a place noun: "the Baba Amr district".
+PLACE_NOUN = "PLACE_NOUN"
+PLACE_NOUNS = {
+    "district", "neighbourhood", "neighborhood", "suburb", "city", "town", "village", "province", "region",
+    "quarter", "county", "island", "valley",
+}
 # The small model sometimes tags a person as one of these; other evidence can overrule it.
 MISLABELS = {"GPE", "ORG", "WORK_OF_ART", "PRODUCT", "LOC", "NORP", "EVENT"}
 TITLE_TOKEN_POS = {"PROPN", "NOUN", "ADJ", "PART"}
 HONORIFIC = re.compile(rf"^(?:{alternation(HONORIFICS)}\.?\s+)+", re.I)
 QUOTES = "\"“”‘’'«»"
 MAX_MERGED_SENTENCE = 400
+# A body of state that every country has: named without its country ("Foreign Ministry"), the
+# country written before it belongs to the name ("Chinese Foreign Ministry").
+STATE_BODIES = {"ministry", "department", "embassy"}
 
 
 @dataclass(frozen=True)
@@ -207,11 +227,16 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
             continue  # "Don" of "Rostov-on-Don", "Henry" of "Producer/Henry": part of a longer word
         if _unit_or_office_word(ent):
             continue  # "2153 GMT"; "Health" of "Health Minister" when the article writes "health"
-        text = clean_name(ent.text, ent.label_)
+        text = clean_name(_with_country(ent), ent.label_)
         if not text:
             continue
         covered.update(range(ent.start, ent.end))
-        hits.append(EntityHit(index, text, ent.label_, _is_speaker(ent), _title_before(ent) or _apposed_title(ent)))
+        label = ent.label_
+        if _place_noun_after(ent):
+            label = PLACE_NOUN
+        elif ent.label_ != "PERSON" and _org_noun_beside(ent):
+            label = ORG_NOUN
+        hits.append(EntityHit(index, text, label, _is_speaker(ent), _title_before(ent) or _apposed_title(ent)))
     # Proper nouns that speak but that NER left untagged ("Zelenskyy said").
     for token in span:
         if token.i in covered or token.pos_ != "PROPN" or token.dep_ not in {"nsubj", "nsubjpass"}:
@@ -226,6 +251,41 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
                 if text:
                     hits.append(EntityHit(index, text, "SPEAKER", True, _title_before(run)))
     return hits
+
+
+def _place_noun_after(ent: Span) -> bool:
+    """Whether the name modifies a place noun: "the Baba Amr district", "Baba Amr neighbourhood"."""
+    root = ent.root
+    return root.dep_ in {"compound", "appos"} and root.head.i >= ent.end and root.head.lower_ in PLACE_NOUNS
+
+
+def _org_noun_beside(ent: Span) -> bool:
+    """Whether the parse sets an organisation noun beside the name: "drilling firm X" (a
+    compound of the name), "X, the company" or "the company, X" (an apposition)."""
+    root = ent.root
+    inside = range(ent.start, ent.end)
+    if any(t.i not in inside and t.dep_ in {"compound", "appos", "nmod", "amod"} and t.lower_ in ORG_NOUNS for t in root.children):
+        return True
+    return root.dep_ == "appos" and root.head.i not in inside and root.head.lower_ in ORG_NOUNS
+
+
+def _with_country(ent: Span) -> str:
+    """An organisation's name with the country written before it, when it is a body of state
+    that every country has: "Russian Foreign Ministry", "Ukraine Foreign Ministry"."""
+    doc = ent.doc
+    if ent.label_ != "ORG" or ent[-1].lower_ not in STATE_BODIES or ent.start == 0:
+        return ent.text
+    if any(t.ent_type_ in {"GPE", "NORP"} for t in ent):
+        return ent.text  # the country is in the name already
+    end = ent.start - 1
+    if doc[end].lower_ in {"'s", "’s"} and end > 0:
+        end -= 1  # "Ukraine's Foreign Ministry"
+    if doc[end].ent_type_ not in {"GPE", "NORP"}:
+        return ent.text
+    start = end
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return f"{doc[start : end + 1].text} {ent.text}"
 
 
 def _unit_or_office_word(ent: Span) -> bool:

@@ -92,6 +92,19 @@ def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, marg
             changed[actor_id] = other  # most of its mentions say it is no person ("Deepwater Horizon")
         elif current != "person" and person >= least and person >= margin * sum(v for k, v in votes.items() if k != "person"):
             changed[actor_id] = "person"
+    # What the nouns beside a name say, again and again, settles what the labels cannot: "drilling
+    # firm Transocean" is a company the model took for a place, "the Baba Amr district" a place it
+    # took for a person.
+    for actor_id, evidence in actor_store.noun_evidence(session).items():
+        name = index.names.get(actor_id)
+        if name is None or config.variant_of(name):
+            continue
+        kind = changed.get(actor_id, index.kinds.get(actor_id))
+        org, place = evidence.get("organisation", 0), evidence.get("place", 0)
+        if kind == "place" and org >= least and org > place:
+            changed[actor_id] = "organisation"
+        elif kind in {"person", "organisation"} and place >= least and place > org:
+            changed[actor_id] = "place"
     actor_store.set_kinds(session, changed)
     index.kinds.update(changed)
     return changed

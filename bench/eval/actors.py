@@ -2,7 +2,8 @@
 
 Actor precision: the current top 30 actors by mention count of each cached store, each compared
 with the hand-checked judgement in tests/data/actors_top30.toml ("yes", or "no: what it should
-be"). An actor in the top 30 that nobody has judged yet is reported by name and counted neither
+be"; "yes as KIND" when it is right only under that kind, say "yes as place": a district stored
+as a person is wrong). An actor in the top 30 that nobody has judged yet is reported by name and counted neither
 right nor wrong: the figure is right / judged, with the unjudged count beside it.
 
 Speaker attribution: tests/data/speakers_sample.toml lists sentences of the seeds with the
@@ -56,11 +57,11 @@ def load_judged(path: Path = JUDGED) -> dict[str, dict[str, str]]:
 
 def precision(store: str, top: list[tuple[str, str, int]], judged: dict[str, str]) -> Precision:
     out = Precision(store)
-    for name, _kind, _count in top:
+    for name, kind, _count in top:
         verdict = judged.get(name)
         if verdict is None:
             out.unjudged.append(name)
-        elif verdict.strip().lower() == "yes":
+        elif verdict.strip().lower() == "yes" or verdict.strip().lower() == f"yes as {kind}":
             out.right += 1
         else:
             out.wrong.append(name)

@@ -124,7 +124,14 @@ def actor_card(session: Session, actor_id: int) -> ActorCard:
 
 # The entity labels that say what kind an actor is; the others ("alias", "title", a mislabel
 # such as WORK_OF_ART) say nothing about it.
-LABEL_KINDS = {"PERSON": "person", "SPEAKER": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place"}
+LABEL_KINDS = {
+    "PERSON": "person", "SPEAKER": "person", "ORG": "organisation", "GPE": "place", "LOC": "place", "FAC": "place",
+    "ORG_NOUN": "organisation", "PLACE_NOUN": "place",
+}
+# A name the words beside it show to be an organisation ("drilling firm X"): evidence that settles
+# an organisation stored as a place, which NER's own labels mix up too often to settle.
+ORG_NOUN = "ORG_NOUN"
+PLACE_NOUN = "PLACE_NOUN"  # a name that modifies a place noun ("the Baba Amr district")
 
 
 def label_votes(session: Session) -> dict[int, dict[str, int]]:
@@ -140,6 +147,22 @@ def label_votes(session: Session) -> dict[int, dict[str, int]]:
         kinds = votes.setdefault(actor_id, {})
         kinds[LABEL_KINDS[label]] = kinds.get(LABEL_KINDS[label], 0) + count
     return votes
+
+
+def noun_evidence(session: Session) -> dict[int, dict[str, int]]:
+    """Per learned actor: how many of its mentions the nouns beside them show to be an
+    organisation, or a place ({"organisation": n, "place": m})."""
+    kinds = {ORG_NOUN: "organisation", PLACE_NOUN: "place"}
+    rows = session.execute(
+        select(Mention.actor_id, Mention.label, func.count(Mention.id))
+        .join(Actor, Actor.id == Mention.actor_id)
+        .where(Actor.origin == "learned", Mention.label.in_(kinds))
+        .group_by(Mention.actor_id, Mention.label)
+    ).all()
+    evidence: dict[int, dict[str, int]] = {}
+    for actor_id, label, count in rows:
+        evidence.setdefault(actor_id, {})[kinds[label]] = count
+    return evidence
 
 
 def set_kinds(session: Session, kinds: dict[int, str]) -> None:

@@ -13,7 +13,9 @@ def test_every_judgement_is_yes_or_no_with_what_it_should_be():
     for store, verdicts in judged.items():
         assert len(verdicts) >= 30, store
         for name, verdict in verdicts.items():
-            assert verdict == "yes" or (verdict.startswith("no: ") and len(verdict) > 5), (store, name, verdict)
+            assert verdict in {"yes", "yes as person", "yes as place", "yes as organisation"} or (
+                verdict.startswith("no: ") and len(verdict) > 5
+            ), (store, name, verdict)
 
 
 def test_an_actor_not_yet_judged_is_reported_and_counted_neither_way():
@@ -31,3 +33,9 @@ def test_the_top_actors_are_read_by_mention_count(tmp_path):
         conn.executemany("INSERT INTO actors VALUES (?, ?, ?)", [(1, "A", "person"), (2, "B", "place")])
         conn.executemany("INSERT INTO mentions (actor_id) VALUES (?)", [(2,), (2,), (1,)])
     assert top_actors(db, 2) == [("B", "place", 2), ("A", "person", 1)]
+
+
+def test_a_verdict_with_a_kind_counts_only_under_that_kind():
+    judged = {"Homs": "yes as place", "Acme": "yes as organisation"}
+    result = precision("t", [("Homs", "person", 9), ("Acme", "organisation", 5)], judged)
+    assert (result.right, result.wrong) == (1, ["Homs"])
