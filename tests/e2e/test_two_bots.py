@@ -46,7 +46,11 @@ ARTICLES = [
     ("Farmers report an early harvest", "Farmers in the valley reported an early harvest on Friday after a warm and dry spring."),
     ("Hospital opens a children's ward", "The regional hospital opened a new children's ward on Saturday with forty beds and a garden."),
 ]
-LEASE_S = 10  # delivery_lease_seconds (default 60): how long a dead process's claim blocks the others; well above one send
+# delivery_lease_seconds (default 60): how long a dead process's claim blocks the others. It must stay
+# well above the time from a send to its record: at 10 s a CI run on two cores, with both bots analysing
+# the feed and one loading its models, once recorded two posts more than 10 s after Telegram accepted them,
+# and the other process took them over and sent them again (a late record, not a lost one).
+LEASE_S = 30
 WINDOW_S = 3.0  # a kill lands this soon after we see a message: the sender may not have recorded it yet
 
 
