@@ -285,6 +285,8 @@ class Ingestor:
             with self.store.session() as session:
                 article_id = add_article(session, record)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back
+            if self._stored_meanwhile(exc, raw, record.content_hash, report):
+                return False
             log.debug("could not store %s", raw.origin, exc_info=True)
             report.rejected.append(Rejected(raw.origin, f"could not store: {_one_line(exc)}"))
             return False
@@ -318,9 +320,7 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
             if isinstance(exc, IntegrityError):
                 self._index = None  # reload: another process's actors and aliases
-                if self._is_stored(digest, raw.url):
-                    log.debug("%s was stored meanwhile by another process", raw.origin)
-                    report.duplicates.append(raw.origin)
+                if self._stored_meanwhile(exc, raw, digest, report):
                     return False
                 if attempt < STORE_ATTEMPTS:
                     log.debug("store conflict on %s (attempt %d); again", raw.origin, attempt, exc_info=True)
@@ -336,6 +336,15 @@ class Ingestor:
         report.seconds["actors"] += resolving
         report.seconds["store"] += time.perf_counter() - started - resolving
         return ok
+
+    def _stored_meanwhile(self, exc: Exception, raw: RawArticle, digest: str, report: IngestReport) -> bool:
+        """Whether a write refused by a unique constraint met the same article, stored meanwhile by
+        another process; then it is counted as the duplicate it is."""
+        if not isinstance(exc, IntegrityError) or not self._is_stored(digest, raw.url):
+            return False
+        log.debug("%s was stored meanwhile by another process", raw.origin)
+        report.duplicates.append(raw.origin)
+        return True
 
     def rescore(self) -> tuple[int, int]:
         """Recompute the stored ranking signals with today's scoring; returns (sentences, mentions)."""

@@ -109,6 +109,24 @@ def test_an_article_another_ingest_stored_meanwhile_is_a_duplicate_not_an_error(
 
 
 @pytest.mark.slow
+def test_an_article_not_in_english_another_ingest_stored_meanwhile_is_a_duplicate_not_an_error(two_ingestors, tmp_path):
+    loser, winner = two_ingestors
+    texts = {
+        "ru-1.txt": "Президент России встретился с председателем Китая в Москве во вторник и обсудил торговлю.",
+        "ru-2.txt": "Министерство иностранных дел заявило в среду, что переговоры продолжатся на следующей неделе.",
+    }
+    for name, text in texts.items():
+        (tmp_path / name).write_text(text)
+    inputs = [str(tmp_path / name) for name in texts]
+
+    lost, won = _race(loser, winner, inputs, inputs)
+
+    assert len(won.unanalysed) == 2
+    assert lost.rejected == [] and lost.stored == []
+    assert sorted(Path(d).name for d in lost.duplicates) == sorted(texts)
+
+
+@pytest.mark.slow
 def test_actors_another_ingest_stored_meanwhile_are_shared_and_the_article_stored(two_ingestors, tmp_path):
     loser, winner = two_ingestors
     (tmp_path / "1.txt").write_text("Xi Jinping met Vladimir Putin in Moscow on Tuesday.")
