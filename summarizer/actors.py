@@ -21,7 +21,7 @@ from summarizer.vocabulary import HONORIFICS, MONTHS, ROLE_WORDS, WEEKDAYS
 PERSONISH_LABELS = {"PERSON", "SPEAKER"}
 # A speaker tagged as one of these is a person the small model mislabelled; GPE and ORG
 # speak too ("Ukraine said", "the Kremlin said"), so they need other evidence. NORP is a
-# people ("Haitians said"), not a person.
+# people ("Peruvians said"), not a person.
 SPEAKER_OVERRULES = {"WORK_OF_ART", "PRODUCT", "EVENT", "LOC"}
 TITLE_NOISE = {"the", "a", "an", "his", "her", "its", "their", "powerful", "former", "new", "top", "s"}
 # An acronym ("BBC", "U.S.") is an organisation or a place, never part of a person's name.
@@ -235,7 +235,7 @@ class ActorIndex:
     by_title: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     mentions: Counter[int] = field(default_factory=Counter)  # actor id -> sentences naming it
     # A person's given name (first word of a full name) -> people; the initials of an
-    # organisation's name ("fsa" for Free Syrian Army) -> organisations. Consulted only for a
+    # organisation's name ("nrc" for Norwegian Refugee Council) -> organisations. Consulted only for a
     # name that is otherwise unknown.
     by_first: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
     by_initials: dict[str, set[int]] = field(default_factory=lambda: defaultdict(set))
@@ -332,7 +332,7 @@ class _ArticleResolver:
         full = [e for e in people if 2 <= len(e.text.split()) <= 4]
         for hit in full:
             self._mention(hit, self._full_name(hit), hit.label)
-        # Longer names first, so that "Gulf" finds "Gulf of Mexico" written later in the article.
+        # Longer names first, so that "Bay" finds "Bay of Bengal" written later in the article.
         for hit in sorted(entities, key=lambda e: len(e.text.split()) == 1):
             if hit in full:
                 continue
@@ -462,10 +462,10 @@ class _ArticleResolver:
     def _cleaned(self, hit: EntityHit) -> EntityHit | None:
         """The hit with what cannot be part of a name trimmed off, or None when nothing is left.
 
-        NER misreads runs such as "Salazar BP", "Valerie Amos UN", "Assad Russia" or "Mexico
+        NER misreads runs such as "Lopez IBM", "Maria Silva UN", "Orban Poland" or "Chile
         Hey" as one person: an acronym, a known place or organisation, an office, a month, or
         a word the article also writes in lower case is not part of a person's name. A single
-        word the article writes in lower case ("staff", "propofol") is a common noun.
+        word the article writes in lower case ("staff", "ibuprofen") is a common noun.
         """
         text = hit.text
         if "/" in text or ".com" in text.lower():
@@ -496,14 +496,14 @@ class _ArticleResolver:
         if not words:
             return None
         if trimmed and not self._known_person_word(words[0], hit):
-            return None  # "General Staff", "Operator Transocean": what is left is no known name
+            return None  # "General Staff", "Operator Acme": what is left is no known name
         if len(words) == 1:
             word = words[0]
             wkey = name_key(word)
             if wkey in NOT_NAMES and not self.index.lookup(wkey):
                 return None
             # A word the article also writes in lower case is a common word, whatever NER says
-            # ("Staff", "Propofol", "Health"), in capitals too ("SWINE" beside "swine").
+            # ("Staff", "Ibuprofen", "Health"), in capitals too ("FLOOD" beside "flood").
             if self.index.lookup(wkey) is None and self._common(word, strict=True):
                 return None
         cleaned = " ".join(words)
@@ -534,9 +534,9 @@ class _ArticleResolver:
     def _is_person(self, hit: EntityHit) -> bool:
         key = name_key(hit.text)
         if len(key.split()) == 1 and self._known_other(hit.text) and not self.index.is_person(key):
-            return False  # "Haiti said": a known place, whatever NER calls it
+            return False  # "Peru said": a known place, whatever NER calls it
         if len(key.split()) == 1 and self._headed_place(key) is not None:
-            return False  # "Gulf said" of a headline: the first word of the stored "Gulf of Mexico"
+            return False  # "Bay said" of a headline: the first word of the stored "Bay of Bengal"
         if hit.label in PERSONISH_LABELS:
             return True
         if hit.speaker and hit.label in SPEAKER_OVERRULES:
@@ -602,7 +602,7 @@ class _ArticleResolver:
         # is not the "French Mission ..." that a misread run of words made an actor.
         begins = not person and len(words) == 1 and hit.label in ACTOR_LABELS
         if key not in self.local and begins and ACTOR_LABELS[hit.label] == "place":
-            # "Gulf" beside "Gulf of Mexico" in the same article: the "X of Y" place it heads.
+            # "Bay" beside "Bay of Bengal" in the same article: the "X of Y" place it heads.
             longer = self._local_first(key, "place", headed=True)
             if longer is not None:
                 self._local(key, longer)
@@ -611,25 +611,25 @@ class _ArticleResolver:
         ref = self.index.lookup(key, kind="person" if person else None) or self.index.lookup(key)
         if ref is not None and begins and ref in self.index.learned and len(self.index.names[ref].split()) == 1:
             # A one-word place stored before the "X of Y" place it heads was known, now named more
-            # often than itself, gives way to it: "Gulf" is the Gulf of Mexico.
+            # often than itself, gives way to it: "Bay" is the Bay of Bengal.
             longer = self._headed_place(key)
             if longer is not None and self.index.mentions.get(longer, 0) > self.index.mentions.get(ref, 0):
                 ref = longer
         head = " ".join(words[:-1]) if not person and len(words) > 1 and words[-1] in ORG_SUFFIXES else None
         if ref is None and person and len(words) == 1:
-            # "Bashar" alone, after "Bashar al-Assad": the one (or far best known) person so named.
+            # "Angela" alone, after "Angela Merkel": the one (or far best known) person so named.
             ref = self.index.dominant(self.index.first_word(key, person=True))
         if ref is None and not person and ACRONYM.match(hit.text):
-            # "FSA" after "Free Syrian Army": the organisation with those initials.
+            # "NRC" after "Norwegian Refugee Council": the organisation with those initials.
             ref = self.index.dominant(self.index.by_initials.get(key.replace(" ", ""), set()))
             if ref is not None:
                 self._alias(ref, key, hit.text)
         if ref is None and begins:
-            # "Port" or "Gulf" alone beside "Port-au-Prince", "Gulf of Mexico": the one (or far
+            # "Port" or "Bay" alone beside "Port Moresby", "Bay of Bengal": the one (or far
             # best known) place or organisation whose name it begins.
             ref = self.index.dominant(self._begun(key)) or self._local_first(key)
         if ref is None and not person and len(words) > 1:
-            # "British Petroleum" after "BP": the organisation its initials name.
+            # "International Business Machines" after "IBM": the organisation its initials name.
             initials = "".join(w[0] for w in words if w not in INITIALS_SKIP)
             known = self.index.lookup(initials) if len(initials) > 1 else None
             if known is not None and ACRONYM.match(self.index.names.get(known, "")):
@@ -646,7 +646,7 @@ class _ArticleResolver:
                 return None
             if person and len(words) == 1 and not (hit.speaker or hit.title):
                 # One unknown word makes a new person only when it speaks or has a role:
-                # NER takes companies, drugs and places for people ("Twitter", "Propofol").
+                # NER takes companies, drugs and places for people ("Twitter", "Ibuprofen").
                 return None
             ref = self._new(hit.text, kind)
             self._alias(ref, key, hit.text)
@@ -665,7 +665,7 @@ class _ArticleResolver:
         for position, sentence in enumerate(self.analysis.sentences):
             runs = list(sentence.proper_runs)
             for i, run in enumerate(runs):
-                # "Gulf" and "Mexico" of "Gulf of Mexico": runs split by "of" are one name.
+                # "Bay" and "Bengal" of "Bay of Bengal": runs split by "of" are one name.
                 joined = f"{run} of {runs[i + 1]}" if i + 1 < len(runs) else ""
                 whole = name_key(joined) if joined and joined in sentence.text else ""
                 ref = (self.local.get(whole) or self.index.lookup(whole)) if whole else None
@@ -728,7 +728,7 @@ class _ArticleResolver:
 
 
 def _headed(name: str) -> bool:
-    """Whether a name is "X of Y", its first word the generic part: "Gulf of Mexico", "Bay of Bengal"."""
+    """Whether a name is "X of Y", its first word the generic part: "Bay of Bengal", "Gulf of Aden"."""
     words = name.split()
     return len(words) > 2 and words[1].lower() == "of"
 

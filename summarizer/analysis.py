@@ -29,14 +29,14 @@ ACTOR_LABELS = {
     "ORG_NOUN": "organisation", "PLACE_NOUN": "place",
 }
 # The label of a name that the words set beside it show to be an organisation, whatever NER said:
-# "drilling firm Transocean", "Halliburton, the oil services company", "the charity Oxfam".
+# "mining firm Acme", "Acme, the engineering company", "the charity Oxfam".
 ORG_NOUN = "ORG_NOUN"
 ORG_NOUNS = {
     "company", "firm", "contractor", "operator", "corporation", "agency", "charity", "organisation",
     "organization", "giant", "manufacturer", "maker", "insurer", "bank", "subsidiary", "conglomerate",
     "retailer", "airline", "broadcaster", "newspaper",
 }
-# The label of a name the parse makes a modifier of a place noun: "the Baba Amr district".
+# The label of a name the parse makes a modifier of a place noun: "the Old Town district".
 PLACE_NOUN = "PLACE_NOUN"
 PLACE_NOUNS = {
     "district", "neighbourhood", "neighborhood", "suburb", "city", "town", "village", "province", "region",
@@ -254,7 +254,7 @@ def _entities(span: Span, index: int) -> list[EntityHit]:
 
 
 def _place_noun_after(ent: Span) -> bool:
-    """Whether the name modifies a place noun: "the Baba Amr district", "Baba Amr neighbourhood"."""
+    """Whether the name modifies a place noun: "the Old Town district", "Old Town neighbourhood"."""
     root = ent.root
     return root.dep_ in {"compound", "appos"} and root.head.i >= ent.end and root.head.lower_ in PLACE_NOUNS
 

@@ -450,7 +450,7 @@ COUNTED = re.compile(r"^[\"“‘']?(?:and\s+)?[^,]{0,40}?\b(?:later|earlier|aft
 
 REPEAT_SPARE = 10  # facts looked at beyond a day's share, in case the first repeat earlier days
 # Within a day, reports are grouped by their vectors alone and a repeat in words is left out
-# rather than merged: merging them too cost Timeline17 ROUGE (haiti AR2-F 0.084 -> 0.075).
+# rather than merged: merging them too cost Timeline17 ROUGE (one topic's AR2-F 0.084 -> 0.075).
 DAY_SELECTION = replace(SELECTION, repeat_overlap=1.0)
 
 

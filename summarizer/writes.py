@@ -89,11 +89,11 @@ def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, marg
         other = max((k for k in votes if k != "person"), key=lambda k: votes[k], default=None)
         others = sum(v for k, v in votes.items() if k != "person")
         if current == "person" and other and others >= least and others > person:
-            changed[actor_id] = other  # most of its mentions say it is no person ("Deepwater Horizon")
+            changed[actor_id] = other  # most of its mentions say it is no person (a ship, a rig)
         elif current != "person" and person >= least and person >= margin * sum(v for k, v in votes.items() if k != "person"):
             changed[actor_id] = "person"
-    # What the nouns beside a name say, again and again, settles what the labels cannot: "drilling
-    # firm Transocean" is a company the model took for a place, "the Baba Amr district" a place it
+    # What the nouns beside a name say, again and again, settles what the labels cannot: "mining
+    # firm Acme" is a company the model took for a place, "the Old Town district" a place it
     # took for a person.
     for actor_id, evidence in actor_store.noun_evidence(session).items():
         name = index.names.get(actor_id)

@@ -131,7 +131,7 @@ LABEL_KINDS = {
 # A name the words beside it show to be an organisation ("drilling firm X"): evidence that settles
 # an organisation stored as a place, which NER's own labels mix up too often to settle.
 ORG_NOUN = "ORG_NOUN"
-PLACE_NOUN = "PLACE_NOUN"  # a name that modifies a place noun ("the Baba Amr district")
+PLACE_NOUN = "PLACE_NOUN"  # a name that modifies a place noun ("the Old Town district")
 
 
 def label_votes(session: Session) -> dict[int, dict[str, int]]:
