@@ -110,6 +110,9 @@ def cached_store(
         if stale != building:
             _remove(stale)
     building.rename(path)
+    _remove_lock(building)
+    for lock in folder.glob(f"{name}-*.db.migrate.lock"):  # left by earlier builds
+        lock.unlink(missing_ok=True)
     return CachedStore(name, path, True, seconds, stored, rejected)
 
 
@@ -135,3 +138,9 @@ def _checkpoint(path: Path) -> None:
 def _remove(path: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
+    _remove_lock(path)
+
+
+def _remove_lock(path: Path) -> None:
+    """The migration lock file the store layer leaves beside a SQLite file (summarizer/store/db.py)."""
+    Path(f"{path}.migrate.lock").unlink(missing_ok=True)
