@@ -133,3 +133,30 @@ def test_a_timeline_tells_a_quotation_once_though_it_is_dated_on_several_days(tm
     texts = [item.text for item in timeline.items]
     assert texts.count(quote) == 1 and len(texts) == 4
     store.close()
+
+
+def test_a_fact_told_on_several_days_stays_with_the_day_most_coverage_refers_to(tmp_path):
+    """The earlier day used to keep it, however little was written about that day."""
+    from datetime import UTC, date, datetime
+
+    from summarizer.store.articles import add_article
+    from summarizer.store.rows import NewArticle, NewSentence
+
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path / 'fact.db'}")
+    fact = "The envoy signed the ceasefire agreement in the capital after three days of talks."
+    quiet, busy = date(2024, 3, 1), date(2024, 3, 5)
+    articles = [
+        (quiet, [fact, "Rain closed schools in the north."]),
+        (busy, [fact, "Farmers protested grain prices outside parliament."]),
+        (busy, ["The central bank raised interest rates on the same day.", "Markets fell sharply after the decision."]),
+        (busy, ["Thousands marched through the capital to celebrate.", "The army withdrew from two border towns."]),
+    ]
+    with store.session() as session:
+        for k, (day, texts) in enumerate(articles):
+            sentences = [NewSentence(p, t, day, day, "on day", v, 0.9, 1) for p, (t, v) in enumerate(zip(texts, encoder.encode(texts)))]
+            add_article(session, NewArticle(f"T{k}", f"O{k}", None, day, "feed", None, f"o{k}", " ".join(texts), f"h{k}", datetime(2026, 1, 1, tzinfo=UTC), sentences))
+    timeline = BriefingService(store, encoder).timeline("", dates=2, per_date=3)
+    told = [item.date for item in timeline.items if item.text == fact]
+    assert told == [busy]
+    store.close()
