@@ -86,6 +86,9 @@ SIGN_OFF_WORDS = 12  # a longer run of capitalised words is a list or a heading,
 FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|[Ww]e|[Mm]y|[Oo]ur|[Mm]e|us)\b")
 # A live page's title run into its standfirst ("As it happened: ... Live coverage following ...")
 # and the page speaking of itself ("Welcome to our live coverage of ...").
+# What follows the label is a title and a line saying what the page is; longer, the line reports
+# what happened ("... in which thousands are feared dead") and the sentence stays.
+PAGE_TITLE_WORDS = 2 * HEADING_WORDS
 PAGE_LABEL = re.compile(r"^(?:as it happened|live(?:\s+(?:coverage|updates?|text|blog|reporting))?)\s*:", re.IGNORECASE)
 LIVE_NOTICE = re.compile(
     r"^(?:welcome to\s+)?(?:our|this)\s+(?:\w+\s+){0,2}live (?:coverage|page|text|updates|blog)\b", re.IGNORECASE
@@ -127,7 +130,8 @@ def sentence_kind(text: str, line: str | None = None) -> str:
         return "dateline"
     if comment_header(stripped):
         return COMMENT
-    if PAGE_LABEL.match(stripped):
+    label = PAGE_LABEL.match(stripped)
+    if label and len(stripped[label.end():].split()) <= PAGE_TITLE_WORDS:
         return "heading"
     if FURNITURE.search(stripped) or LIVE_NOTICE.match(stripped):
         return "boilerplate"

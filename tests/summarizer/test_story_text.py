@@ -38,6 +38,8 @@ from summarizer.story_text import COMMENT, KINDS, STORY, article_kinds, repeated
         ('He added: "Friday, 5 March, 2021 was the worst day."', STORY),
         ('At 10:30 on Monday the minister wrote: "The bridge will reopen."', STORY),
         ("As it happened: River floods 5 Mar Live coverage following the floods in the north.", "heading"),
+        ("As it happened: River floods 6 Mar Live coverage following Friday's floods in the north, in which "
+         "hundreds of homes are feared to have been lost and two bridges closed.", STORY),
         ("Live: Summit talks go into a second day as leaders arrive.", "heading"),
         ("Welcome to our live coverage of the summit in the capital.", "boilerplate"),
         ("Our live coverage ends now - but you can keep up with the latest developments here.", "boilerplate"),
