@@ -1,11 +1,14 @@
-"""Which stored sentences are the story: headings, captions, bylines, credits, datelines, links
-and page furniture are recognised by their form alone, once, at ingestion.
+"""Which stored sentences are the story: headings, captions, bylines, credits, datelines, links,
+page furniture and readers' comments are recognised by their form alone, once, at ingestion.
 
 Every cue is structural or a word of page layout ("photo by", "read more", "updated"), never a
 word of any story: a sentence that ends without a full stop, a line of title-case words, a
 credit "Name/Agency", a time stamp, a line that addresses the reader. A sentence repeated word
 for word across many otherwise different articles of one outlet is that outlet's boilerplate
-(`repeated_boilerplate`, judged over the store, after ingestion and on rescore).
+(`repeated_boilerplate`, judged over the store, after ingestion and on rescore). Readers'
+comments are judged per article (`comment_kinds`): a comment's header ("Added: <date and time>",
+"At <time>, someone wrote:") or its sign-off ("Name, Town, Country" before the next reader's words)
+marks the comments of a page, which run on to its end.
 
 Pure functions over plain text; the kinds are stored per sentence and briefings, timelines
 and digests read only the "story" ones.
@@ -20,7 +23,8 @@ from dataclasses import dataclass
 from summarizer.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, alternation
 
 STORY = "story"
-KINDS = (STORY, "heading", "caption", "byline", "credit", "dateline", "link", "boilerplate")
+COMMENT = "comment"
+KINDS = (STORY, "heading", "caption", "byline", "credit", "dateline", "link", "boilerplate", COMMENT)
 
 CLOSERS = " \t”\"'’»)]"
 FINAL = (".", "!", "?", "…")
@@ -57,8 +61,47 @@ FURNITURE = re.compile(
     r"|house rules|not available in your (?:territory|country|region)|newsletter|all rights reserved|copyright ©?)\b",
     re.IGNORECASE,
 )
-# A reader's comment under the article: "At 21:58 29th Apr 2009, someone wrote: ...".
-COMMENT = re.compile(r"^at \d{1,2}[:.]\d{2}\b[^:]{0,60}\bwrote\s*:", re.IGNORECASE)
+# The header of a reader's comment, wherever the sentence splitting left it: "At 21:58 29th Apr
+# 2009, someone wrote: ...", "... Added: Tuesday, 19 January, 2010, 18:32 GMT ...". The second
+# needs a whole stamp, a date and a time, after its label: "He added: ..." is a quotation.
+_TIME = r"\d{1,2}[:.]\d{2}"
+_WEEKDAY = alternation([d.lower() for d in WEEKDAY_NAMES])
+_MONTH = alternation([m.lower() for m in MONTH_NAMES] + [m.lower() for m in MONTH_ABBREVIATIONS])
+WROTE_HEADER = re.compile(
+    rf"(?:^|(?<=[\s.!?\"”]))At {_TIME}\b[^:]{{0,40}}?\b(?:19|20)\d\d,\s+[^\s:,]+(?:\s+[^\s:,]+){{0,3}}\s+wrote\s*:"
+)
+STAMP_HEADER = re.compile(
+    rf"\b(?:added|posted|submitted)\s*:\s*(?:(?:{_WEEKDAY})\s*,?\s*)?\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH})\b\.?,?"
+    rf"\s+\d{{4}}\s*,?\s*(?:at\s+)?{_TIME}",
+    re.IGNORECASE,
+)
+# A reader's sign-off, "Name Surname, Town, Country": a whole sentence, or run into the next
+# reader's words when those start in the first person ("..., Mexico City We will be ...").
+_CAP = r"[A-Z][\w'’.-]*"
+_NAME = rf"{_CAP}(?:\s+(?:{_CAP}|and|de|da|del|la|van|von|bin))*"
+_PLACE = rf"{_CAP}(?:\s+(?:{_CAP}|of|de|del|la))*"
+FIRST_PERSON_START = r"(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|We|We're|We’re|We've|We’ve|My|Our)\b"
+SIGN_OFF = re.compile(rf"^(?P<sig>{_NAME},\s+{_PLACE}(?:,\s+{_PLACE}){{0,3}})(?:\s*\.?\s*$|\s+(?={FIRST_PERSON_START}))")
+SIGN_OFF_WORDS = 12  # a longer run of capitalised words is a list or a heading, not a signature
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|[Ww]e|[Mm]y|[Oo]ur|[Mm]e|us)\b")
+# A live page's title run into its standfirst ("As it happened: ... Live coverage following ...")
+# and the page speaking of itself ("Welcome to our live coverage of ...").
+# What follows the label is a title and a line saying what the page is; longer, the line reports
+# what happened ("... in which thousands are feared dead") and the sentence stays.
+PAGE_TITLE_WORDS = 2 * HEADING_WORDS
+PAGE_LABEL = re.compile(r"^(?:as it happened|live(?:\s+(?:coverage|updates?|text|blog|reporting))?)\s*:", re.IGNORECASE)
+LIVE_NOTICE = re.compile(
+    r"^(?:welcome to\s+)?(?:our|this)\s+(?:\w+\s+){0,2}live (?:coverage|page|text|updates|blog)\b", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class CommentTuning:
+    # Sign-offs a page needs before it is a page of readers' accounts: one or two "Name, Place"
+    # lines are as often a correspondent's byline or a quoted witness.
+    min_sign_offs: int = 3
+    # Headers a page needs before everything after the first is comments; a lone header is one comment line.
+    min_headers: int = 2
 READER = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
 
@@ -85,7 +128,12 @@ def sentence_kind(text: str, line: str | None = None) -> str:
         return "link"
     if DATELINE.match(body):
         return "dateline"
-    if FURNITURE.search(stripped) or COMMENT.match(stripped):
+    if comment_header(stripped):
+        return COMMENT
+    label = PAGE_LABEL.match(stripped)
+    if label and len(stripped[label.end():].split()) <= PAGE_TITLE_WORDS:
+        return "heading"
+    if FURNITURE.search(stripped) or LIVE_NOTICE.match(stripped):
         return "boilerplate"
     if line is not None:
         whole = " ".join(line.split()).rstrip(CLOSERS)
@@ -188,4 +236,50 @@ def article_kinds(article_text: str, sentences: Sequence[str]) -> list[str]:
             end = article_text.find("\n", cursor)
             line = article_text[start : end if end >= 0 else len(article_text)]
         kinds.append(sentence_kind(sentence, line))
-    return kinds
+    return comment_kinds(sentences, kinds)
+
+
+# -- readers' comments -------------------------------------------------------------------------
+
+
+def comment_header(text: str) -> bool:
+    """Whether the sentence holds a comment's header ("At 21:58 29th Apr 2009, someone wrote:")."""
+    return bool(WROTE_HEADER.search(text) or STAMP_HEADER.search(text))
+
+
+def signs_off(text: str) -> bool:
+    """Whether the sentence is, or starts with, a reader's sign-off ("Name Surname, Town, Country")."""
+    found = SIGN_OFF.match(" ".join(text.split()))
+    if not found:
+        return False
+    sig = found.group("sig")
+    # Capitals alone are a heading ("NAME, ROLE"); a signature is written as names are.
+    return len(sig.split()) <= SIGN_OFF_WORDS and any(ch.islower() for ch in sig)
+
+
+def comment_kinds(sentences: Sequence[str], kinds: Sequence[str], tuning: CommentTuning = CommentTuning()) -> list[str]:
+    """The kinds with an article's readers' comments marked: the story sentences of its comments become "comment".
+
+    Comments sit below what the page reports and run on to its end. A page with `min_headers`
+    comment headers has its comments from the first header on; a page with `min_sign_offs`
+    sign-offs is a page of readers' accounts, from the first statement in the first person (what
+    comes before it is the page's own introduction, which may ask its readers "How can we ...?").
+    """
+    out = list(kinds)
+    headers = [i for i, s in enumerate(sentences) if comment_header(" ".join(s.split()))]
+    start = None
+    if len(headers) >= tuning.min_headers:
+        start = headers[0]
+    elif sum(signs_off(s) for s in sentences) >= tuning.min_sign_offs:
+        start = next((i for i, s in enumerate(sentences) if _first_person_statement(s)), None)
+    for i in headers:
+        out[i] = COMMENT if out[i] == STORY else out[i]
+    if start is not None:
+        out[start:] = [COMMENT if k == STORY else k for k in out[start:]]
+    return out
+
+
+def _first_person_statement(text: str) -> bool:
+    """Whether the sentence says something in the first person, outside quotations, and is no question."""
+    body = " ".join(text.split()).rstrip(CLOSERS)
+    return not body.endswith("?") and bool(FIRST_PERSON.search(QUOTED.sub(" ", body)))

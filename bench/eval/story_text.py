@@ -7,9 +7,9 @@
   that was run into it split off (judged on the text a reader would cut, `lead`), or nothing (it
   leans back and cannot be paired); the share is of the items shown, judged standing alone in the form shown. Beside it, the
   share when every item is shown as its sentence alone (no rules at all).
-- **Marked sentences**: per store, the sentences kept out of answers, by kind; and the precision of
-  the marks on a hand-checked sample (`tests/data/boilerplate_marked.toml`), counting the sampled
-  sentences the store still marks.
+- **Marked sentences**: per store, the sentences kept out of answers, by kind (readers' comments as
+  `comment`); and the precision of the marks on a hand-checked sample
+  (`tests/data/boilerplate_marked.toml`), counting the sampled sentences the store still marks.
 """
 
 from __future__ import annotations
@@ -130,7 +130,8 @@ def lines(stores: dict[str, Path], split: Callable[[str], list[str]] | None = No
         f"of {s.items}: {s.shown - s.paired - s.unglued} alone, {s.paired} with the sentence before, "
         f"{s.unglued} with a heading or caption split off, {s.left_out} left out "
         f"(leaning back), {s.hidden} hidden (not story); {s.lost} of those left out or hidden were judged to stand alone",
-        "sentences kept out of answers, per store (kinds by form at ingestion, boilerplate repeated across articles):",
+        "sentences kept out of answers, per store (kinds by form at ingestion, readers' comments per page, "
+        "boilerplate repeated across articles):",
     ]
     for name, db in stores.items():
         total, kinds = marked_counts(db)

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from summarizer.scoring import needs_context
-from summarizer.story_text import KINDS, STORY, article_kinds, repeated_boilerplate, sentence_kind
+from summarizer.story_text import COMMENT, KINDS, STORY, article_kinds, repeated_boilerplate, sentence_kind, signs_off
 
 
 @pytest.mark.parametrize(
@@ -32,8 +32,18 @@ from summarizer.story_text import KINDS, STORY, article_kinds, repeated_boilerpl
         ("7 May 2025", "dateline"),
         ("To play this content JavaScript must be turned on and the latest Flash player installed.", "boilerplate"),
         ("Your comments may be published on any media worldwide.", "boilerplate"),
-        ("At 21:58 29th Apr 2009, someone wrote: cover this story, and do it well.", "boilerplate"),
-        ("At 8:27 pm on 04 Mar 2011, a reader wrote: I disagree.", "boilerplate"),
+        ("At 21:58 29th Apr 2009, someone wrote: cover this story, and do it well.", COMMENT),
+        ("At 8:27 pm on 04 Mar 2011, a reader wrote: I disagree.", COMMENT),
+        ("Ends here. Added: Friday, 5 March, 2021, 09:12 GMT 09:12 UK My street is flooded.", COMMENT),
+        ('He added: "Friday, 5 March, 2021 was the worst day."', STORY),
+        ('At 10:30 on Monday the minister wrote: "The bridge will reopen."', STORY),
+        ("As it happened: River floods 5 Mar Live coverage following the floods in the north.", "heading"),
+        ("As it happened: River floods 6 Mar Live coverage following Friday's floods in the north, in which "
+         "hundreds of homes are feared to have been lost and two bridges closed.", STORY),
+        ("Live: Summit talks go into a second day as leaders arrive.", "heading"),
+        ("Welcome to our live coverage of the summit in the capital.", "boilerplate"),
+        ("Our live coverage ends now - but you can keep up with the latest developments here.", "boilerplate"),
+        ("Live coverage of the summit drew record audiences, the broadcaster said.", STORY),
         ("Officials said the bridge reopened on Tuesday after repairs.", STORY),
         ("The U.S./Mexico border crossing reopened on Monday.", STORY),
         ("He said: “We will see.”", STORY),
@@ -59,6 +69,128 @@ def test_the_kind_of_any_text_is_one_of_the_kinds(text):
 @given(st.lists(st.from_regex(r"[A-Za-z][a-z]{1,9}", fullmatch=True), min_size=1, max_size=30))
 def test_a_line_that_ends_without_a_full_stop_is_never_a_story_sentence(words):
     assert sentence_kind(" ".join(words)) != STORY
+
+
+# -- readers' comments -------------------------------------------------------------------------
+
+BLOG_POST = [
+    "Ana Ruiz | 10:35 UK time, Friday, 5 March 2021 The river rose two metres overnight.",
+    "Engineers opened the sluice gates at dawn.",
+    "The council has asked residents of the lower town to leave.",
+]
+
+
+def _kinds(sentences: list[str]) -> list[str]:
+    return article_kinds(" ".join(sentences), sentences)
+
+
+def test_comments_under_a_post_run_from_the_first_header_to_the_end():
+    comments = [
+        "At 11:02 am on 05 Mar 2021, riverwatcher wrote: They should have opened the gates a week ago.",
+        "Nobody listens to the people who live here.",
+        "The same thing happened ten years ago.",
+        "At 11:40 am on 05 Mar 2021, Kay_B wrote: Stay safe everyone.",
+        "My sister had to leave her house at midnight.",
+    ]
+    assert _kinds(BLOG_POST + comments) == [STORY] * 3 + [COMMENT] * 5
+
+
+def test_a_debate_page_with_added_stamps_is_comments_below_its_introduction():
+    page = [
+        "This debate is now closed.",
+        "Should the city build a higher flood wall?",
+        "The council voted on Monday to spend 40 million on new defences.",
+        "Published: Friday, 5 March, 2021, 15:33 GMT 15:33 UK Added: Saturday, 6 March, 2021, 18:32 GMT 18:32 UK "
+        "A wall only moves the water downstream.",
+        "Added: Saturday, 6 March, 2021, 18:16 GMT 18:16 UK The money would be better spent on drains.",
+        "Drains clog every autumn.",
+    ]
+    assert _kinds(page) == [STORY] * 3 + [COMMENT] * 3
+
+
+def test_one_header_alone_marks_only_its_own_sentence():
+    sentences = [*BLOG_POST, "At 11:02 am on 05 Mar 2021, riverwatcher wrote: Stay safe.", "The water fell by noon."]
+    assert _kinds(sentences) == [STORY] * 3 + [COMMENT, STORY]
+
+
+def test_a_page_of_readers_accounts_is_comments_after_its_introduction():
+    page = [
+        "Readers in the flooded towns have been sending their accounts.",
+        "How can we prepare for the next flood?",
+        "I woke at three to water coming under the door.",
+        "The ground floor was gone within an hour.",
+        "Maria Lopez, Riverside, Northshire We moved everything upstairs and waited for the boats.",
+        "The boats came at six.",
+        "Tom Berry, Lower Town",
+        "Our school is now a shelter for 200 people.",
+        "Jo Kemp and Sam Kemp, Old Mill, Northshire I'm a volunteer at the shelter.",
+    ]
+    # A sign-off on a line of its own was a heading by its form already, and stays one.
+    assert _kinds(page) == [STORY, STORY] + [COMMENT] * 4 + ["heading"] + [COMMENT] * 2
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "Maria Lopez, Riverside, Northshire We moved everything upstairs.",
+        "Tom Berry, Lower Town",
+        "Dr Ann Lee, Old Mill I'm a doctor at the clinic.",
+        "Jo Kemp and Sam Kemp, Old Mill, Northshire.",
+    ],
+)
+def test_a_sign_off_is_a_name_and_a_place(signature):
+    assert signs_off(signature)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On Monday, King Ralf of Eastland became the first leader to speak.",
+        "Meanwhile, Mr Berry has said the gates were opened too late.",
+        "PROFESSOR ANN LEE, CHIEF ENGINEER",
+        "The mayor, the police chief and the fire chief met at noon.",
+    ],
+)
+def test_a_story_sentence_is_no_sign_off(text):
+    assert not signs_off(text)
+
+
+def test_two_sign_offs_are_a_byline_or_a_witness_not_a_page_of_comments():
+    page = [
+        "Jan Holm BBC News, Riverside",
+        "I have seen the water rise in this town before.",
+        "Officials said 200 people had been moved to the school.",
+        "Maria Lopez, Riverside, Northshire We moved everything upstairs.",
+    ]
+    assert COMMENT not in _kinds(page)
+
+
+def test_experts_signed_in_capitals_are_not_readers():
+    page = [
+        "We asked three experts what the floods mean.",
+        "ANN LEE, CHIEF ENGINEER, RIVER AUTHORITY",
+        "I think the gates held as designed.",
+        "TOM BERRY, PROFESSOR OF HYDROLOGY",
+        "We will see more floods like this one.",
+        "JO KEMP, CITY PLANNER",
+        "Our plans assumed a smaller river.",
+    ]
+    assert COMMENT not in _kinds(page)
+
+
+_WORD = st.from_regex(r"[a-z]{2,9}", fullmatch=True)
+_SENTENCE = st.lists(_WORD, min_size=3, max_size=20).map(lambda ws: " ".join([ws[0].capitalize(), *ws[1:]]) + ".")
+
+
+@given(st.lists(_SENTENCE, min_size=1, max_size=40))
+def test_ordinary_sentences_of_random_words_are_never_comments(sentences):
+    assert COMMENT not in _kinds(sentences)
+
+
+@given(st.lists(st.text(max_size=120), max_size=30))
+def test_the_article_kinds_of_any_texts_are_kinds_one_per_sentence(sentences):
+    kinds = _kinds(sentences)
+    assert len(kinds) == len(sentences) and set(kinds) <= set(KINDS)
 
 
 # -- boilerplate repeated across an outlet's articles ------------------------------------------

@@ -122,3 +122,35 @@ def test_a_store_from_before_the_kinds_gets_them_by_rescoring(tmp_path, nlp):
         kinds = {a: b for a, b in session.execute(select(Sentence.text, Sentence.kind))}
     assert kinds["Moscow"] == "heading" and kinds["Photo by Lintao Zhang/Getty Images"] == "credit"
     reopened.close()
+
+
+def test_readers_comments_are_stored_as_comments_and_a_rescore_brings_changed_rules_to_a_built_store(
+    ingestor, store, tmp_path
+):
+    post = (
+        "The river rose two metres overnight in the lower town. Engineers opened the sluice gates at dawn. "
+        "At 11:02 am on 05 Mar 2021, riverwatcher wrote: Halvard Quist should resign over the gates. "
+        "Nobody listens to the people who live here. "
+        "At 11:40 am on 05 Mar 2021, Kay_B wrote: My sister Ottilie Brandvold had to leave at midnight."
+    )
+    _article(tmp_path, "post", post, published="2021-03-05")
+    ingestor.ingest([str(tmp_path)])
+
+    def kinds() -> dict[str, str]:
+        with store.session() as session:
+            return {a: b for a, b in session.execute(select(Sentence.text, Sentence.kind))}
+
+    stored = kinds()
+    assert stored["Engineers opened the sluice gates at dawn."] == "story"
+    assert stored["Nobody listens to the people who live here."] == "comment"
+    assert sum(k == "comment" for k in stored.values()) == 3
+    service = BriefingService(store, FakeEncoder(), today=lambda: date(2026, 11, 22))
+    shown = [it.text for it in service.brief("5 March 2021", long=True).items]
+    assert shown and not [t for t in shown if "wrote" in t or "listens" in t]
+    assert not service.brief("Halvard Quist").items  # a name in a comment has no mention to show
+
+    with store.session() as session:  # a store built before the rule: its comments were story sentences
+        session.execute(update(Sentence).values(kind="story"))
+    with store.session() as session:
+        writes.rescore(session)
+    assert kinds() == stored
