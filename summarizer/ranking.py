@@ -9,6 +9,7 @@ and the final ranking of that pool.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,10 +37,14 @@ class Weights:
     # the asked days (Timeline17 date briefings, with the next day's fill: coverage 0.28 -> 0.33).
     event_central: float = 0.15
     event_support: float = 0.15
+    # A penalty: a line told in the first person outside quotation marks ("Last night we could
+    # smell ...") is a witness's, a reader's or a columnist's, seldom the day's news.
+    event_personal: float = 0.1
     published_lead: float = 0.2  # news puts the news first
     published_quality: float = 0.2
     published_central: float = 0.2
     published_support: float = 0.4
+    published_personal: float = 0.1
     topic_relevance: float = 0.6  # cosine to the query plus the lexical bonus
     topic_quality: float = 0.15
     topic_central: float = 0.25
@@ -82,6 +87,7 @@ def event(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
         + w.event_quality * np.array(c.quality)
         + w.event_central * _centrality(c)
         + w.event_support * _support(c, ctx)
+        - w.event_personal * np.array([first_person(t) for t in c.texts])
     )
 
 
@@ -91,6 +97,7 @@ def published(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
         + w.published_quality * np.array(c.quality)
         + w.published_central * _centrality(c)
         + w.published_support * _support(c, ctx)
+        - w.published_personal * np.array([first_person(t) for t in c.texts])
     )
 
 
@@ -148,6 +155,17 @@ def overlap(span: DateSpan, start: date, end: date) -> float:
     """Share of an event's days that fall inside the asked span: 1 for a precise hit."""
     inside = (min(span.end, end) - max(span.start, start)).days + 1
     return max(inside, 0) / ((end - start).days + 1)
+
+
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|we|we're|we've|we'd|we'll|us|our|ours)\b")
+QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
+
+
+def first_person(text: str) -> float:
+    """1 for a sentence that speaks in the first person outside quotation marks, else 0.
+
+    Case matters: "US" is a country, "us" a speaker."""
+    return 1.0 if FIRST_PERSON.search(QUOTED.sub(" ", text)) else 0.0
 
 
 def _support(c: Candidates, ctx: Context) -> np.ndarray:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from summarizer.briefings import BriefingService, Tuning
 from summarizer.dates import DateSpan
-from summarizer.ranking import Context, Weights, rank
+from summarizer.ranking import Context, Weights, first_person, rank
 from summarizer.selection import support
 from summarizer.store import Store
 from summarizer.store.articles import add_article
@@ -136,3 +136,30 @@ def test_a_full_day_takes_nothing_from_the_day_after(tmp_path):
         add_article(session, article(99, DAY + timedelta(days=1), [sentence(0, NEWS, None, encoder)]))
     items = BriefingService(store, encoder, today=lambda: TODAY).brief(DAY.isoformat()).items
     assert len(items) == 6 and all(i.date == DAY for i in items)
+
+
+@pytest.mark.parametrize(("text", "personal"), [
+    ("Last night we could smell that horrible smell from the ruins.", True),
+    ("At one camp I visited today volunteers guard the most vulnerable.", True),
+    ("Officials told us nothing about the convoy.", True),
+    ("\"We will rebuild this city,\" the president said.", False),
+    ("He said: “I am sorry for my mistakes.”", False),
+    ("The US said it would send another 4,000 troops.", False),
+    ("Rescuers pulled a woman alive from the rubble of a hotel.", False),
+])
+def test_the_first_person_counts_only_outside_quotation_marks(text, personal):
+    assert first_person(text) == float(personal)
+
+
+def test_a_line_told_in_the_first_person_ranks_below_the_same_news_reported():
+    texts = ["Last night we saw the army enter the city.", "The army entered the city overnight, witnesses said."]
+    c = Candidates(
+        ids=[0, 1], articles=[0, 1], positions=[3, 3], texts=texts, event_start=[DAY] * 2, event_end=[DAY] * 2,
+        published=[DAY] * 2, quality=[0.8] * 2, vectors=np.stack([unit(1, 0), unit(1, 0)]),
+    )
+    ctx = Context(span=DateSpan(DAY, DAY), support={0: 0.5, 1: 0.5})
+    for name in ("event", "published"):
+        scores = rank(name, c, ctx)
+        assert scores[1] > scores[0], name
+    plain = replace(Weights(), event_personal=0.0, published_personal=0.0)
+    assert rank("event", c, ctx, plain)[0] == pytest.approx(rank("event", c, ctx, plain)[1])
