@@ -46,7 +46,7 @@ class Tuning:
     timeline_pool: int = 2000  # sentences near a timeline's topic whose articles make its story
     said_floor: float = 0.30  # relevance an actor's statement needs to count as "about" the asked topic
     card_items: int = 3  # items beside a "who is" card
-    date_fill_days: int = 1  # days after a date's span whose publications fill what its own leave
+    date_fill_days: int = 2  # days after a date's span whose publications, nearest first, fill what its own leave
 
 
 class BriefingService:
@@ -275,24 +275,22 @@ class BriefingService:
 
     def _date(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
         """What happened in the span (event dates), then what was published in it, then, while room
-        is left, what was published the day after (a day's news is often printed the next)."""
+        is left, what was published on each of the days after, nearest first (a day's news is often
+        printed the next day, and a thinly covered one's later still)."""
         span = p.span
         ctx = Context(span=span)
         events = self._pool(session, corpus.event_candidates(session, span.start, span.end, max_days=max(7, span.days)), "event", ctx)
         published = self._pool(session, corpus.published_candidates(session, span.start, span.end), "published", ctx)
-        later = Candidates()
-        fill = timedelta(days=self.tuning.date_fill_days)
-        if fill and span.end < date.max - fill:
-            first = span.end + timedelta(days=1)
-            later = corpus.published_candidates(session, first, span.end + fill)
-            later = self._pool(session, later, "published", ctx)
-        # Other articles about the span, the next day's reports among them, vouch for a sentence.
-        ctx = replace(ctx, support=_day_support((events, published, later), SELECTION.support_sources))
+        # The days after the span, nearest first, while the calendar lasts.
+        after = [span.end + timedelta(days=n) for n in range(1, self.tuning.date_fill_days + 1) if span.end < date.max - timedelta(days=n)]
+        later = [self._pool(session, corpus.published_candidates(session, day, day), "published", ctx) for day in after]
+        # Other articles about the span, the next days' reports among them, vouch for a sentence.
+        ctx = replace(ctx, support=_day_support((events, published, *later), SELECTION.support_sources))
         items: tuple[Item, ...] = ()
         if len(events):
             event_budget = Budget(max(budget.max_items - 2, 1), budget.max_chars * 2 // 3) if len(published) else budget
             items = self._choose(session, events, self._rank("event", events, ctx), event_budget)
-        for pool in (published, later):
+        for pool in (published, *later):
             items += self._published_items(session, pool, items, ctx, budget)
         if not items:
             return self._none(session, query, p, "No coverage of {subject} is stored.")

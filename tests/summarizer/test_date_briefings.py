@@ -92,38 +92,47 @@ def article(n: int, published: date, sentences: list[NewSentence]) -> NewArticle
     )
 
 
-def thin_store(tmp_path) -> Store:
-    """A day with one short article; the next day's article reports it in full."""
-    encoder = FakeEncoder()
-    store = Store(f"sqlite:///{tmp_path}/thin.db")
-    with store.session() as session:
-        add_article(session, article(0, DAY, [sentence(0, NEWS, DAY, encoder)]))
-        add_article(session, article(1, DAY + timedelta(days=1), [
-            sentence(0, "Thousands fled the port city as the army prepared a counter-attack.", None, encoder),
-            sentence(1, "Aid agencies said food and water were running out in the city.", None, encoder),
-        ]))
-        add_article(session, article(2, DAY + timedelta(days=2), [
-            sentence(0, "Two days later the talks on a ceasefire opened in the capital.", None, encoder),
-        ]))
-    return store
-
-
-def test_a_thin_day_is_filled_with_what_was_published_the_day_after(tmp_path):
-    store = thin_store(tmp_path)
-    filled = BriefingService(store, FakeEncoder(), today=lambda: TODAY).brief(DAY.isoformat())
-    alone = BriefingService(store, FakeEncoder(), today=lambda: TODAY, tuning=replace(Tuning(), date_fill_days=0))
-    assert [i.text for i in alone.brief(DAY.isoformat()).items] == [NEWS]
-    assert len(filled.items) == 3 and filled.items[0].text == NEWS
-    after = filled.items[1:]
-    # shown as published, with the date they were published, never as events of the asked day
-    assert all(i.basis == "published" and i.date == DAY + timedelta(days=1) for i in after)
-    # no further than the fill reaches: the article two days on stays out
-    assert not any("ceasefire" in i.text for i in filled.items)
-
-
 PEOPLE = ["minister", "general", "mayor", "envoy", "judge", "bishop", "senator", "doctor"]
 DEEDS = ["opened", "closed", "visited", "inspected", "blessed", "sold", "bought", "painted"]
 THINGS = ["bridge", "harbour", "school", "airport", "factory", "museum", "stadium", "library"]
+
+
+def thin_store(tmp_path, next_day: list[str], day_after: list[str]) -> Store:
+    """A day with one short article, then articles published on each of the three days after."""
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path}/thin.db")
+    later = [next_day, day_after, ["Three days later the talks on a ceasefire opened in the capital."]]
+    with store.session() as session:
+        add_article(session, article(0, DAY, [sentence(0, NEWS, DAY, encoder)]))
+        for n, texts in enumerate(later, start=1):
+            lines = [sentence(k, t, None, encoder, quality=0.5 + 0.1 * n) for k, t in enumerate(texts)]
+            add_article(session, article(n, DAY + timedelta(days=n), lines))
+    return store
+
+
+def test_a_thin_day_is_filled_with_what_was_published_the_days_after(tmp_path):
+    store = thin_store(tmp_path, ["Thousands fled the port city as the army prepared a counter-attack.",
+                                  "Aid agencies said food and water were running out in the city."],
+                       ["Foreign ministers met to discuss sanctions against the rebel leaders."])
+    days = Tuning().date_fill_days
+    assert days == 2
+    filled = BriefingService(store, FakeEncoder(), today=lambda: TODAY).brief(DAY.isoformat())
+    alone = BriefingService(store, FakeEncoder(), today=lambda: TODAY, tuning=replace(Tuning(), date_fill_days=0))
+    assert [i.text for i in alone.brief(DAY.isoformat()).items] == [NEWS]
+    assert len(filled.items) == 4 and filled.items[0].text == NEWS
+    # shown as published, with the date they were published, never as events of the asked day
+    assert [(i.basis, i.date) for i in filled.items[1:]] == [("published", DAY + timedelta(days=1))] * 2 + [
+        ("published", DAY + timedelta(days=2))]
+    # no further than the fill reaches: the article three days on stays out
+    assert not any("ceasefire" in i.text for i in filled.items)
+
+
+def test_the_nearest_day_fills_first(tmp_path):
+    next_day = [f"The {who} {did} the {what}." for who, did, what in zip(PEOPLE[:5], DEEDS, THINGS)]
+    store = thin_store(tmp_path, next_day, ["Foreign ministers met to discuss sanctions against the rebel leaders."])
+    items = BriefingService(store, FakeEncoder(), today=lambda: TODAY).brief(DAY.isoformat()).items
+    # the day and the next fill the six items; the later, better-written report waits its turn
+    assert len(items) == 6 and max(i.date for i in items) == DAY + timedelta(days=1)
 
 
 def test_a_full_day_takes_nothing_from_the_day_after(tmp_path):
