@@ -8,7 +8,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from sqlalchemy.orm import Session
@@ -20,7 +20,7 @@ from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
 from summarizer.results import Briefing, Card, Item, Source
 from summarizer.scoring import content_words, counts_back, lexical_overlap, needs_context
-from summarizer.selection import Budget, Group, episodes, repeats, select
+from summarizer.selection import Budget, Group, episodes, repeats, select, support
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.store import Store
 from summarizer.store import actors as actor_store
@@ -46,6 +46,7 @@ class Tuning:
     timeline_pool: int = 2000  # sentences near a timeline's topic whose articles make its story
     said_floor: float = 0.30  # relevance an actor's statement needs to count as "about" the asked topic
     card_items: int = 3  # items beside a "who is" card
+    date_fill_days: int = 2  # days after a date's span whose publications, nearest first, fill what its own leave
 
 
 class BriefingService:
@@ -272,31 +273,45 @@ class BriefingService:
         return Briefing(query, "who", p.actor.name, items, note=note, card=card)
 
     def _date(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
-        """What happened in the span (event dates), then what was published in it."""
+        """What happened in the span (event dates), then what was published in it, then, while room
+        is left, what was published on each of the days after, nearest first (a day's news is often
+        printed the next day, and a thinly covered one's later still)."""
         span = p.span
-        events = corpus.event_candidates(session, span.start, span.end, max_days=max(7, span.days))
-        published = corpus.published_candidates(session, span.start, span.end)
+        ctx = Context(span=span)
+        events = self._pool(session, corpus.event_candidates(session, span.start, span.end, max_days=max(7, span.days)), "event", ctx)
+        published = self._pool(session, corpus.published_candidates(session, span.start, span.end), "published", ctx)
+        # The days after the span, nearest first, while the calendar lasts.
+        after = [span.end + timedelta(days=n) for n in range(1, self.tuning.date_fill_days + 1) if span.end < date.max - timedelta(days=n)]
+        later = [self._pool(session, corpus.published_candidates(session, day, day), "published", ctx) for day in after]
+        # Other articles about the span, the next days' reports among them, vouch for a sentence.
+        ctx = replace(ctx, support=_day_support((events, published, *later), SELECTION.support_sources))
         items: tuple[Item, ...] = ()
         if len(events):
             event_budget = Budget(max(budget.max_items - 2, 1), budget.max_chars * 2 // 3) if len(published) else budget
-            ctx = Context(span=span)
-            events = self._pool(session, events, "event", ctx)
             items = self._choose(session, events, self._rank("event", events, ctx), event_budget)
-        shown = {sid for it in items for sid in it.sentence_ids}
-        published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
-        published = self._pool(session, published, "published", Context())
-        if len(published):  # none left when the day's every sentence was already an event item
-            rest = Budget(budget.max_items - len(items), budget.max_chars - sum(len(it.text) for it in items))
-            scores = self._rank("published", published, Context())
-            if items:  # what the events already say is not said again
-                said = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items]).vectors
-                scores[np.max(published.vectors @ said.T, axis=1) >= SELECTION.dup_threshold] = -1.0
-                said_words = [content_words(it.text) for it in items]
-                scores[[i for i, t in enumerate(published.texts) if repeats(content_words(t), said_words, SELECTION)]] = -1.0
-            items += self._choose(session, published, scores, rest, by_publication=True)
+        for pool in (published, *later):
+            items += self._published_items(session, pool, items, ctx, budget)
         if not items:
             return self._none(session, query, p, "No coverage of {subject} is stored.")
         return Briefing(query, "date", p.subject, tuple(_renumber(sorted(items, key=_item_order))), span=(span.start, span.end))
+
+    def _published_items(
+        self, session: Session, published: Candidates, items: tuple[Item, ...], ctx: Context, budget: Budget
+    ) -> tuple[Item, ...]:
+        """Items from the sentences `published` to fill what `items` leave of the budget, none
+        repeating what they say."""
+        shown = {sid for it in items for sid in it.sentence_ids}
+        published = corpus.subset(published, [i for i, sid in enumerate(published.ids) if sid not in shown])
+        rest = Budget(budget.max_items - len(items), budget.max_chars - sum(len(it.text) for it in items))
+        if not len(published) or rest.max_items <= 0:  # none left when every sentence was already an item
+            return ()
+        scores = self._rank("published", published, ctx)
+        if items:  # what the events already say is not said again
+            said = corpus.sentences_by_id(session, [it.sentence_ids[0] for it in items]).vectors
+            scores[np.max(published.vectors @ said.T, axis=1) >= SELECTION.dup_threshold] = -1.0
+            said_words = [content_words(it.text) for it in items]
+            scores[[i for i, t in enumerate(published.texts) if repeats(content_words(t), said_words, SELECTION)]] = -1.0
+        return self._choose(session, published, scores, rest, by_publication=True)
 
     def _topic(self, session: Session, query: str, p: Plan, budget: Budget) -> Briefing:
         """Sentences near the query in meaning (MiniLM), above a relevance floor."""
@@ -430,6 +445,25 @@ class BriefingService:
             if suggestions:
                 note += " Stored actors include " + ", ".join(suggestions) + "."
         return Briefing(query, "none", p.subject if p.kind == "date" else "", note=note, suggestions=tuple(suggestions))
+
+
+def _day_support(pools: Sequence[Candidates], k: int) -> dict[int, float]:
+    """Each sentence's support among the span's pooled sentences, every kind: a sentence that some
+    other articles report too is the day's news; one that only its own page carries is not."""
+    ids: list[int] = []
+    seen: set[int] = set()
+    vectors: list[np.ndarray] = []
+    sources: list[int] = []
+    for c in pools:
+        for i, sid in enumerate(c.ids):
+            if sid not in seen:
+                seen.add(sid)
+                ids.append(sid)
+                vectors.append(c.vectors[i])
+                sources.append((c.clusters or c.articles)[i])
+    if not ids:
+        return {}
+    return dict(zip(ids, (float(x) for x in support(np.stack(vectors), sources, k))))
 
 
 def _role(text: str) -> str:

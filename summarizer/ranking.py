@@ -9,6 +9,7 @@ and the final ranking of that pool.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,10 +33,19 @@ class Weights:
     actor_central: float = 0.3
     event_overlap: float = 0.5  # share of the event's days inside the asked span
     event_quality: float = 0.2
-    event_central: float = 0.3
-    published_lead: float = 0.4  # news puts the news first
+    # Half the centrality weight goes to support: how many other articles report the same about
+    # the asked days (Timeline17 date briefings: 0.312 with it against 0.291 without, both with
+    # the next day's fill).
+    event_central: float = 0.15
+    event_support: float = 0.15
+    # A penalty: a line told in the first person outside quotation marks ("Last night we could
+    # smell ...") is a witness's, a reader's or a columnist's, seldom the day's news.
+    event_personal: float = 0.1
+    published_lead: float = 0.2  # news puts the news first
     published_quality: float = 0.2
-    published_central: float = 0.4
+    published_central: float = 0.2
+    published_support: float = 0.4
+    published_personal: float = 0.1
     topic_relevance: float = 0.6  # cosine to the query plus the lexical bonus
     topic_quality: float = 0.15
     topic_central: float = 0.25
@@ -54,6 +64,7 @@ class Context:
     span: DateSpan | None = None  # the asked dates ("event")
     relevance: Mapping[int, float] = field(default_factory=dict)  # by sentence id ("topic")
     followed: frozenset[int] = frozenset()  # sentence ids naming a followed actor ("digest")
+    support: Mapping[int, float] = field(default_factory=dict)  # by sentence id: other articles' agreement
 
 
 Ranker = Callable[[Candidates, Context, Weights], np.ndarray]
@@ -72,7 +83,13 @@ def actor(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
 def event(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
     assert ctx.span is not None, "the event strategy ranks against the asked span"
     overlaps = [overlap(ctx.span, s, e) for s, e in zip(c.event_start, c.event_end)]
-    return w.event_overlap * np.array(overlaps) + w.event_quality * np.array(c.quality) + w.event_central * _centrality(c)
+    return (
+        w.event_overlap * np.array(overlaps)
+        + w.event_quality * np.array(c.quality)
+        + w.event_central * _centrality(c)
+        + w.event_support * _support(c, ctx)
+        - w.event_personal * np.array([first_person(t) for t in c.texts])
+    )
 
 
 def published(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
@@ -80,6 +97,8 @@ def published(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
         w.published_lead * np.array([lead(p) for p in c.positions])
         + w.published_quality * np.array(c.quality)
         + w.published_central * _centrality(c)
+        + w.published_support * _support(c, ctx)
+        - w.published_personal * np.array([first_person(t) for t in c.texts])
     )
 
 
@@ -137,6 +156,22 @@ def overlap(span: DateSpan, start: date, end: date) -> float:
     """Share of an event's days that fall inside the asked span: 1 for a precise hit."""
     inside = (min(span.end, end) - max(span.start, start)).days + 1
     return max(inside, 0) / ((end - start).days + 1)
+
+
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|we|we're|we've|we'd|we'll|us|our|ours)\b")
+QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
+
+
+def first_person(text: str) -> float:
+    """1 for a sentence that speaks in the first person outside quotation marks, else 0.
+
+    Case matters: "US" is a country, "us" a speaker."""
+    return 1.0 if FIRST_PERSON.search(QUOTED.sub(" ", text)) else 0.0
+
+
+def _support(c: Candidates, ctx: Context) -> np.ndarray:
+    """Each candidate's support from other articles (0 where none was measured)."""
+    return np.array([ctx.support.get(i, 0.0) for i in c.ids], dtype=float)
 
 
 def _centrality(c: Candidates) -> np.ndarray | float:

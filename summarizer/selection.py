@@ -33,6 +33,7 @@ class Tuning:
     episode_gap_days: int = 30  # a gap this long splits coverage into episodes
     pool: int = 300  # candidates considered after scoring
     corroboration: float = 0.05  # bonus per extra article reporting the same thing
+    support_sources: int = 3  # other articles whose closest sentences measure a sentence's support
     same_days: int = 7  # reports further apart than this are different events
     # Share of the shorter sentence's content words found in the other above which the two say
     # the same thing however far apart their vectors are: one item, never two (the duplicate
@@ -73,6 +74,29 @@ def centrality(vectors: np.ndarray) -> np.ndarray:
     if norm == 0:
         return np.zeros(len(vectors), dtype=np.float32)
     return np.clip(vectors @ (centroid / norm), 0.0, 1.0)
+
+
+def support(vectors: np.ndarray, sources: Sequence[int], k: int) -> np.ndarray:
+    """How widely each sentence is reported: the mean of its `k` best cosines to other sources, in [0, 1].
+
+    For every other source (article or story of copies) the sentence's closest sentence there
+    counts once, so one long article cannot vouch for a line alone; a source missing from the top
+    `k` counts 0. What several outlets report about a day scores high; a reader's aside, a
+    programme note or a line only one page carries scores low.
+    """
+    n = len(vectors)
+    if n == 0 or k < 1:
+        return np.zeros(n, dtype=np.float32)
+    sims = np.clip(vectors @ vectors.T, 0.0, 1.0)
+    labels = np.asarray(sources)
+    others = np.unique(labels)
+    best = np.zeros((n, len(others)), dtype=np.float32)
+    for j, source in enumerate(others):
+        columns = labels == source
+        best[:, j] = sims[:, columns].max(axis=1)
+        best[columns, j] = 0.0  # a source never vouches for its own sentences
+    top = -np.sort(-best, axis=1)[:, :k]
+    return top.sum(axis=1) / k
 
 
 def group_duplicates(
