@@ -313,13 +313,26 @@ def _is_to(verb: Token) -> bool:
 def _candidates(sent: Span) -> list[Span]:
     """DATE/TIME entities and regex matches, one per character range, in sentence order."""
     doc = sent.doc
-    found = {(e.start_char, e.end_char): e for e in sent.ents if e.label_ in ("DATE", "TIME")}
+    found = {(e.start_char, e.end_char): e for e in sent.ents if e.label_ in ("DATE", "TIME") and not _title_word(e, sent)}
     for m in _SENTENCE_DATES.finditer(sent.text):
         start, end = sent.start_char + m.start(), sent.start_char + m.end()
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and (span.start_char, span.end_char) not in found and not _named(span, sent):
+        if span is not None and (span.start_char, span.end_char) not in found and not _named(span, sent) and not _title_word(span, sent):
             found[(span.start_char, span.end_char)] = span
     return [found[k] for k in sorted(found)]
+
+
+_DAY_WORDS = {"Today", "Tonight", "Tomorrow", "Yesterday"}
+
+
+def _title_word(span: Span, sent: Span) -> bool:
+    """A day word written as a name, inside the sentence after a word: "the Today programme",
+    "Radio 4's Today", "USA Today". As a time, it is lower case there, or opens the sentence or a
+    quotation ("Today, ...", '"Today we ..."')."""
+    if span.text not in _DAY_WORDS or span.start <= sent.start:
+        return False
+    before = span.doc[span.start - 1]
+    return before.is_alpha or before.lower_ in ("'s", "’s")
 
 
 def _named(span: Span, sent: Span) -> bool:

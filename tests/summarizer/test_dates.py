@@ -382,6 +382,29 @@ def test_event_span_ignores_names_and_dateless_sentences(nlp, text):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    "text",
+    [
+        "To mark the awards, the Today program is playing extracts of the shortlisted poems.",
+        "He told BBC Radio 4's Today programme that the aid was arriving.",
+        "Speaking on the Today programme, the minister defended the plan.",
+    ],
+)
+def test_a_day_word_written_as_a_programme_name_dates_nothing(nlp, text):
+    """Regression: "the Today programme" dated a sentence to the day it was published."""
+    assert event_span(next(nlp(text).sents), date(2010, 1, 15)) is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "text", ["Today, the minister said troops would stay.", '"Today we start rebuilding," the mayor said.', "The minister said today that troops would stay."]
+)
+def test_a_day_word_that_opens_a_sentence_or_quotation_still_dates_it(nlp, text):
+    found = event_span(next(nlp(text).sents), date(2010, 1, 15))
+    assert found is not None and found[0] == span("2010-01-15")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     "text, expression, expected",
     [
         ("China has announced that President Xi Jinping will visit Russia from Monday to Wednesday.", "Monday to Wednesday", "future"),
