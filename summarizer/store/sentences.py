@@ -52,6 +52,11 @@ _ORIGINAL = Sentence.copied.is_(False)
 SHOWN = Sentence.kind == "story"
 
 
+def _sentences(*conditions) -> Select:
+    """The candidate columns of the sentences meeting `conditions`, in storing order."""
+    return select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).where(*conditions).order_by(Sentence.id)
+
+
 def _collect(session: Session, query: Select) -> Candidates:
     """Rows without vectors: callers rank cheaply first, then `load_vectors` for the few kept."""
     out = Candidates()
@@ -129,24 +134,12 @@ def actor_candidates(session: Session, actor_id: int) -> Candidates:
 
 def speaker_candidates(session: Session, actor_id: int) -> Candidates:
     """Every sentence the actor says: quotations and reported statements whose speaker it is."""
-    query = (
-        select(*_COLUMNS)
-        .join(Article, Article.id == Sentence.article_id)
-        .where(Sentence.speaker_id == actor_id)
-        .order_by(Sentence.id)
-    )
-    return _collect(session, query)
+    return _collect(session, _sentences(Sentence.speaker_id == actor_id))
 
 
 def event_candidates(session: Session, start: date, end: date, max_days: int) -> Candidates:
     """Sentences whose event span overlaps [start, end] and lasts at most `max_days`."""
-    query = (
-        select(*_COLUMNS)
-        .join(Article, Article.id == Sentence.article_id)
-        .where(Sentence.event_start <= end, Sentence.event_end >= start, _ORIGINAL)
-        .order_by(Sentence.id)
-    )
-    found = _collect(session, query)
+    found = _collect(session, _sentences(Sentence.event_start <= end, Sentence.event_end >= start, _ORIGINAL))
     keep = [i for i in range(len(found)) if (found.event_end[i] - found.event_start[i]).days < max_days]
     return subset(found, keep)
 
@@ -157,9 +150,7 @@ def story_candidates(session: Session, article_ids: Iterable[int] | None = None,
     With `copies`, the sentences of syndicated copies too (marked `copied`): forty outlets
     republishing a day's story weigh that day, though only one of them is ever shown.
     """
-    query = select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).order_by(Sentence.id)
-    if not copies:
-        query = query.where(_ORIGINAL)
+    query = _sentences() if copies else _sentences(_ORIGINAL)
     if article_ids is not None:
         wanted = sorted(set(article_ids))
         out = Candidates()
@@ -174,24 +165,12 @@ def story_candidates(session: Session, article_ids: Iterable[int] | None = None,
 
 def published_candidates(session: Session, start: date, end: date) -> Candidates:
     """Sentences of the articles published in [start, end]."""
-    query = (
-        select(*_COLUMNS)
-        .join(Article, Article.id == Sentence.article_id)
-        .where(Article.published >= start, Article.published <= end, _ORIGINAL)
-        .order_by(Sentence.id)
-    )
-    return _collect(session, query)
+    return _collect(session, _sentences(Article.published >= start, Article.published <= end, _ORIGINAL))
 
 
 def ingested_candidates(session: Session, since: datetime) -> Candidates:
     """Sentences of the articles stored after `since`."""
-    query = (
-        select(*_COLUMNS)
-        .join(Article, Article.id == Sentence.article_id)
-        .where(Article.ingested_at > since, _ORIGINAL)
-        .order_by(Sentence.id)
-    )
-    return _collect(session, query)
+    return _collect(session, _sentences(Article.ingested_at > since, _ORIGINAL))
 
 
 def sentences_by_id(session: Session, ids: Sequence[int]) -> Candidates:
