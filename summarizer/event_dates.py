@@ -317,7 +317,7 @@ def _candidates(sent: Span) -> list[Span]:
     for m in _SENTENCE_DATES.finditer(sent.text):
         start, end = sent.start_char + m.start(), sent.start_char + m.end()
         span = doc.char_span(start, end, alignment_mode="expand")
-        if span is not None and (span.start_char, span.end_char) not in found and not _named(span, sent) and not _title_word(span, sent):
+        if span is not None and (span.start_char, span.end_char) not in found and not _named(span, sent):
             found[(span.start_char, span.end_char)] = span
     return [found[k] for k in sorted(found)]
 
@@ -336,8 +336,8 @@ def _title_word(span: Span, sent: Span) -> bool:
 
 
 def _named(span: Span, sent: Span) -> bool:
-    """Part of a name or title: an ORG or EVENT entity, "Black Friday", "USA Today"."""
-    if any(t.ent_type_ in _NAMED_LABELS for t in span):
+    """Part of a name or title: an ORG or EVENT entity, "Black Friday", "USA Today", "the Today programme"."""
+    if any(t.ent_type_ in _NAMED_LABELS for t in span) or _title_word(span, sent):
         return True
     before = span.doc[span.start - 1] if span.start > sent.start else None
     return before is not None and before.is_title and before.lower_ in _NAMED_DAYS
