@@ -494,8 +494,8 @@ def _unrepeated_days(
     """Each day's facts, leaving out a fact another day already told: the same quotation reported
     on several days is one line of the timeline, not three. `days` come most important first, and
     a fact told on several days stays with the most important of them, the day most coverage
-    refers to (oldest first instead, H1N1's AR2-F was 0.024, below the lead baseline's 0.026; the
-    other Timeline17 topics did not change)."""
+    refers to (oldest first instead, one Timeline17 topic's AR2-F was 0.024, below the lead
+    baseline's 0.026; the other topics did not change)."""
     groups: list[Group] = []
     said: list[set[str]] = []
     for day in days:

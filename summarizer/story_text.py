@@ -76,7 +76,7 @@ STAMP_HEADER = re.compile(
     re.IGNORECASE,
 )
 # A reader's sign-off, "Name Surname, Town, Country": a whole sentence, or run into the next
-# reader's words when those start in the first person ("..., Mexico City We will be ...").
+# reader's words when those start in the first person ("..., Lyon, France We will be ...").
 _CAP = r"[A-Z][\w'’.-]*"
 _NAME = rf"{_CAP}(?:\s+(?:{_CAP}|and|de|da|del|la|van|von|bin))*"
 _PLACE = rf"{_CAP}(?:\s+(?:{_CAP}|of|de|del|la))*"
