@@ -9,7 +9,6 @@ and the final ranking of that pool.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -20,6 +19,7 @@ from summarizer.dates import DateSpan
 from summarizer.scoring import focus
 from summarizer.selection import centrality
 from summarizer.store.rows import Candidates
+from summarizer.story_text import first_person
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,7 @@ def event(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
         + w.event_quality * np.array(c.quality)
         + w.event_central * _centrality(c)
         + w.event_support * _support(c, ctx)
-        - w.event_personal * np.array([first_person(t) for t in c.texts])
+        - w.event_personal * np.array([first_person(t) for t in c.texts], dtype=float)
     )
 
 
@@ -98,7 +98,7 @@ def published(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
         + w.published_quality * np.array(c.quality)
         + w.published_central * _centrality(c)
         + w.published_support * _support(c, ctx)
-        - w.published_personal * np.array([first_person(t) for t in c.texts])
+        - w.published_personal * np.array([first_person(t) for t in c.texts], dtype=float)
     )
 
 
@@ -156,17 +156,6 @@ def overlap(span: DateSpan, start: date, end: date) -> float:
     """Share of an event's days that fall inside the asked span: 1 for a precise hit."""
     inside = (min(span.end, end) - max(span.start, start)).days + 1
     return max(inside, 0) / ((end - start).days + 1)
-
-
-FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|I'll|me|my|mine|we|we're|we've|we'd|we'll|us|our|ours)\b")
-QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
-
-
-def first_person(text: str) -> float:
-    """1 for a sentence that speaks in the first person outside quotation marks, else 0.
-
-    Case matters: "US" is a country, "us" a speaker."""
-    return 1.0 if FIRST_PERSON.search(QUOTED.sub(" ", text)) else 0.0
 
 
 def _support(c: Candidates, ctx: Context) -> np.ndarray:

@@ -83,7 +83,6 @@ _PLACE = rf"{_CAP}(?:\s+(?:{_CAP}|of|de|del|la))*"
 FIRST_PERSON_START = r"(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|We|We're|We’re|We've|We’ve|My|Our)\b"
 SIGN_OFF = re.compile(rf"^(?P<sig>{_NAME},\s+{_PLACE}(?:,\s+{_PLACE}){{0,3}})(?:\s*\.?\s*$|\s+(?={FIRST_PERSON_START}))")
 SIGN_OFF_WORDS = 12  # a longer run of capitalised words is a list or a heading, not a signature
-FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|[Ww]e|[Mm]y|[Oo]ur|[Mm]e|us)\b")
 # A live page's title run into its standfirst ("As it happened: ... Live coverage following ...")
 # and the page speaking of itself ("Welcome to our live coverage of ...").
 # What follows the label is a title and a line saying what the page is; longer, the line reports
@@ -103,7 +102,12 @@ class CommentTuning:
     # Headers a page needs before everything after the first is comments; a lone header is one comment line.
     min_headers: int = 2
 READER = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
-QUOTED = re.compile(r"[\"“][^\"”]*[\"”]")
+# Quotations, double or single curly ("...", “...”, ‘...’): a source's words, not the page's.
+QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
+# The first person: the page or a reader speaking. Case matters: "US" is a country, "us" a
+# speaker; a capital starts a sentence ("We ...", "My ...", "Our ..."). "Mine" is left out:
+# it is as often the pit.
+FIRST_PERSON = re.compile(r"\b(?:I|[Mm]e|[Mm]y|[Ww]e|us|[Oo]ur|ours)\b")
 
 
 def sentence_kind(text: str, line: str | None = None) -> str:
@@ -279,7 +283,13 @@ def comment_kinds(sentences: Sequence[str], kinds: Sequence[str], tuning: Commen
     return out
 
 
+def first_person(text: str) -> bool:
+    """Whether the sentence speaks in the first person outside quotation marks ("Last night we
+    could smell ..."), as a reader or a blog does and a report of the news does not."""
+    return bool(FIRST_PERSON.search(QUOTED.sub(" ", text)))
+
+
 def _first_person_statement(text: str) -> bool:
-    """Whether the sentence says something in the first person, outside quotations, and is no question."""
+    """Whether the sentence says something in the first person and is no question."""
     body = " ".join(text.split()).rstrip(CLOSERS)
-    return not body.endswith("?") and bool(FIRST_PERSON.search(QUOTED.sub(" ", body)))
+    return not body.endswith("?") and first_person(body)

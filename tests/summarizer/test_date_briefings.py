@@ -13,11 +13,12 @@ from hypothesis import strategies as st
 
 from summarizer.briefings import BriefingService, Tuning
 from summarizer.dates import DateSpan
-from summarizer.ranking import Context, Weights, first_person, rank
+from summarizer.ranking import Context, Weights, rank
 from summarizer.selection import support
 from summarizer.store import Store
 from summarizer.store.articles import add_article
 from summarizer.store.rows import Candidates, NewArticle, NewSentence
+from summarizer.story_text import first_person
 from tests.fakes import FakeEncoder
 
 DAY = date(2011, 5, 3)
@@ -155,6 +156,10 @@ def test_a_full_day_takes_nothing_from_the_day_after(tmp_path):
     ("He said: “I am sorry for my mistakes.”", False),
     ("The US said it would send another 4,000 troops.", False),
     ("Rescuers pulled a woman alive from the rubble of a hotel.", False),
+    ("We were told to leave the building at once.", True),
+    ("Our correspondent saw the first convoy arrive.", True),
+    ("He said: ‘We are not leaving.’", False),
+    ("The mine collapsed on Tuesday, trapping 33 men.", False),
 ])
 def test_the_first_person_counts_only_outside_quotation_marks(text, personal):
     assert first_person(text) == float(personal)
