@@ -42,6 +42,7 @@ class Row:
     scores: dict[str, Scores] = field(default_factory=dict)
     size: dict[str, tuple[int, int]] = field(default_factory=dict)  # dates and sentences produced
     coverage: dict[str, float] = field(default_factory=dict)
+    coverage_long: dict[str, float] = field(default_factory=dict)  # the same at the long budget (--long)
 
 
 class Models:
@@ -99,9 +100,10 @@ def evaluate_topic(built: services.Services, topic: Topic) -> Row:
         row.scores[system] = score_timeline(timeline, gold)
         row.size[system] = (len(timeline), sum(len(sents) for _, sents in timeline))
         write_timeline(OUT / "timelines" / f"{topic.label.replace('/', '_')}.{system}.txt", timeline)
-        shares = [coverage(facts, BRIEFINGS[system](built, day)) for day, facts in gold]
-        shares = [s for s in shares if s is not None]
-        row.coverage[system] = sum(shares) / len(shares) if shares else 0.0
+        for long, into in ((False, row.coverage), (True, row.coverage_long)):
+            shares = [coverage(facts, BRIEFINGS[system](built, day, long)) for day, facts in gold]
+            shares = [s for s in shares if s is not None]
+            into[system] = sum(shares) / len(shares) if shares else 0.0
     return row
 
 
@@ -153,6 +155,9 @@ def render(rows: list[Row], stores: dict[str, CachedStore], seeds_line: str, sec
         "over all 19 Timeline17 timelines with the Perl ROUGE; here 4 topics and tilse's reimplementation.",
         "briefing coverage: share of each gold date's facts (its gold sentences) with at least half their content",
         "words in that date's short briefing, averaged over dates; baseline: the leads of that day's articles, 6 items.",
+        "briefing coverage at the long budget (`brief --long`, 15 items, 3,600 characters), storybot / baseline: "
+        + ", ".join(f"{r.label.split('_')[0]} {r.coverage_long[sb]:.2f} / {r.coverage_long[bl]:.2f}" for r in rows)
+        + f"; mean {sum(r.coverage_long[sb] for r in rows) / len(rows):.2f} / {sum(r.coverage_long[bl] for r in rows) / len(rows):.2f}.",
         f"seeds gold set: {seeds_line}",
         "stores: " + ", ".join(
             f"{s.name} {s.articles} articles " + (f"stored in {s.seconds:.0f} s" if s.built else "cached")

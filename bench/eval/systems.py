@@ -2,15 +2,15 @@
 
 A timeline maker is `(built, T, K) -> Timeline`: at most T dates, at most K sentences a date, from
 the services over one topic's store. A briefing maker is `(built, day) -> list[str]`: the texts of
-one date's short briefing. A better timeline function drops in by adding it to TIMELINES.
+one date's briefing, short unless `long` (`--long`). A better timeline function drops in by adding it to TIMELINES.
 
 - storybot: `storybot timeline --dates T --per-date K` over the whole store (each topic's store
   holds one story): days chosen by how much refers to them, each told by its central facts.
-  Date briefings are `briefings.brief("YYYY-MM-DD")`, the short budget.
+  Date briefings are `briefings.brief("YYYY-MM-DD")`, the short budget (and `long=True`).
 - baseline: the T publication dates with most stored articles, each summarised by the lead
   sentences of its articles: every article's first sentence, then every second sentence, ...,
   articles in storing order, until K. For a date briefing, the same leads within the short
-  budget (6 items, 1,200 characters).
+  budget (6 items, 1,200 characters), or the long one (15 items, 3,600 characters).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from bench.eval.gold import Timeline
-from summarizer.briefings import SHORT
+from summarizer.briefings import LONG, SHORT
 from summarizer.store.models import Article, Sentence
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ def storybot_actor_timeline(built: Services, T: int, K: int) -> Timeline:
     return top_dates([(item.date, item.text) for item in briefing.items if item.date], T, K)
 
 
-def storybot_briefing(built: Services, day: date) -> list[str]:
-    return [item.text for item in built.briefings.brief(day.isoformat()).items]
+def storybot_briefing(built: Services, day: date, long: bool = False) -> list[str]:
+    return [item.text for item in built.briefings.brief(day.isoformat(), long=long).items]
 
 
 def baseline_timeline(built: Services, T: int, K: int) -> Timeline:
@@ -60,16 +60,17 @@ def baseline_timeline(built: Services, T: int, K: int) -> Timeline:
     return lead_timeline(leads_by_day(built), T, K)
 
 
-def baseline_briefing(built: Services, day: date) -> list[str]:
+def baseline_briefing(built: Services, day: date, long: bool = False) -> list[str]:
     articles = leads_by_day(built, day).get(day, [])
-    return round_robin(articles, SHORT.max_items, SHORT.max_chars)
+    budget = LONG if long else SHORT
+    return round_robin(articles, budget.max_items, budget.max_chars)
 
 
 TIMELINES: dict[str, Callable[[Services, int, int], Timeline]] = {
     "storybot": storybot_timeline,
     "baseline": baseline_timeline,
 }
-BRIEFINGS: dict[str, Callable[[Services, date], list[str]]] = {
+BRIEFINGS: dict[str, Callable[[Services, date, bool], list[str]]] = {
     "storybot": storybot_briefing,
     "baseline": baseline_briefing,
 }

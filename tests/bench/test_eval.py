@@ -11,7 +11,8 @@ import pytest
 from bench.eval.gold import parse_gold, protocol, topics
 from bench.eval.scoring import Scores, content_words, coverage, is_covered, mean_scores, tokenise
 from bench.eval.stores import cache_key, cached_store
-from bench.eval.systems import lead_timeline, round_robin, top_dates
+from bench.eval import systems
+from bench.eval.systems import baseline_briefing, lead_timeline, round_robin, top_dates
 
 D = date.fromisoformat
 
@@ -104,6 +105,15 @@ def test_round_robin_keeps_to_the_item_and_character_budget():
     # the 30-character lead does not fit in 25 characters; the next sentences still do
     assert round_robin(articles, 6, max_chars=25) == ["a" * 10, "b" * 10, "d" * 5]
     assert round_robin([], 6) == []
+
+
+def test_the_baseline_briefing_keeps_to_the_short_or_the_long_budget(monkeypatch):
+    day = D("2010-04-20")
+    articles = [[f"{n:03d} " + "x" * 196] for n in range(30)]  # 30 leads of 200 characters
+    monkeypatch.setattr(systems, "leads_by_day", lambda built, asked: {asked: articles})
+    short, long = baseline_briefing(None, day), baseline_briefing(None, day, True)
+    assert short == [a[0] for a in articles[:6]]
+    assert long == [a[0] for a in articles[:15]] and sum(map(len, long)) <= 3600
 
 
 def test_tokenise_keeps_lowercase_words_and_drops_punctuation():
