@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from summarizer.store.articles import stored_dates
 from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
 from summarizer.store.rows import ActorCard, ActorRow, Catalog
+from summarizer.store.sentences import SHOWN
 
 
 def index_rows(session: Session) -> tuple[list[tuple[int, str, str, str]], list[tuple[int, str, str]]]:
@@ -52,10 +53,17 @@ def add_alias(session: Session, actor_id: int, key: str, surface: str, kind: str
 
 
 def mention_counts(session: Session) -> dict[int, tuple[int, int]]:
-    """Per actor id: (mentions, distinct articles)."""
-    query = select(
-        Mention.actor_id, func.count(Mention.id), func.count(func.distinct(Mention.article_id))
-    ).group_by(Mention.actor_id)
+    """Per actor id: (mentions, distinct articles), in story sentences only.
+
+    Ingestion stores no mention outside the story; a rescore that re-marks a sentence as a
+    comment or a heading keeps its mentions (a later rule may give it back) but they stop counting.
+    """
+    query = (
+        select(Mention.actor_id, func.count(Mention.id), func.count(func.distinct(Mention.article_id)))
+        .join(Sentence, Sentence.id == Mention.sentence_id)
+        .where(SHOWN)
+        .group_by(Mention.actor_id)
+    )
     return {actor_id: (mentions, articles) for actor_id, mentions, articles in session.execute(query)}
 
 

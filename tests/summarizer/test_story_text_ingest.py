@@ -12,6 +12,7 @@ from summarizer import writes
 from summarizer.briefings import BriefingService
 from summarizer.ingest import Ingestor
 from summarizer.settings import Settings
+from summarizer.store import actors as actor_store
 from summarizer.store.db import Store, upgrade
 from summarizer.store.models import Article, Sentence
 from tests.fakes import FakeEncoder
@@ -154,3 +155,24 @@ def test_readers_comments_are_stored_as_comments_and_a_rescore_brings_changed_ru
     with store.session() as session:
         writes.rescore(session)
     assert kinds() == stored
+
+
+def test_an_actor_named_only_in_sentences_re_marked_as_not_story_is_no_longer_counted(ingestor, store, tmp_path):
+    body = (
+        "Mayor Ottilie Brandvold opened the new bridge over the river on Friday. "
+        "Engineers said the bridge would carry four thousand cars a day."
+    )
+    _article(tmp_path, "bridge", body, published="2021-03-05")
+    ingestor.ingest([str(tmp_path)])
+
+    def counted() -> dict[str, int]:
+        with store.session() as session:
+            return {row.name: row.mentions for row in actor_store.actor_rows(session)}
+
+    assert counted().get("Ottilie Brandvold") == 1
+    with store.session() as session:  # a rescore re-marks the sentence: a rule now calls it a comment
+        session.execute(update(Sentence).where(Sentence.text.like("Mayor%")).values(kind="comment"))
+    assert counted().get("Ottilie Brandvold", 0) == 0
+    with store.session() as session:  # and back: the mention was kept, so a later rule can restore it
+        session.execute(update(Sentence).where(Sentence.text.like("Mayor%")).values(kind="story"))
+    assert counted().get("Ottilie Brandvold") == 1
