@@ -101,6 +101,22 @@ class CommentTuning:
     min_sign_offs: int = 3
     # Headers a page needs before everything after the first is comments; a lone header is one comment line.
     min_headers: int = 2
+    # Sentences at a page's top searched for a line saying that readers' accounts follow.
+    intro_sentences: int = 6
+
+
+# A page introducing its readers' accounts: "Readers ... have been sending their accounts",
+# "The following people have been sending us their diaries", "Here are some of their stories",
+# "We asked readers to submit their ideas". Said of readers, viewers or "you", never of
+# residents or witnesses, whose words a report quotes.
+ACCOUNTS_INTRO = re.compile(
+    r"\b(?:readers|viewers|listeners|you)\b.{0,80}?\b(?:have been|are|were)\s+"
+    r"(?:describing|sending|sharing|talking|telling|writing|emailing|submitting)\b"
+    r"|\b(?:have been|are)\s+sending us\b"
+    r"|\basked (?:readers|viewers|listeners|you)\b.{0,40}?\bto (?:send|submit|share|tell|describe)\b"
+    r"|^here are some of (?:their|your|the) (?:stories|accounts|experiences|comments|views|emails|messages)\b",
+    re.IGNORECASE,
+)
 READER = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)
 # Quotations, double or single curly ("...", “...”, ‘...’): a source's words, not the page's.
 QUOTED = re.compile(r"[\"“][^\"“”]*[\"”]|‘[^‘’]*’")
@@ -268,19 +284,30 @@ def comment_kinds(sentences: Sequence[str], kinds: Sequence[str], tuning: Commen
     comment headers has its comments from the first header on; a page with `min_sign_offs`
     sign-offs is a page of readers' accounts, from the first statement in the first person (what
     comes before it is the page's own introduction, which may ask its readers "How can we ...?").
+    So is a page whose top says that readers' accounts follow (`accounts_intro`): that line is
+    the page's boilerplate, and the accounts start at the first statement in the first person.
     """
     out = list(kinds)
     headers = [i for i, s in enumerate(sentences) if comment_header(" ".join(s.split()))]
+    intros = [i for i, s in enumerate(sentences[: tuning.intro_sentences]) if accounts_intro(s)]
+    for i in intros:  # the page speaking of itself
+        out[i] = "boilerplate" if out[i] == STORY else out[i]
     start = None
     if len(headers) >= tuning.min_headers:
         start = headers[0]
-    elif sum(signs_off(s) for s in sentences) >= tuning.min_sign_offs:
-        start = next((i for i, s in enumerate(sentences) if _first_person_statement(s)), None)
+    elif intros or sum(signs_off(s) for s in sentences) >= tuning.min_sign_offs:
+        after = intros[0] + 1 if intros else 0
+        start = next((i for i in range(after, len(sentences)) if _first_person_statement(sentences[i])), None)
     for i in headers:
         out[i] = COMMENT if out[i] == STORY else out[i]
     if start is not None:
         out[start:] = [COMMENT if k == STORY else k for k in out[start:]]
     return out
+
+
+def accounts_intro(text: str) -> bool:
+    """Whether the sentence introduces readers' accounts ("Readers have been describing ...")."""
+    return bool(ACCOUNTS_INTRO.search(" ".join(text.split())))
 
 
 def first_person(text: str) -> bool:

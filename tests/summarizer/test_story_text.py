@@ -125,8 +125,52 @@ def test_a_page_of_readers_accounts_is_comments_after_its_introduction():
         "Our school is now a shelter for 200 people.",
         "Jo Kemp and Sam Kemp, Old Mill, Northshire I'm a volunteer at the shelter.",
     ]
-    # A sign-off on a line of its own was a heading by its form already, and stays one.
-    assert _kinds(page) == [STORY, STORY] + [COMMENT] * 4 + ["heading"] + [COMMENT] * 2
+    # A sign-off on a line of its own was a heading by its form already, and stays one; the line
+    # saying what the page holds is the page's own.
+    assert _kinds(page) == ["boilerplate", STORY] + [COMMENT] * 4 + ["heading"] + [COMMENT] * 2
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Readers in the flooded towns have been sending their accounts to us.",
+        "News website readers around the world have been talking to us about their search for relatives.",
+        "The following people have been sending us their diaries.",
+        "We asked readers to submit their ideas on how the flood should have been stopped.",
+    ],
+)
+def test_a_page_that_says_readers_accounts_follow_is_comments_from_the_first_account(intro):
+    page = [
+        "Floods in the north: your stories",
+        "Thousands of homes were flooded on Monday.",
+        intro,
+        "ANN LEE, RIVERSIDE",  # signed in capitals: no sign-off counts, the introduction decides
+        "I woke at three to water coming under the door.",
+        "The ground floor was gone within an hour.",
+        "We moved everything upstairs and waited for the boats.",
+    ]
+    kinds = _kinds(page)
+    assert kinds[1] == STORY and kinds[2] == "boilerplate"
+    assert kinds[4:] == [COMMENT] * 3
+
+
+@pytest.mark.parametrize(
+    "intro",
+    [
+        "Residents have been describing the moment the water arrived.",
+        "Witnesses have been sharing videos of the collapse on social media.",
+        "Emergency crews said they were sending more boats to the town.",
+    ],
+)
+def test_a_report_that_quotes_residents_is_no_page_of_accounts(intro):
+    page = [
+        "Thousands of homes were flooded on Monday.",
+        intro,
+        "“I woke at three to water coming under the door,” one resident said.",
+        "Officials said 200 people had been moved to the school.",
+        "We will keep reporting as the water falls.",
+    ]
+    assert COMMENT not in _kinds(page) and "boilerplate" not in _kinds(page)
 
 
 @pytest.mark.parametrize(
