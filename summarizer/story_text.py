@@ -58,7 +58,11 @@ DATELINE = re.compile(
 # Words of the page, not the story: players, comment forms, the reader addressed.
 FURNITURE = re.compile(
     r"\b(?:javascript|flash player|cookies|your browser|your comments?|send us|e-?mail us|terms and conditions"
-    r"|house rules|not available in your (?:territory|country|region)|newsletter|all rights reserved|copyright ©?)\b",
+    r"|house rules|not available in your (?:territory|country|region)|newsletter|all rights reserved|copyright ©?"
+    # a live page or a programme speaking of itself
+    r"|running order is subject to change|unable to offer transcripts|discontinuing this (?:live )?(?:update )?page"
+    r"|(?:we will|we'll|we are|we're) (?:be )?updating this page|keep refreshing this page"
+    r"|for the latest (?:developments|news|updates),? (?:please )?(?:go|see|visit|head) to)\b",
     re.IGNORECASE,
 )
 # The header of a reader's comment, wherever the sentence splitting left it: "At 21:58 29th Apr
