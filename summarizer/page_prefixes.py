@@ -49,18 +49,21 @@ _NAME = r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3}"
 _SENTENCE_AHEAD = rf"(?:{_OPT_SP}[:–—-])?(?={_SP}[\"“‘'(]?[A-Z0-9])"
 # At a line's start: a stamp ("03 February 12 17:03 GMT"), or a blog post's ("Name | 10:35 UK
 # time, Monday, 18 January 2010"), or a labelled one ("Published: ...").
-LINE_STAMP = re.compile(
+_LINE_STAMP = (
     rf"(?:{_NAME}{_OPT_SP}\|{_OPT_SP})?"
     rf"(?:(?i:(?:page{_SP})?(?:last{_SP})?(?:updated|published|posted))(?:{_SP}(?:at|on))?{_OPT_SP}:?{_OPT_SP})?"
-    rf"{_STAMP}{_SENTENCE_AHEAD}"
+    rf"{_STAMP}"
 )
 # "Last updated at ..." is furniture wherever it stands, even after a title run into it ("Envoy
 # briefs UN 16 March 2012 Last updated at 14:51 GMT Help The envoy ..."); "Help" is the link the
 # page sets beside its stamp.
-UPDATED_STAMP = re.compile(
-    rf"(?<![\w,])(?:{_DATE}{_SP})?(?i:(?:page{_SP})?last{_SP}updated)(?:{_SP}at|{_OPT_SP}:){_OPT_SP}{_LABELLED_STAMP}"
-    rf"(?:{_SP}Help\b)?{_SENTENCE_AHEAD}"
+_UPDATED_STAMP = (
+    rf"(?:{_DATE}{_SP})?(?i:(?:page{_SP})?last{_SP}updated)(?:{_SP}at|{_OPT_SP}:){_OPT_SP}{_LABELLED_STAMP}"
+    rf"(?:{_SP}Help\b)?"
 )
+LINE_STAMP = re.compile(rf"{_LINE_STAMP}{_SENTENCE_AHEAD}")
+UPDATED_STAMP = re.compile(rf"(?<![\w,]){_UPDATED_STAMP}{_SENTENCE_AHEAD}")
+WHOLE_STAMP = re.compile(rf"[^\S\n]*(?:{_LINE_STAMP}|{_UPDATED_STAMP})(?:{_OPT_SP}[:–—-])?\s*")
 # Where a sentence may start: a line's start, or after a sentence's final mark.
 _STARTS = re.compile(r"(?:^|\n|[.!?][\"”’')\]]*[^\S\n])[^\S\n]*")
 
@@ -106,6 +109,11 @@ def stamps(text: str) -> list[tuple[int, int]]:
         if m and not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in found):
             found.append((m.start(), m.end()))
     return sorted(found)
+
+
+def is_stamp(text: str) -> bool:
+    """Whether the text is a stamp and nothing else: what `stamps` splits off a sentence."""
+    return WHOLE_STAMP.fullmatch(text) is not None
 
 
 def sentence_starts(text: str) -> Iterator[int]:

@@ -121,6 +121,16 @@ def test_a_sentence_that_only_looks_like_furniture_stays_whole(nlp, text):
     assert [s.text for s in sentences(nlp, text)] == [text]
 
 
+@pytest.mark.parametrize("stamp", [e[1][-2] for e in SPLIT if not e[1][-2].startswith("By ")])
+def test_a_stamp_split_off_is_a_dateline(stamp):
+    assert sentence_kind(stamp) == "dateline"
+
+
+def test_a_story_sentence_that_holds_a_stamp_is_no_dateline():
+    assert sentence_kind("Gavin Hewitt | 10:35 UK time, Monday, 18 January 2010 At every disaster you find teams.") == STORY
+    assert sentence_kind("Rescue teams arrived at 10:35 UK time, Monday, 18 January 2010.") == STORY
+
+
 def test_the_same_text_later_in_a_paragraph_stays_whole(nlp):
     text = "Rescuers searched all week. By Monday, they had found 20 survivors. By Friday they had stopped."
     assert [s.text for s in sentences(nlp, text)] == [
