@@ -9,13 +9,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from summarizer.dates import DateSpan
+from summarizer.dates import DateSpan, resolve_expression
 from summarizer.event_dates import SentenceEvent, sentence_event
-from summarizer.page_prefixes import byline_end, sentence_starts, stamps
+from summarizer.page_prefixes import byline_end, sentence_starts, stamp_date, stamps
 from summarizer.vocabulary import HONORIFICS, REPORTING_VERBS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
@@ -175,15 +175,22 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
 
     Event dates resolve against `published`, anaphora ("that year", "the same day") against
     the last time the article named before them; `seconds["dates"]` accumulates their cost.
+    A sentence after a stamp of another day than `published` (a live page's entry, a later post
+    of a blog) that its own words leave undated is dated by the stamp; after a stamp of the
+    publication day it stays undated, the publication date standing for it.
     """
     spans = _sentence_spans(doc)
     sentences: list[SentenceInfo] = []
     entities: list[EntityHit] = []
     titles: list[TitleHit] = []
     reference: DateSpan | None = None
+    stamp: tuple[DateSpan, str] | None = None  # the day of the stamp just before, and its words
     for index, span in enumerate(spans):
         started = time.perf_counter()
         event = _event(span, published, reference) if published else SentenceEvent()
+        if stamp is not None and event.span is None and stamp[0].start != published:
+            event = replace(event, span=stamp[0], expression=stamp[1])
+        stamp = _stamp_day(span.text, published) if published else None
         reference = event.mentioned
         if seconds is not None:
             seconds["dates"] += time.perf_counter() - started
@@ -509,6 +516,13 @@ def _event(span: Span, published: date, reference: DateSpan | None) -> SentenceE
     except (ValueError, OverflowError, ArithmeticError):
         log.debug("undated: the event date of %r could not be placed", span.text[:80], exc_info=True)
         return SentenceEvent(mentioned=reference)
+
+
+def _stamp_day(text: str, published: date) -> tuple[DateSpan, str] | None:
+    """The one day a stamp written as a sentence of its own names, with its words; None for any other sentence."""
+    written = stamp_date(text)
+    day = resolve_expression(written, published) if written else None
+    return (day, written) if day is not None and day.days == 1 else None
 
 
 def _proper_runs(span: Span) -> tuple[str, ...]:

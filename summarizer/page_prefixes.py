@@ -116,6 +116,24 @@ def is_stamp(text: str) -> bool:
     return WHOLE_STAMP.fullmatch(text) is not None
 
 
+_DATE_IN_STAMP = re.compile(_DATE)
+
+
+def stamp_date(text: str) -> str | None:
+    """The date a stamp writes, as a date expression with its year in full ("3 February 2012" of
+    "03 February 12 17:03 GMT"), or None when the text is no stamp or names no date."""
+    if not is_stamp(text):
+        return None
+    found = _DATE_IN_STAMP.search(text)
+    if found is None:
+        return None
+    written = found.group(0)
+    short = re.search(r"(?<![\d])(\d{2})$", written)
+    if short and not re.search(r"\d{4}$", written):
+        written = written[: short.start()] + "20" + short.group(1)  # a stamp's two-digit year is this century's
+    return written
+
+
 def sentence_starts(text: str) -> Iterator[int]:
     """Characters where a sentence may start: a line's first, or the first after a final mark."""
     seen = -1

@@ -146,12 +146,14 @@ def test_a_byline_on_its_own_line_is_judged_as_a_byline(nlp):
 
 
 class TestEventDates:
-    """The stamp dates the page, not what its first sentence reports: that sentence is dated by
-    its own words, or left to its article's publication date, as the hand-checked event-date set
-    rules ("the byline's date is the publication"); the stamp is the time that "the same day"
-    and "that day" after it refer to."""
+    """A stamp of the publication day dates the page, not what its first sentence reports: that
+    sentence is dated by its own words, or left to the publication date, as the hand-checked
+    event-date set rules ("the byline's date is the publication"). A stamp of another day (a live
+    page's entry, a later post of a blog) dates the sentence after it when its words do not, as
+    it did while the two were one sentence. Either way the stamp is the time that "that day"
+    after it refers to."""
 
-    def test_the_story_sentence_after_a_blog_stamp_is_dated_by_its_own_words(self, nlp):
+    def test_after_a_stamp_of_the_publication_day_the_sentence_is_dated_by_its_own_words(self, nlp):
         stamp, story, later = sentences(
             nlp,
             "Gavin Hewitt | 10:35 UK time, Monday, 18 January 2010 At every disaster you find emergency teams "
@@ -162,11 +164,26 @@ class TestEventDates:
         assert story.event is None
         assert later.event is not None and later.event.start == date(2010, 1, 17)
 
+    def test_a_stamp_of_another_day_dates_the_undated_sentence_after_it_and_no_other(self, nlp):
+        heading, stamp, entry, after = sentences(
+            nlp,
+            "Live coverage of the quake\n12 January 2010 16:53 GMT A powerful earthquake strikes near the capital. "
+            "Buildings collapse across the city.",
+            date(2010, 1, 20),
+        )
+        assert stamp.text == "12 January 2010 16:53 GMT"
+        assert entry.event is not None and (entry.event.start, entry.event.end) == (date(2010, 1, 12), date(2010, 1, 12))
+        assert after.event is None
+
+    def test_a_two_digit_year_in_a_stamp_is_this_century_s(self, nlp):
+        _, story = sentences(nlp, "03 February 12 17:03 GMT The minister says his country will not support the draft.", date(2012, 2, 2))
+        assert story.event is not None and story.event.start == date(2012, 2, 3)
+
     def test_the_stamp_is_the_day_an_anaphor_after_it_refers_to(self, nlp):
         stamp, story = sentences(
             nlp,
             "21 December 2011 Last updated at 04:27 GMT Help Scores of people were killed on that day, activists say.",
-            date(2011, 12, 20),
+            date(2011, 12, 21),
         )
         assert stamp.event is not None and stamp.event.start == date(2011, 12, 21)
         assert story.event is not None and (story.event.start, story.event.end) == (date(2011, 12, 21), date(2011, 12, 21))
@@ -175,7 +192,7 @@ class TestEventDates:
         _, story = sentences(
             nlp,
             "30 August 11 11:00 GMT I argued in May that the president would probably survive.",
-            date(2011, 8, 30),
+            date(2011, 9, 2),
         )
         assert story.event is not None and (story.event.start, story.event.end) == (date(2011, 5, 1), date(2011, 5, 31))
 
