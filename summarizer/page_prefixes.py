@@ -1,0 +1,221 @@
+"""Page furniture run into a line's first sentence: where a time stamp, a blog's stamp or a byline ends.
+
+Pages that lose their line breaks glue the furniture above an article onto its first sentence:
+"21 December 2011 Last updated at 04:27 GMT Help Scores of people have been killed ...",
+"Gavin Hewitt | 10:35 UK time, Monday, 18 January 2010 At every disaster ...", "By Anthony
+Reuben Business reporter, BBC News London Mayor ...". The analysis ends a sentence where such a
+prefix ends, so the story sentence after it stands alone and the prefix is judged as what it is.
+
+Every rule is the form of a page's furniture (a stamp with a time zone, "Name | hh:mm UK time",
+"By Name Surname <role>, <outlet>, <place>"), never a story's words. A byline's end is taken only
+where the words say it plainly: after a journalist's role word ("correspondent", "reporter") or a
+news outlet's name ("BBC News"), or where a run of proper nouns meets a word that opens sentences
+("The", "Some", "There"). Where that is unclear ("BBC News, Damascus Women have ..."), the
+sentence stays whole: a miss costs little, a wrong split costs a sentence.
+
+`stamps` is pure text; `byline_end` reads spaCy tokens' text and fine-grained tags (the tagger
+runs before the parser), so it never imports spaCy.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from typing import Protocol
+
+from summarizer.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, alternation
+
+_SP = r"[^\S\n]+"  # spaces within a line: a prefix never runs over a line break
+_OPT_SP = r"[^\S\n]*"
+_MONTH = "(?i:" + alternation(sorted({*MONTH_NAMES, *MONTH_ABBREVIATIONS, "Sept"}, key=len, reverse=True)) + r")\.?"
+_WEEKDAY = "(?i:" + alternation(WEEKDAY_NAMES) + ")"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+# "21 December 2011", "03 February 12" (the year cut to two digits), "1 may, 2009", "June 1, 2012".
+_DATE = rf"(?:{_DAY}{_SP}{_MONTH},?{_SP}(?:\d{{4}}|\d{{2}})|{_MONTH}{_SP}{_DAY},?{_SP}\d{{4}})\b"
+_TIME = r"\d{1,2}[:.]\d{2}(?:[^\S\n]?(?i:[ap]\.?m\.?))?"
+_ZONE = r"(?:GMT|UTC|BST|CET|CEST|EET|EEST|MSK|EST|EDT|CST|CDT|MST|MDT|PST|PDT|ET|PT|JST|AEST|AEDT|HKT|SGT)(?:[+-]\d{1,2})?\b"
+_ZONED = rf"{_TIME}{_OPT_SP}(?:{_ZONE}|(?:UK|local){_SP}time\b)"  # "04:27 GMT", "10:35 UK time"
+# A stamp: a date and a zoned time in either order, with an optional weekday; pages add the
+# same time in another zone ("07:50 GMT, Friday, 1 June 2012 08:50 UK"). After a label ("Last
+# updated at 04:27 GMT") the time alone is one; without a label a time needs its date, since a
+# sentence may open with one ("14:00 GMT Tuesday is the deadline").
+_ECHO = rf"(?:{_SP}{_TIME}{_SP}(?:UK|{_ZONE})\b)?"
+_DATE_FIRST = rf"(?:{_WEEKDAY},?{_SP})?{_DATE},?{_OPT_SP}(?:[-–]{_OPT_SP})?(?:at{_SP})?{_ZONED}"
+_STAMP = rf"(?:{_DATE_FIRST}|{_ZONED},?{_SP}(?:{_WEEKDAY},?{_SP})?{_DATE}){_ECHO}"
+_LABELLED_STAMP = rf"(?:{_DATE_FIRST}|{_ZONED}(?:,?{_SP}(?:{_WEEKDAY},?{_SP})?{_DATE})?){_ECHO}"
+_NAME = r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3}"
+# What a sentence may open with, after a colon or a dash that ends the stamp: a capital, a figure,
+# or a quotation mark before one.
+_SENTENCE_AHEAD = rf"(?:{_OPT_SP}[:–—-])?(?={_SP}[\"“‘'(]?[A-Z0-9])"
+# At a line's start: a stamp ("03 February 12 17:03 GMT"), or a blog post's ("Name | 10:35 UK
+# time, Monday, 18 January 2010"), or a labelled one ("Published: ...").
+_LINE_STAMP = (
+    rf"(?:{_NAME}{_OPT_SP}\|{_OPT_SP})?"
+    rf"(?:(?i:(?:page{_SP})?(?:last{_SP})?(?:updated|published|posted))(?:{_SP}(?:at|on))?{_OPT_SP}:?{_OPT_SP})?"
+    rf"{_STAMP}"
+)
+# "Last updated at ..." is furniture wherever it stands, even after a title run into it ("Envoy
+# briefs UN 16 March 2012 Last updated at 14:51 GMT Help The envoy ..."); "Help" is the link the
+# page sets beside its stamp.
+_UPDATED_STAMP = (
+    rf"(?:{_DATE}{_SP})?(?i:(?:page{_SP})?last{_SP}updated)(?:{_SP}at|{_OPT_SP}:){_OPT_SP}{_LABELLED_STAMP}"
+    rf"(?:{_SP}Help\b)?"
+)
+LINE_STAMP = re.compile(rf"{_LINE_STAMP}{_SENTENCE_AHEAD}")
+UPDATED_STAMP = re.compile(rf"(?<![\w,]){_UPDATED_STAMP}{_SENTENCE_AHEAD}")
+WHOLE_STAMP = re.compile(rf"[^\S\n]*(?:{_LINE_STAMP}|{_UPDATED_STAMP})(?:{_OPT_SP}[:–—-])?\s*")
+# Where a sentence may start: a line's start, or after a sentence's final mark.
+_STARTS = re.compile(r"(?:^|\n|[.!?][\"”’')\]]*[^\S\n])[^\S\n]*")
+
+# -- bylines -------------------------------------------------------------------------------------
+
+# A journalist's role, the word that ends "BBC Diplomatic Correspondent", "Business reporter".
+JOURNALIST_ROLES = frozenset({
+    "correspondent", "reporter", "editor", "analyst", "presenter", "producer", "writer", "columnist",
+    "journalist", "contributor", "commentator", "fellow", "blogger", "reporters", "correspondents",
+})
+NEWS_OUTLET_END = "news"  # "BBC News", "Sky News", "BBC World News"
+# Words that open sentences and are no part of a name (fine-grained tags): "The", "Some", "There".
+OPENER_TAGS = frozenset({"DT", "PDT", "PRP", "PRP$", "EX", "WP", "WP$", "WRB", "WDT", "MD", "IN", "CC"})
+PROPER_TAGS = frozenset({"NNP", "NNPS"})
+# Lower-case words a byline's place may hold: "BBC News, northern Lebanon".
+COMPASS = frozenset({
+    "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    "north-east", "north-west", "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
+})
+NOT_NAMES = frozenset(w.lower() for w in (*MONTH_NAMES, *MONTH_ABBREVIATIONS, *WEEKDAY_NAMES, "Sept"))
+MAX_BYLINE = 16  # tokens after "By": a longer run of capitals is a title, not a byline
+ROLE_REACH = 3  # a lower-case word belongs to a role when a role word follows within this many
+
+
+class Token(Protocol):
+    """What `byline_end` reads of a token (spaCy's Token has it)."""
+
+    text: str
+    tag_: str
+    whitespace_: str
+
+    @property
+    def is_space(self) -> bool: ...
+
+
+def stamps(text: str) -> list[tuple[int, int]]:
+    """The (start, end) characters of each stamp that a sentence follows, in order, never overlapping."""
+    found: list[tuple[int, int]] = []
+    for m in UPDATED_STAMP.finditer(text):
+        found.append((m.start(), m.end()))
+    for at in sentence_starts(text):
+        m = LINE_STAMP.match(text, at)
+        if m and not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in found):
+            found.append((m.start(), m.end()))
+    return sorted(found)
+
+
+def is_stamp(text: str) -> bool:
+    """Whether the text is a stamp and nothing else: what `stamps` splits off a sentence."""
+    return WHOLE_STAMP.fullmatch(text) is not None
+
+
+_DATE_IN_STAMP = re.compile(_DATE)
+
+
+def stamp_date(text: str) -> str | None:
+    """The date a stamp writes, as a date expression with its year in full ("3 February 2012" of
+    "03 February 12 17:03 GMT"), or None when the text is no stamp or names no date."""
+    if not is_stamp(text):
+        return None
+    found = _DATE_IN_STAMP.search(text)
+    if found is None:
+        return None
+    written = found.group(0)
+    short = re.search(r"(?<![\d])(\d{2})$", written)
+    if short and not re.search(r"\d{4}$", written):
+        written = written[: short.start()] + "20" + short.group(1)  # a stamp's two-digit year is this century's
+    return written
+
+
+def sentence_starts(text: str) -> Iterator[int]:
+    """Characters where a sentence may start: a line's first, or the first after a final mark."""
+    seen = -1
+    for m in _STARTS.finditer(text):
+        if m.end() < len(text) and m.end() != seen:
+            seen = m.end()
+            yield m.end()
+
+
+def byline_end(tokens: Sequence[Token], start: int) -> int | None:
+    """The index of the token after the byline opening at `tokens[start]` ("By"), or None.
+
+    A byline is "By", a name, and perhaps a role, an outlet and a place: capitalised words, role
+    words and the lower-case words of a role ("business correspondent"), commas, "and", "of",
+    "in". It ends at the first place where a sentence plainly starts: after a role word or "News"
+    before a capital; after a proper noun before a word that opens sentences ("The"); after a
+    place set off by a comma, once a role or an outlet was named, before a capitalised word that
+    is no proper noun ("London Syrian sympathisers"). A role word followed by an outlet's name
+    ("reporter BBC News") ends it after the outlet. No such place: None.
+    """
+    if tokens[start].text != "By" or start + 2 >= len(tokens):
+        return None
+    first = tokens[start + 1]
+    if not _capitalised(first.text) or first.tag_ not in PROPER_TAGS or first.text.lower() in NOT_NAMES:
+        return None
+    anchored = False  # a role or an outlet has been named
+    after_comma = False  # the current run of proper nouns follows a comma: a place
+    last = min(len(tokens), start + 1 + MAX_BYLINE)
+    for k in range(start + 1, last):
+        tok = tokens[k]
+        if not _in_byline(tokens, k):
+            break
+        word = tok.text.lower()
+        if tok.text == ",":
+            after_comma = True
+            continue
+        nxt = tokens[k + 1] if k + 1 < len(tokens) else None
+        if nxt is not None and not nxt.is_space and k >= start + 2 and _opens(nxt.text):
+            role = word in JOURNALIST_ROLES or (word == NEWS_OUTLET_END and _capitalised(tok.text))
+            proper = tok.tag_ in PROPER_TAGS and _capitalised(tok.text)
+            if (role and not _outlet_ahead(tokens, k + 1)) or (proper and nxt.tag_ in OPENER_TAGS) or (
+                proper and anchored and after_comma and nxt.tag_ not in PROPER_TAGS
+            ):
+                return k + 1
+        if word in JOURNALIST_ROLES or (word == NEWS_OUTLET_END and _capitalised(tok.text)):
+            anchored = True
+    return None
+
+
+def _outlet_ahead(tokens: Sequence[Token], k: int) -> bool:
+    """Whether a news outlet's name starts at token k: proper nouns up to "News" ("BBC World News")."""
+    for tok in tokens[k : k + 4]:
+        if tok.text.lower() == NEWS_OUTLET_END and _capitalised(tok.text):
+            return True
+        if tok.tag_ not in PROPER_TAGS:
+            return False
+    return False
+
+
+def _in_byline(tokens: Sequence[Token], k: int) -> bool:
+    """Whether token k can be part of a byline's name, role, outlet or place."""
+    tok = tokens[k]
+    if tok.is_space or not tok.text:
+        return False
+    text = tok.text
+    if text == "," or (text in "-'’" and k > 0 and not tokens[k - 1].whitespace_):
+        return True
+    word = text.lower()
+    if word in {"and", "of", "in"} or word in COMPASS or word in JOURNALIST_ROLES:
+        return True
+    if _capitalised(text) and text[:1].isalpha() and not any(ch.isdigit() for ch in text):
+        return True
+    if text.isalpha() and text.islower():  # "business" of "business correspondent"
+        ahead = tokens[k + 1 : k + 1 + ROLE_REACH]
+        return any(t.text.lower() in JOURNALIST_ROLES for t in ahead)
+    return False
+
+
+def _capitalised(text: str) -> bool:
+    return text[:1].isupper()
+
+
+def _opens(text: str) -> bool:
+    """Whether a token can open a sentence: a capital, a figure, or an opening quotation mark."""
+    return text[:1].isupper() or text[:1].isdigit() or text in {'"', "“", "‘", "'"}
