@@ -49,6 +49,9 @@ class Candidates:
     ids: list[int] = field(default_factory=list)
     articles: list[int] = field(default_factory=list)
     positions: list[int] = field(default_factory=list)
+    # Each sentence's place among its article's story sentences (0: the story's first), the
+    # headings, bylines and stamps above it not counted: how early the news puts it.
+    leads: list[int] = field(default_factory=list)
     texts: list[str] = field(default_factory=list)
     event_start: list[date | None] = field(default_factory=list)
     event_end: list[date | None] = field(default_factory=list)

@@ -79,7 +79,29 @@ def _collect(session: Session, query: Select) -> Candidates:
             out.labels.append(row[14])
             out.prominence.append(row[15])
             out.speaker.append(bool(row[16]))
+    out.leads = _lead_places(session, out.articles, out.positions)
     return out
+
+
+LEAD_WINDOW = 24  # furniture counted above a sentence this early; a later one keeps its position
+
+
+def _lead_places(session: Session, articles: Sequence[int], positions: Sequence[int]) -> list[int]:
+    """Each sentence's position less the sentences above it that are not story (a heading, a
+    byline, a stamp split off the first sentence): the story's opening sentence is its lead."""
+    early = sorted({a for a, p in zip(articles, positions) if 0 < p < LEAD_WINDOW})
+    above: dict[int, list[int]] = {}
+    for start in range(0, len(early), 500):
+        batch = early[start : start + 500]
+        query = select(Sentence.article_id, Sentence.position).where(
+            Sentence.article_id.in_(batch), Sentence.position < LEAD_WINDOW, ~SHOWN
+        )
+        for article_id, position in session.execute(query):
+            above.setdefault(article_id, []).append(position)
+    return [
+        p - sum(q < p for q in above.get(a, ())) if 0 < p < LEAD_WINDOW else p
+        for a, p in zip(articles, positions)
+    ]
 
 
 def load_vectors(session: Session, c: Candidates) -> Candidates:

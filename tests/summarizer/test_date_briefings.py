@@ -18,7 +18,8 @@ from summarizer.selection import support
 from summarizer.store import Store
 from summarizer.store.articles import add_article
 from summarizer.store.rows import Candidates, NewArticle, NewSentence
-from summarizer.story_text import first_person
+from summarizer.store.sentences import published_candidates
+from summarizer.story_text import STORY, first_person
 from tests.fakes import FakeEncoder
 
 DAY = date(2011, 5, 3)
@@ -177,3 +178,21 @@ def test_a_line_told_in_the_first_person_ranks_below_the_same_news_reported():
         assert scores[1] > scores[0], name
     plain = replace(Weights(), event_personal=0.0, published_personal=0.0)
     assert rank("event", c, ctx, plain)[0] == pytest.approx(rank("event", c, ctx, plain)[1])
+
+
+def test_the_lead_is_the_story_s_first_sentence_whatever_furniture_stands_above_it(tmp_path):
+    encoder = FakeEncoder()
+    texts = ["Floods in the north", "By Ana Ruiz Science reporter", "The river burst its banks overnight.",
+             "Two bridges were closed.", "Pictured: the lower town", "Schools stay shut on Monday."]
+    kinds = ["heading", "byline", STORY, STORY, "caption", STORY]
+    sentences = [replace(sentence(i, t, None, encoder), kind=k) for i, (t, k) in enumerate(zip(texts, kinds))]
+    store = Store(f"sqlite:///{tmp_path}/leads.db")
+    with store.session() as session:
+        add_article(session, article(0, DAY, sentences))
+    with store.session() as session:
+        c = published_candidates(session, DAY, DAY)
+    assert c.texts == [texts[2], texts[3], texts[5]]
+    assert c.positions == [2, 3, 5] and c.leads == [0, 1, 2]
+    # so the story's opening sentence ranks as the lead it is
+    ranked = rank("published", c, Context(span=DateSpan(DAY, DAY)))
+    assert ranked[0] > ranked[1] > ranked[2]
