@@ -274,7 +274,7 @@ class ActorIndex:
         """The one actor with this key (of this kind), or None when unknown or ambiguous.
 
         Of several with one key, the one named at least twice as often as every other is meant
-        ("Obama" is Barack Obama, not Michelle Obama); otherwise the key is ambiguous.
+        ("Ruiz" is the minister Ana Ruiz, not her brother); otherwise the key is ambiguous.
         """
         ids = [i for i in self.by_key.get(key, ()) if kind is None or self.kinds.get(i) == kind]
         if len(ids) == 1:

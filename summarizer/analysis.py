@@ -133,7 +133,7 @@ def _paragraph_breaks(doc: Doc) -> Doc:
 def _page_prefixes(doc: Doc) -> Doc:
     """A stamp or a byline run into a sentence is a sentence of its own, kept whole.
 
-    "21 December 2011 Last updated at 04:27 GMT Help | Scores of people ...", "By Name Surname
+    "5 March 2021 Last updated at 04:27 GMT Help | Dozens of homes were ...", "By Name Surname
     Business reporter, BBC News | London Mayor ...": the furniture becomes one sentence (the
     parser splits neither it nor the story after it there) and the story sentence starts anew.
     """
@@ -160,7 +160,7 @@ def _page_prefixes(doc: Doc) -> Doc:
             token.is_sent_start = False
         doc[after].is_sent_start = True
         # Nor does the parser split the capitalised words that open the story ("London | Mayor
-        # Boris Johnson has ..."): up to its first word in lower case.
+        # Ana Ruiz has ..."): up to its first word in lower case.
         for token in doc[after + 1 : after + 1 + OPENING_RUN]:
             if token.is_space or token.is_sent_start or token.text in FINAL_MARKS:
                 break

@@ -151,7 +151,7 @@ def sentence_kind(text: str, line: str | None = None) -> str:
         return "credit"
     if LINK.search(stripped):
         return "link"
-    if DATELINE.match(body) or is_stamp(body):  # is_stamp: "Name | 10:35 UK time, Monday, 18 January 2010"
+    if DATELINE.match(body) or is_stamp(body):  # is_stamp: "Name | 10:35 UK time, Friday, 5 March 2021"
         return "dateline"
     if comment_header(stripped):
         return COMMENT

@@ -38,7 +38,7 @@ def topics(root: Path = TIMELINE17) -> list[Topic]:
 def load_gold(path: Path) -> Timeline:
     """The gold timeline, oldest date first, each date with the editor's sentences (normal text).
 
-    A date the editor wrote twice (H1N1 has two such) keeps both entries' sentences, in file order.
+    A date the editor wrote twice (one topic has two such) keeps both entries' sentences, in file order.
     tilse's and news-tls's loaders keep only the last entry of a repeated date; merging keeps
     every fact the editor wrote, and changes no date.
     """
