@@ -47,7 +47,7 @@ _NAME = r"[A-Z][\w'’.-]*(?:[^\S\n]+[A-Z][\w'’.-]*){0,3}"
 # What a sentence may open with, after a colon or a dash that ends the stamp: a capital, a figure,
 # or a quotation mark before one.
 _SENTENCE_AHEAD = rf"(?:{_OPT_SP}[:–—-])?(?={_SP}[\"“‘'(]?[A-Z0-9])"
-# At a line's start: a stamp ("03 February 12 17:03 GMT"), or a blog post's ("Name | 10:35 UK
+# At a line's start: a stamp ("05 March 21 17:03 GMT"), or a blog post's ("Name | 10:35 UK
 # time, Friday, 5 March 2021"), or a labelled one ("Published: ...").
 _LINE_STAMP = (
     rf"(?:{_NAME}{_OPT_SP}\|{_OPT_SP})?"

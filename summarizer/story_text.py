@@ -67,7 +67,7 @@ FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # The header of a reader's comment, wherever the sentence splitting left it: "At 21:58 29th Apr
-# 2009, someone wrote: ...", "... Added: Tuesday, 19 January, 2010, 18:32 GMT ...". The second
+# 2021, someone wrote: ...", "... Added: Friday, 5 March, 2021, 18:32 GMT ...". The second
 # needs a whole stamp, a date and a time, after its label: "He added: ..." is a quotation.
 _TIME = r"\d{1,2}[:.]\d{2}"
 _WEEKDAY = alternation([d.lower() for d in WEEKDAY_NAMES])
@@ -268,7 +268,7 @@ def article_kinds(article_text: str, sentences: Sequence[str]) -> list[str]:
 
 
 def comment_header(text: str) -> bool:
-    """Whether the sentence holds a comment's header ("At 21:58 29th Apr 2009, someone wrote:")."""
+    """Whether the sentence holds a comment's header ("At 21:58 5th Mar 2021, someone wrote:")."""
     return bool(WROTE_HEADER.search(text) or STAMP_HEADER.search(text))
 
 
