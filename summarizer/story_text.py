@@ -66,7 +66,7 @@ FURNITURE = re.compile(
     r"|for the latest (?:developments|news|updates),? (?:please )?(?:go|see|visit|head) to)\b",
     re.IGNORECASE,
 )
-# The header of a reader's comment, wherever the sentence splitting left it: "At 21:58 29th Apr
+# The header of a reader's comment, wherever the sentence splitting left it: "At 21:58 5th Mar
 # 2021, someone wrote: ...", "... Added: Friday, 5 March, 2021, 18:32 GMT ...". The second
 # needs a whole stamp, a date and a time, after its label: "He added: ..." is a quotation.
 _TIME = r"\d{1,2}[:.]\d{2}"
