@@ -94,7 +94,7 @@ def event(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
 
 def published(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
     return (
-        w.published_lead * np.array([lead(p) for p in c.leads or c.positions])
+        w.published_lead * np.array([lead(p) for p in c.lead_places()])
         + w.published_quality * np.array(c.quality)
         + w.published_central * _centrality(c)
         + w.published_support * _support(c, ctx)
@@ -112,7 +112,7 @@ def topic(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
 
 def digest(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
     return (
-        w.digest_lead * np.array([lead(p) for p in c.leads or c.positions])
+        w.digest_lead * np.array([lead(p) for p in c.lead_places()])
         + w.digest_quality * np.array(c.quality)
         + w.digest_followed * np.array([i in ctx.followed for i in c.ids], dtype=float)
         + w.digest_central * _centrality(c)

@@ -93,9 +93,10 @@ def day_candidates(c: Candidates, days: Sequence[date], tuning: TimelineTuning =
     sentences of the articles published on it."""
     wanted = set(days)
     out: dict[date, list[int]] = {d: [] for d in days}
+    places = c.lead_places()
     for i in range(len(c)):
         day = refers_to(c, i)
-        if day is None and c.event_start[i] is None and (c.leads or c.positions)[i] < tuning.lead_positions:
+        if day is None and c.event_start[i] is None and places[i] < tuning.lead_positions:
             day = c.published[i]
         if day in wanted:
             out[day].append(i)
@@ -120,7 +121,8 @@ def summarise_day(
     centroid = vectors.mean(axis=0)
     norm = float(np.linalg.norm(centroid))
     closeness = vectors @ (centroid / norm) if norm else np.zeros(len(usable))
-    score = {i: float(s) + tuning.lead_weight * lead((c.leads or c.positions)[i]) for i, s in zip(usable, closeness)}
+    places = c.lead_places()
+    score = {i: float(s) + tuning.lead_weight * lead(places[i]) for i, s in zip(usable, closeness)}
     order = sorted(usable, key=lambda i: (-score[i], c.ids[i]))
     # Copies of one story: one source. Every member tells this one day, so with speakers known a
     # statement told in other words is one fact too (their own dates may lie either side of it).

@@ -77,6 +77,11 @@ class Candidates:
         """Each sentence's date: its event date, else its article's publication date."""
         return [e or p for e, p in zip(self.event_start, self.published)]
 
+    def lead_places(self) -> list[int]:
+        """How early each sentence stands in its article's story: `leads` where the store counted
+        them, else the positions (rows built by hand)."""
+        return self.leads or self.positions
+
 
 @dataclass(frozen=True)
 class Catalog:
