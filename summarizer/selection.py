@@ -48,6 +48,10 @@ class Tuning:
     # A statement is reported the day it is made or the next: further apart, one speaker's alike
     # sentences are more often two statements (the seeds and Timeline17 briefs, 2026-11-24).
     said_days: int = 1
+    # A group shows its fullest report: among members scoring within this margin of the best,
+    # the one holding most of the group's content words ("invited Xi ... and said they have not
+    # been in contact" over "invited Xi"), so no reported detail is lost to the grouping.
+    fullest_margin: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -189,6 +193,19 @@ def same_statement(
     return float(vectors[a] @ vectors[b]) >= tuning.said_cosine and overlap(words[a], words[b]) >= tuning.said_words
 
 
+def fullest_first(group: Sequence[int], scores: np.ndarray, texts: Sequence[str], tuning: Tuning) -> tuple[int, ...]:
+    """The group's members with its fullest report first: of the members scoring within
+    `tuning.fullest_margin` of the best (and above 0), the one holding most of the content words
+    the group's reports use; ties go to the better score. The others keep their order."""
+    best = float(scores[group[0]])
+    union = set().union(*(content_words(texts[i]) for i in group))
+    near = [i for i in group if scores[i] > 0 and scores[i] >= best - tuning.fullest_margin and texts[i]]
+    if not near:
+        return tuple(group)
+    fullest = max(near, key=lambda i: (len(content_words(texts[i]) & union), scores[i]))
+    return (fullest, *(i for i in group if i != fullest))
+
+
 def _numbers(words: set[str]) -> set[str]:
     return {w for w in words if w.isdigit()}
 
@@ -257,7 +274,7 @@ def select(
         return []
     order = [int(i) for i in np.argsort(-scores, kind="stable")[: tuning.pool]]
     groups = [
-        Group(tuple(g), float(scores[g[0]]) + tuning.corroboration * (len(g) - 1))
+        Group(fullest_first(g, scores, texts, tuning), float(scores[g[0]]) + tuning.corroboration * (len(g) - 1))
         for g in group_duplicates(order, vectors, articles, texts, tuning, item_dates, speakers)
     ]
     groups.sort(key=lambda g: -g.score)

@@ -20,7 +20,7 @@ import numpy as np
 
 from summarizer.ranking import lead
 from summarizer.selection import Tuning as SelectionTuning
-from summarizer.selection import group_duplicates
+from summarizer.selection import fullest_first, group_duplicates
 from summarizer.store.rows import Candidates
 
 
@@ -129,4 +129,6 @@ def summarise_day(
     one_day = [date.min] * len(c) if c.speakers else None
     groups = group_duplicates(order, c.vectors, c.clusters or c.articles, texts, selection, one_day, c.speakers or None)
     ranked = sorted(groups, key=lambda g: -(score[g[0]] + tuning.corroboration * (len(g) - 1)))
-    return ranked[:k]
+    scores = np.zeros(len(c))
+    scores[list(score)] = list(score.values())
+    return [list(fullest_first(g, scores, texts, selection)) for g in ranked[:k]]

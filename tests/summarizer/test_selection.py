@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.scoring import content_words
-from summarizer.selection import Budget, Tuning, centrality, episodes, group_duplicates, overlap, select
+from summarizer.selection import Budget, Tuning, centrality, episodes, fullest_first, group_duplicates, overlap, select
 
 
 def unit(*xs: float) -> np.ndarray:
@@ -60,6 +60,48 @@ def test_the_character_budget_holds():
     chosen = select(np.array([0.9, 0.8, 0.7, 0.6, 0.95]), vectors, [1, 2, 3, 4, 5], texts, [None] * 5, Budget(6, 1200), Tuning(dup_threshold=0.9999))
     assert sum(len(texts[g.lead]) for g in chosen) <= 1200
     assert 4 in {g.lead for g in chosen}  # the best fits first
+
+
+INVITED = "The president invited his counterpart to visit the capital."
+INVITED_FULLER = (
+    "The president invited his counterpart to visit the capital, saying the two have not been in contact "
+    "since the war began."
+)
+
+
+def test_a_group_shows_its_fullest_report_when_the_scores_nearly_tie():
+    # Two outlets report one statement; the second adds a detail the grouping would otherwise hide.
+    vectors = np.stack([unit(1, 0), unit(1, 0.01)])
+    chosen = select(np.array([0.90, 0.83]), vectors, [1, 2], [INVITED, INVITED_FULLER], [None] * 2, Budget(6, 1200))
+    assert len(chosen) == 1
+    assert chosen[0].lead == 1 and set(chosen[0].members) == {0, 1}
+    assert chosen[0].score == pytest.approx(0.90 + Tuning().corroboration)  # the group keeps its best score
+
+
+def test_a_fuller_report_scoring_well_below_the_best_is_not_shown():
+    texts = [INVITED, INVITED_FULLER]
+    assert fullest_first([0, 1], np.array([0.9, 0.7]), texts, Tuning()) == (0, 1)
+    assert fullest_first([0, 1], np.array([0.9, 0.85]), texts, Tuning()) == (1, 0)
+
+
+def test_an_unshowable_or_unscored_member_never_leads_its_group():
+    texts = [INVITED, ""]
+    assert fullest_first([0, 1], np.array([0.9, 0.89]), texts, Tuning()) == (0, 1)
+    texts = [INVITED, INVITED_FULLER]
+    assert fullest_first([0, 1], np.array([0.05, 0.0]), texts, Tuning()) == (0, 1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1, 1), st.sampled_from(["", INVITED, INVITED_FULLER, "Talks went on."])), min_size=1, max_size=6))
+def test_fullest_first_reorders_without_losing_members(rows):
+    scores = np.array([s for s, _ in rows])
+    texts = [t for _, t in rows]
+    group = sorted(range(len(rows)), key=lambda i: -scores[i])
+    out = fullest_first(group, scores, texts, Tuning())
+    assert sorted(out) == sorted(group)
+    assert out[1:] == tuple(i for i in group if i != out[0])
+    if out[0] != group[0]:
+        assert scores[out[0]] > 0 and texts[out[0]] and scores[out[0]] >= scores[group[0]] - Tuning().fullest_margin
 
 
 def test_novelty_prefers_a_different_point_over_a_near_repeat():

@@ -136,3 +136,15 @@ def test_one_speakers_statement_in_other_words_is_one_fact_of_the_day():
     assert sorted(map(sorted, summarise_day([0, 1, 2], c, c.texts, 3))) == [[0, 1], [2]]
     c.speakers = [7, 8, None]
     assert len(summarise_day([0, 1, 2], c, c.texts, 3)) == 3
+
+
+def test_a_days_fact_is_told_by_its_fullest_report_when_the_scores_nearly_tie():
+    """Two outlets' leads report one fact; the one that adds a detail is shown, citing both."""
+    c = columns([(1, 0, 0, 0, 0), (2, 0, 0, 0, 0)])
+    c.texts = [
+        "The company said the well was capped on the day.",
+        "The company said the well was capped on the day, and that pressure tests would run for two days.",
+    ]
+    c.vectors = np.array([[1, 0], [0.99, (1 - 0.99**2) ** 0.5]], dtype=np.float32)
+    (fact,) = summarise_day([0, 1], c, c.texts, 2)
+    assert fact == [1, 0]
