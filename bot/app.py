@@ -20,7 +20,16 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken, NetworkError, TelegramError
-from telegram.ext import AIORateLimiter, Application, CommandHandler, Defaults, InlineQueryHandler, MessageHandler, filters
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    Defaults,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
 from telegram.request import BaseRequest, HTTPXRequest
 
 from bot import chat_settings, handlers, jobs, texts
@@ -123,6 +132,8 @@ def register(app: Application) -> None:
     app.add_handler(MessageHandler(private & filters.TEXT & ~filters.COMMAND, handlers.ask, block=False))
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown, block=False))
     app.add_handler(InlineQueryHandler(handlers.inline, block=False))
+    app.add_handler(CallbackQueryHandler(handlers.more, pattern=rf"^({handlers.MORE_DATA}|{handlers.MORE_KEY})", block=False))
+    app.add_handler(CallbackQueryHandler(handlers.stale_button, block=False))
     app.add_error_handler(handlers.on_error, block=False)
 
 

@@ -175,6 +175,10 @@ def _print_briefing(briefing, as_json: bool) -> None:
 def cmd_brief(settings: Settings, args: argparse.Namespace) -> int:
     briefing = _briefings(settings, lambda s: s.brief(" ".join(args.query), long=args.long))
     _print_briefing(briefing, args.json)
+    if briefing.more and not args.json:
+        from bot.texts import more_points
+
+        print(f"\n({more_points(briefing.more)}: add --long)")
     return 0
 
 

@@ -10,6 +10,7 @@ the JobQueue.
 from __future__ import annotations
 
 import asyncio
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
@@ -83,6 +84,8 @@ class BotData:
         self.feeds_in_flight: set[str] = set()
         self.feed_readers: ThreadPoolExecutor | None = None
         self.feed_store_lock = asyncio.Lock()
+        # Queries too long for a "More" button's callback data, by key (bot/handlers.py), newest last.
+        self.long_queries: OrderedDict[str, str] = OrderedDict()
 
 
 class CustomContext(CallbackContext[ExtBot[None], dict, dict, BotData]):

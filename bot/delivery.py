@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Protocol
 
-from telegram import Bot, Message, ReplyParameters, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
@@ -80,14 +80,28 @@ class Backoff:
 DEFAULT_BACKOFF = Backoff()
 
 
-async def reply(update: Update, context: CustomContext, texts: Sequence[str], *, quote: bool | None = None) -> None:
-    """Answer in the update's chat, quoting the question in groups (or when `quote` says so)."""
+async def reply(
+    update: Update,
+    context: CustomContext,
+    texts: Sequence[str],
+    *,
+    quote: bool | None = None,
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Answer in the update's chat, quoting the question in groups (or when `quote` says so);
+    `markup` (buttons) goes under the last message."""
     chat, message = update.effective_chat, update.effective_message
     quote = chat.type != ChatType.PRIVATE if quote is None else quote
     reply_to = message.message_id if message and quote else None
     try:
         await send_messages(
-            context.bot, chat.id, texts, reply_to=reply_to, on_migrate=_migrator(context), outage=context.bot_data.outage
+            context.bot,
+            chat.id,
+            texts,
+            reply_to=reply_to,
+            on_migrate=_migrator(context),
+            outage=context.bot_data.outage,
+            markup=markup,
         )
     except ChatGone as gone:
         await _forget(context, gone)
@@ -158,8 +172,10 @@ async def send_messages(
     on_migrate: Migrate | None = None,
     hold: Hold | None = None,
     outage: Outage | None = None,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> list[Message]:
-    """Send each text in order (HTML: the application's Defaults), the first as a reply to `reply_to` when given.
+    """Send each text in order (HTML: the application's Defaults), the first as a reply to `reply_to` when given,
+    the last with `markup` (buttons) when given.
 
     `outage`, when given, quiets the retry lines while the Bot API is known to be down.
     `hold(seconds)`, when given, is awaited before every attempt (and before every wait, with its
@@ -173,7 +189,8 @@ async def send_messages(
     sent: list[Message] = []
     for n, text in enumerate(texts):
         reply = ReplyParameters(reply_to, allow_sending_without_reply=True) if reply_to and n == 0 else None
-        message = await _send_one(bot, chat_id, text, reply, backoff, on_migrate, hold, outage)
+        buttons = markup if n == len(texts) - 1 else None
+        message = await _send_one(bot, chat_id, text, reply, backoff, on_migrate, hold, outage, buttons)
         chat_id = message.chat_id  # a migrated group continues under its new id
         sent.append(message)
     return sent
@@ -188,6 +205,7 @@ async def _send_one(
     on_migrate: Migrate | None,
     hold: Hold | None,
     outage: Outage | None,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> Message:
     delay = backoff.first_delay
     for attempt in range(1, backoff.attempts + 1):
@@ -195,7 +213,7 @@ async def _send_one(
         try:
             if hold is not None:
                 await hold(0.0)
-            return await bot.send_message(chat_id, text, reply_parameters=reply)
+            return await bot.send_message(chat_id, text, reply_parameters=reply, reply_markup=markup)
         except RetryAfter as exc:
             wait = _seconds(exc.retry_after)
             if last or wait > backoff.max_wait:

@@ -1,4 +1,5 @@
-"""Handlers for asking: /start, /help, /brief, /timeline, /actors, /sources, private text, inline.
+"""Handlers for asking: /start, /help, /brief (and its "More" button), /timeline, /actors, /sources,
+private text, inline.
 
 Each one validates its input, makes one service call in a worker thread, renders the
 result (bot/render.py) and replies (bot/delivery.py). The error handler is here too.
@@ -12,7 +13,14 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import Chat, InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    Chat,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
 from telegram.constants import ChatAction
 from telegram.error import NetworkError, TelegramError
 
@@ -26,6 +34,11 @@ TYPING_AFTER_S = 0.3  # a quicker answer needs no "typing" (and spends none of t
 TYPING_EVERY_S = 4.5  # Telegram shows "typing" for about five seconds per action
 TYPING_ROUNDS = 12  # then stop repeating it, however long the work takes
 INLINE_CACHE_S = 30
+# A "More" button carries its query ("more:xi") when that fits Telegram's 64 bytes of callback data,
+# else a key into the process's recent long queries ("more#<key>"), of which it keeps this many.
+MORE_DATA, MORE_KEY = "more:", "more#"
+CALLBACK_BYTES = 64
+LONG_QUERIES_KEPT = 1024
 
 
 @asynccontextmanager
@@ -73,8 +86,59 @@ async def _answer(update: Update, context: CustomContext, query: str) -> None:
         return
     async with typing(update.effective_chat):
         briefing = await asyncio.to_thread(context.briefings.brief, query)
+    markup = _more_button(context, query, briefing.more) if briefing.more else None
     # Answers run concurrently and may overtake one another: quoting says which question each answers.
-    await reply(update, context, render.to_html(briefing), quote=True)
+    await reply(update, context, render.to_html(briefing), quote=True, markup=markup)
+
+
+async def more(update: Update, context: CustomContext) -> None:
+    """The "More" button under a short briefing: the long briefing of the same query."""
+    button = update.callback_query
+    query = _button_query(context, button.data or "")
+    await _answer_button(button, "" if query else texts.MORE_EXPIRED)
+    if not query:
+        return
+    async with typing(update.effective_chat):
+        briefing = await asyncio.to_thread(context.briefings.brief, query, long=True)
+    try:  # the button has done its work; a message too old to edit keeps it, which is harmless
+        await button.edit_message_reply_markup(None)
+    except TelegramError as exc:
+        log.debug("could not remove a More button: %s", exc)
+    await reply(update, context, render.to_html(briefing) if briefing.items else [texts.NOTHING_MORE], quote=True)
+
+
+async def stale_button(update: Update, context: CustomContext) -> None:
+    """Any other button (an older version's): stop the client's spinner, say it has expired."""
+    await _answer_button(update.callback_query, texts.MORE_EXPIRED)
+
+
+async def _answer_button(button, text: str) -> None:
+    try:
+        await button.answer(text or None)
+    except TelegramError as exc:  # a button pressed long ago can no longer be answered: go on
+        log.debug("could not answer a button: %s", exc)
+
+
+def _more_button(context: CustomContext, query: str, count: int) -> InlineKeyboardMarkup:
+    data = MORE_DATA + query
+    if len(data.encode()) > CALLBACK_BYTES:
+        key = hashlib.sha1(query.encode()).hexdigest()[:16]
+        kept = context.bot_data.long_queries
+        kept[key] = query
+        kept.move_to_end(key)
+        while len(kept) > LONG_QUERIES_KEPT:
+            kept.popitem(last=False)
+        data = MORE_KEY + key
+    return InlineKeyboardMarkup([[InlineKeyboardButton(texts.more_points(count), callback_data=data)]])
+
+
+def _button_query(context: CustomContext, data: str) -> str | None:
+    """The query a More button asks again; None when its key is no longer kept (a restart)."""
+    if data.startswith(MORE_DATA):
+        return data[len(MORE_DATA):] or None
+    if data.startswith(MORE_KEY):
+        return context.bot_data.long_queries.get(data[len(MORE_KEY):])
+    return None
 
 
 async def timeline(update: Update, context: CustomContext) -> None:

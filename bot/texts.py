@@ -31,6 +31,7 @@ HELP = """<b>I follow one news story and brief you on it</b>, from the articles 
 /brief peace plan — a topic
 /timeline [putin] — the most important days of the story (or of an actor, a span, a topic)
 /actors, /sources — who is in the story, and the stored articles
+Under a briefing, “9 more points” sends the long one.
 In any chat, type <code>@{bot} xi</code> to share a briefing inline.
 
 <b>Daily digest</b>
@@ -55,6 +56,14 @@ UNKNOWN_COMMAND = "I don't know that command. /help lists what I can do."
 SORRY = "Sorry, something went wrong with that request. Please try again."
 NO_COVERAGE_TITLE = "No coverage of {query}"  # an inline result's title: plain text, filled with str.format
 NOTHING_NEW = "Nothing new since your last digest."
+# Under a short briefing whose long version adds points; the button's label and its answers are plain text.
+MORE_EXPIRED = "That button has expired: ask again, for example /brief xi."
+NOTHING_MORE = "Nothing more is stored on that."
+
+
+def more_points(n: int) -> str:
+    """A "More" button's label: "9 more points"."""
+    return f"{n} more point{'' if n == 1 else 's'}"
 
 # -- a chat's settings ------------------------------------------------------------------------
 

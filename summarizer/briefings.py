@@ -103,7 +103,15 @@ class BriefingService:
 
         Returns:
             A Briefing; kind "none" with a note and suggestions when nothing relevant is stored.
+            A short one says in `more` how many items the long one adds (0 when none).
         """
+        result = self._cached_brief(query, long)
+        if long or not result.items:
+            return result
+        extra = len(self._cached_brief(query, True).items) - len(result.items)
+        return replace(result, more=extra) if extra > 0 else result
+
+    def _cached_brief(self, query: str, long: bool) -> Briefing:
         with self.store.session() as session:
             version = article_store.corpus_version(session)
             key = (" ".join(query.lower().split()), long, version, self.today())

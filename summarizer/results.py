@@ -100,6 +100,7 @@ class Briefing:
     suggestions: tuple[str, ...] = ()
     span: tuple[date, date] | None = None  # the asked dates, for date briefings
     card: Card | None = None  # "who is X": the actor's card, beside its top items
+    more: int = 0  # items the long briefing of the same query adds to a short one (a "More" button)
 
     @property
     def sources(self) -> tuple[Source, ...]:
@@ -119,5 +120,6 @@ class Briefing:
             "note": self.note or None,
             "suggestions": list(self.suggestions),
             **({"card": self.card.to_dict()} if self.card else {}),
+            **({"more": self.more} if self.more else {}),
             "text": text,
         }

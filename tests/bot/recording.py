@@ -149,3 +149,11 @@ def inline_query(app: Application, query: str, *, user_id: int = 42) -> Update:
     n = next(_update_ids)
     data = {"id": str(n), "from": {"id": user_id, "is_bot": False, "first_name": "Tess"}, "query": query, "offset": ""}
     return Update.de_json({"update_id": n, "inline_query": data}, app.bot)
+
+
+def button_press(app: Application, data: str, message: dict[str, Any], *, user_id: int = 42) -> Update:
+    """A user's press of an inline button with `data` under the bot's `message` (a sendMessage result)."""
+    n = next(_update_ids)
+    user = {"id": user_id, "is_bot": False, "first_name": "Tess"}
+    press = {"id": str(n), "from": user, "chat_instance": "c", "data": data, "message": message}
+    return Update.de_json({"update_id": n, "callback_query": press}, app.bot)

@@ -42,6 +42,11 @@ def test_actors_articles_brief_and_timeline_print(fake_models, capsys):
     assert all(set(i) >= {"text", "date", "sources"} for i in brief["items"])
     assert all(set(s) >= {"id", "title", "outlet", "published", "url"} for i in brief["items"] for s in i["sources"])
     assert brief["text"].startswith("Xi Jinping:")
+    assert brief["more"] > 0
+    assert cli.main(["brief", "xi"]) == 0
+    assert capsys.readouterr().out.rstrip().endswith(f"({brief['more']} more points: add --long)")
+    assert cli.main(["brief", "xi", "--long"]) == 0
+    assert "add --long" not in capsys.readouterr().out
     assert cli.main(["brief", "21", "March", "2023"]) == 0
     assert "What happened then" in capsys.readouterr().out
     assert cli.main(["timeline", "putin"]) == 0

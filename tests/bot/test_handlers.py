@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from bot import texts
 from tests.bot.markup import markup_is_safe
-from tests.bot.recording import BOT, RecordingRequest, inline_query
+from tests.bot.recording import BOT, RecordingRequest, button_press, inline_query
 
 pytestmark = pytest.mark.slow  # the session's seeded store runs the real spaCy pipeline once
 
@@ -74,6 +75,73 @@ async def test_brief_addressed_to_the_bot_in_a_group(bot) -> None:
 
 async def test_brief_for_another_bot_is_ignored(bot) -> None:
     assert await bot.send("/brief@OtherBot xi", chat_id=-500, chat_type="group") == []
+
+
+def _button(sent: dict) -> tuple[str, str] | None:
+    """The (label, callback data) of the one button under a sent message, or None."""
+    markup = sent.get("reply_markup")
+    if not markup:
+        return None
+    markup = json.loads(markup) if isinstance(markup, str) else markup
+    ((button,),) = markup["inline_keyboard"]
+    return button["text"], button["callback_data"]
+
+
+def _shown(sent: dict, chat_id: int = 42) -> dict:
+    """The message `sent` as Telegram would give it back in a button press."""
+    chat = {"id": chat_id, "type": "private" if chat_id > 0 else "group", "first_name": "Tess", "title": "G"}
+    return {"message_id": 900, "date": 0, "chat": chat, "from": BOT, "text": sent["text"]}
+
+
+async def test_a_short_briefing_offers_the_long_one_behind_a_more_button(bot) -> None:
+    short = bot.services.briefings.brief("xi")
+    fuller = bot.services.briefings.brief("xi", long=True)
+    await bot.send("/brief xi")
+    sent = bot.request.sent(42)
+    assert [_button(m) for m in sent[:-1]] == [None] * (len(sent) - 1)  # only under the last message
+    label, data = _button(sent[-1])
+    assert label == f"{len(fuller.items) - len(short.items)} more points" and data == "more:xi"
+
+    before = len(sent)
+    await bot.process(button_press(bot.app, data, _shown(sent[-1])))
+    longer = bot.request.sent(42)[before:]
+    assert "answerCallbackQuery" in bot.request.methods()
+    assert "editMessageReplyMarkup" in bot.request.methods()  # the button goes once it has answered
+    text = "\n".join(m["text"] for m in longer)
+    assert text.count("• ") == len(fuller.items) > len(short.items)
+    assert all(len(m["text"]) <= 4096 and markup_is_safe(m["text"]) for m in longer)
+    assert longer[0]["reply_parameters"]["message_id"] == 900  # it answers the briefing it extends
+    assert all(_button(m) is None for m in longer)  # a long briefing has nothing more to offer
+
+
+async def test_a_briefing_with_nothing_more_has_no_button(bot) -> None:
+    await bot.send("/brief quantum chromodynamics")
+    assert _button(bot.request.sent(42)[-1]) is None
+
+
+async def test_a_query_too_long_for_the_buttons_data_is_kept_until_a_restart(bot) -> None:
+    query = "xi " + "and the state visit to Moscow " * 3
+    await bot.send(f"/brief {query}")
+    _, data = _button(bot.request.sent(42)[-1])
+    assert data.startswith("more#") and len(data.encode()) <= 64
+    before = len(bot.request.sent(42))
+    await bot.process(button_press(bot.app, data, _shown(bot.request.sent(42)[-1])))
+    assert len(bot.request.sent(42)) > before
+
+    bot.app.bot_data.long_queries.clear()  # what a restart forgets
+    calls = len(bot.request.calls)
+    await bot.process(button_press(bot.app, data, _shown(bot.request.sent(42)[-1])))
+    answers = [c.params for c in bot.request.calls[calls:] if c.method == "answerCallbackQuery"]
+    assert [a.get("text") for a in answers] == [texts.MORE_EXPIRED]
+    assert [c.method for c in bot.request.calls[calls:] if c.method == "sendMessage"] == []
+
+
+async def test_an_unknown_button_is_answered_and_the_bot_keeps_serving(bot) -> None:
+    calls = len(bot.request.calls)
+    await bot.process(button_press(bot.app, "what is this", _shown({"text": "old"})))
+    answers = [c.params for c in bot.request.calls[calls:] if c.method == "answerCallbackQuery"]
+    assert [a.get("text") for a in answers] == [texts.MORE_EXPIRED]
+    assert (await bot.send("/brief xi"))[0].startswith("<b>Xi Jinping: ")
 
 
 async def test_unknown_subject_gets_the_no_coverage_answer(bot) -> None:

@@ -69,6 +69,23 @@ def test_a_user_asks_sends_odd_input_and_subscribes(bot_emulator, bot_process, d
     assert [c["command"] for c in bot_emulator.calls("setMyCommands")[0]["params"]["commands"]][0] == "brief"
 
 
+def test_a_user_presses_more_under_a_briefing_and_gets_the_long_one(bot_emulator, bot_process, data_env) -> None:
+    bot_process([STORYBOT, "run"], env=data_env)
+    chat = 4343
+    asked = bot_emulator.send_message(chat, "/brief xi")
+    short = bot_emulator.wait_for_reply(chat, lambda m: m["request"].get("reply_markup"), after=asked["message_id"], timeout=30)
+    ((button,),) = short["request"]["reply_markup"]["inline_keyboard"]
+    assert button["text"].endswith("more points") and button["callback_data"] == "more:xi"
+
+    bot_emulator.send_callback_query(chat, short["message_id"], button["callback_data"])
+    longer = bot_emulator.wait_for_reply(chat, after=short["message_id"], timeout=30)
+    assert longer["text"].startswith("Xi Jinping: ")
+    assert longer["text"].count("• ") > short["text"].count("• ")
+    assert not longer["request"].get("reply_markup")
+    bot_emulator.wait_for_call("answerCallbackQuery")
+    bot_emulator.wait_for_call("editMessageReplyMarkup")  # the pressed button is taken away
+
+
 def test_a_digest_missed_while_down_arrives_once_after_restart(bot_emulator, bot_process, data_env) -> None:
     chat = 4343
     now = datetime.now(UTC)

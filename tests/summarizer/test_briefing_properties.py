@@ -143,6 +143,9 @@ def test_any_text_gets_a_briefing(folder, shape, query, long):
     b = service(shape, folder).brief(query, long=long)
     assert b.kind in ("actor", "date", "topic", "none")
     assert b.items or b.note
+    # "More" promises exactly what the long briefing adds, and a long one promises nothing.
+    fuller = service(shape, folder).brief(query, long=True)
+    assert b.more == (0 if long else max(len(fuller.items) - len(b.items), 0))
 
 
 numbers = st.one_of(st.integers(-10**12, 10**12), st.sampled_from([0, 1, 7000, 10**6, 2**63]))

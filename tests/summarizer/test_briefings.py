@@ -154,6 +154,14 @@ def test_long_allows_more(service):
     assert len(service.brief("xi", long=True).items) > len(service.brief("xi").items)
 
 
+def test_a_short_briefing_says_how_many_points_the_long_one_adds(service):
+    short, fuller = service.brief("xi"), service.brief("xi", long=True)
+    assert short.more == len(fuller.items) - len(short.items) > 0
+    assert fuller.more == 0
+    assert short.to_dict("")["more"] == short.more and "more" not in fuller.to_dict("")
+    assert service.brief("weather in paris").more == 0  # nothing stored: nothing more
+
+
 def test_the_timeline_lists_the_most_important_days_oldest_first(service):
     t = service.timeline("xi")
     dates = [i.date for i in t.items]
