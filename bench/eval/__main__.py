@@ -21,9 +21,10 @@ from bench.eval import story_text
 from bench.eval.gold import TIMELINE17, Timeline, Topic, load_gold, protocol, topics
 from bench.eval.scoring import Scores, coverage, mean_scores, score_timeline
 from bench.eval.stores import MODELS, OUT, ROOT, CachedStore, cached_store
-from bench.eval.systems import BRIEFINGS, TIMELINES
+from bench.eval.systems import BRIEFINGS, TIMELINES, day_sentences, oracle_briefing
 from summarizer import services
 from summarizer.analysis import analyse_doc
+from summarizer.briefings import LONG, SHORT
 from summarizer.settings import Settings
 
 SEEDS = ROOT / "seeds"
@@ -43,6 +44,8 @@ class Row:
     size: dict[str, tuple[int, int]] = field(default_factory=dict)  # dates and sentences produced
     coverage: dict[str, float] = field(default_factory=dict)
     coverage_long: dict[str, float] = field(default_factory=dict)  # the same at the long budget (--long)
+    # What a picker that knows the editor's facts covers from the same sentences: (short, long).
+    coverage_oracle: tuple[float, float] = (0.0, 0.0)
 
 
 class Models:
@@ -101,10 +104,18 @@ def evaluate_topic(built: services.Services, topic: Topic) -> Row:
         row.size[system] = (len(timeline), sum(len(sents) for _, sents in timeline))
         write_timeline(OUT / "timelines" / f"{topic.label.replace('/', '_')}.{system}.txt", timeline)
         for long, into in ((False, row.coverage), (True, row.coverage_long)):
-            shares = [coverage(facts, BRIEFINGS[system](built, day, long)) for day, facts in gold]
-            shares = [s for s in shares if s is not None]
-            into[system] = sum(shares) / len(shares) if shares else 0.0
+            into[system] = _mean([coverage(facts, BRIEFINGS[system](built, day, long)) for day, facts in gold])
+    read = {day: day_sentences(built, day, built.briefings.tuning.date_fill_days) for day, _ in gold}
+    row.coverage_oracle = tuple(
+        _mean([coverage(facts, oracle_briefing(facts, read[day], budget.max_items, budget.max_chars)) for day, facts in gold])
+        for budget in (SHORT, LONG)
+    )
     return row
+
+
+def _mean(shares: list[float | None]) -> float:
+    known = [s for s in shares if s is not None]
+    return sum(known) / len(known) if known else 0.0
 
 
 def write_timeline(path: Path, timeline: Timeline) -> None:
@@ -158,6 +169,10 @@ def render(rows: list[Row], stores: dict[str, CachedStore], seeds_line: str, sec
         "briefing coverage at the long budget (`brief --long`, 15 items, 3,600 characters), storybot / baseline: "
         + ", ".join(f"{r.label.split('_')[0]} {r.coverage_long[sb]:.2f} / {r.coverage_long[bl]:.2f}" for r in rows)
         + f"; mean {sum(r.coverage_long[sb] for r in rows) / len(rows):.2f} / {sum(r.coverage_long[bl] for r in rows) / len(rows):.2f}.",
+        "a picker that knows the editor's facts (bench/eval/systems.py oracle_briefing, greedy over the sentences a date",
+        "briefing reads), short / long budget: "
+        + ", ".join(f"{r.label.split('_')[0]} {r.coverage_oracle[0]:.2f} / {r.coverage_oracle[1]:.2f}" for r in rows)
+        + f"; mean {sum(r.coverage_oracle[0] for r in rows) / len(rows):.2f} / {sum(r.coverage_oracle[1] for r in rows) / len(rows):.2f}.",
         f"seeds gold set: {seeds_line}",
         "stores: " + ", ".join(
             f"{s.name} {s.articles} articles " + (f"stored in {s.seconds:.0f} s" if s.built else "cached")

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from bench.eval.gold import Timeline
+from bench.eval.scoring import COVERED, content_words
 from summarizer.briefings import LONG, SHORT
 from summarizer.store.models import Article, Sentence
 
@@ -64,6 +65,60 @@ def baseline_briefing(built: Services, day: date, long: bool = False) -> list[st
     articles = leads_by_day(built, day).get(day, [])
     budget = LONG if long else SHORT
     return round_robin(articles, budget.max_items, budget.max_chars)
+
+
+def day_sentences(built: Services, day: date, fill_days: int, max_days: int = 7) -> list[str]:
+    """The story sentences a date briefing of `day` reads: dated to it (a span of at most
+    `max_days` days holding it) or published on it or the `fill_days` days after.
+
+    Read-only SQL on the store, for the oracle below."""
+    last = day + timedelta(days=fill_days)
+    dated = and_(Sentence.event_start <= day, Sentence.event_end >= day)
+    query = (
+        select(Sentence.text, Sentence.event_start, Sentence.event_end, Article.published)
+        .join(Article, Sentence.article_id == Article.id)
+        .where(Sentence.kind == "story", or_(Article.published.between(day, last), dated))
+    )
+    with built.store.session() as session:
+        rows = session.execute(query).all()
+    return list(dict.fromkeys(
+        text for text, start, end, published in rows
+        if (published is not None and day <= published <= last)
+        or (start is not None and end is not None and (end - start).days < max_days)
+    ))
+
+
+def oracle_briefing(facts: Sequence[str], sentences: Sequence[str], max_items: int, max_chars: int) -> list[str]:
+    """What a picker that knows the editor's facts shows within the budget: greedily, the sentence
+    that covers most facts not yet covered, then brings the uncovered ones most of their missing
+    words (a fact may be covered by two sentences' words together), until none adds a word.
+
+    Not a system, and no exact ceiling (greedy): what knowing the facts reaches from these
+    sentences within this budget, beside which storybot's coverage is read."""
+    chosen: list[str] = []
+    words: set[str] = set()
+    needed = [content_words(f) for f in facts]
+    left = [w for w in needed if w]
+    vocab = {t: content_words(t) for t in sentences}
+    chars = 0
+    while len(chosen) < max_items and left:
+        best, best_gain = None, (0, 0.0)
+        for text, own in vocab.items():
+            if text in chosen or chars + len(text) > max_chars:
+                continue
+            have = words | own
+            covered = sum(len(w & have) >= COVERED * len(w) for w in left)
+            progress = sum(len(w & own - words) / len(w) for w in left)
+            gain = (covered, progress)
+            if gain > best_gain:
+                best, best_gain = text, gain
+        if best is None:
+            break
+        chosen.append(best)
+        chars += len(best)
+        words |= vocab[best]
+        left = [w for w in left if len(w & words) < COVERED * len(w)]
+    return chosen
 
 
 TIMELINES: dict[str, Callable[[Services, int, int], Timeline]] = {

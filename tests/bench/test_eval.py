@@ -12,7 +12,7 @@ from bench.eval.gold import parse_gold, protocol, topics
 from bench.eval.scoring import Scores, content_words, coverage, is_covered, mean_scores, tokenise
 from bench.eval.stores import cache_key, cached_store
 from bench.eval import systems
-from bench.eval.systems import baseline_briefing, lead_timeline, round_robin, top_dates
+from bench.eval.systems import baseline_briefing, lead_timeline, oracle_briefing, round_robin, top_dates
 
 D = date.fromisoformat
 
@@ -114,6 +114,23 @@ def test_the_baseline_briefing_keeps_to_the_short_or_the_long_budget(monkeypatch
     short, long = baseline_briefing(None, day), baseline_briefing(None, day, True)
     assert short == [a[0] for a in articles[:6]]
     assert long == [a[0] for a in articles[:15]] and sum(map(len, long)) <= 3600
+
+
+def test_the_oracle_covers_a_fact_from_two_sentences_words_within_the_budget():
+    facts = ["Rescuers pulled a girl alive from the ruined school.", "The port reopened for aid ships."]
+    sentences = [
+        "Heavy rain fell on the capital.",
+        "Rescuers worked at the school.",  # a third of the first fact's words: half with the next one
+        "A girl was pulled from the rubble.",
+        "Aid ships docked after the port reopened.",
+    ]
+    chosen = oracle_briefing(facts, sentences, 6, 1200)
+    assert coverage(facts, chosen) == 1.0 and set(sentences[1:]) <= set(chosen)
+    assert not any(coverage(facts[:1], [s]) for s in sentences)  # no one sentence covers the first fact
+    assert sentences[0] not in chosen  # it brings no word of any fact: never taken
+    assert oracle_briefing(facts, sentences, 1, 1200) == [sentences[3]]  # one item: the one that covers a fact
+    assert oracle_briefing(facts, sentences, 6, 29) == []  # nothing fits 29 characters
+    assert oracle_briefing([], sentences, 6, 1200) == []
 
 
 def test_tokenise_keeps_lowercase_words_and_drops_punctuation():
