@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.dates import DateSpan, resolve_expression
 from summarizer.event_dates import SentenceEvent, sentence_event
-from summarizer.page_prefixes import byline_end, sentence_starts, stamp_date, stamps
+from summarizer.page_prefixes import byline_end, lead_starts, sentence_starts, stamp_date, stamps
 from summarizer.vocabulary import HONORIFICS, REPORTING_VERBS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
@@ -131,7 +131,8 @@ def _paragraph_breaks(doc: Doc) -> Doc:
 
 
 def _page_prefixes(doc: Doc) -> Doc:
-    """A stamp or a byline run into a sentence is a sentence of its own, kept whole.
+    """A stamp or a byline run into a sentence, or a heading or caption run into the first, is a
+    sentence of its own, kept whole.
 
     "5 March 2021 Last updated at 04:27 GMT Help | Dozens of homes were ...", "By Name Surname
     Business reporter, BBC News | London Mayor ...": the furniture becomes one sentence (the
@@ -153,6 +154,7 @@ def _page_prefixes(doc: Doc) -> Doc:
             end = byline_end(doc, i)
             if end is not None:
                 cuts.append((i, end))
+    cuts += _heading_cuts(doc, cuts)
     for first, after in cuts:
         if first > 0:
             doc[first].is_sent_start = True
@@ -168,6 +170,25 @@ def _page_prefixes(doc: Doc) -> Doc:
             if not token.text[:1].isupper():
                 break
     return doc
+
+
+def _heading_cuts(doc: Doc, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The heading, caption or byline run into the article's first story sentence, each a
+    sentence of its own: "Floods close city schools | A storm has flooded ...".
+
+    The first story sentence starts at the text's first token, or after the stamps and bylines
+    cut off its top; only it is searched (`page_prefixes.lead_starts`), since a page glues its
+    heading above the lead.
+    """
+    start = next((t.i for t in doc if not t.is_space), None)
+    ends = dict(cuts)
+    while start is not None and start in ends and ends[start] < len(doc):
+        start = ends[start]
+    if start is None:
+        return []
+    limit = min((first for first, _ in cuts if first > start), default=len(doc))  # furniture further on
+    points = [start, *lead_starts(doc[:limit], start)]
+    return list(zip(points, points[1:]))
 
 
 def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | None = None) -> Analysis:
