@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer.analysis import analyse_doc
+from summarizer.analysis import analyse_doc, vector_text
 from summarizer.page_prefixes import lead_starts
 from summarizer.story_text import STORY, article_kinds, sentence_kind
 
@@ -122,6 +122,26 @@ def test_the_lead_keeps_its_own_event_date(nlp):
     assert lead.event is not None and lead.event.start == date(2010, 5, 31)
 
 
+def test_the_lead_is_embedded_with_the_heading_cut_off_it(nlp):
+    text = ("River town braced for 'worst yet' A barrier is raised along the quay to hold back the water "
+            "The river is expected to peak on Friday, the agency has said. Schools will stay closed.")
+    heading, caption, lead, later = analyse_doc(nlp(text), PUBLISHED).sentences
+    assert lead.heading == "River town braced for 'worst yet' A barrier is raised along the quay to hold back the water"
+    assert vector_text(lead) == f"{lead.heading} {lead.text}"
+    assert lead.text == "The river is expected to peak on Friday, the agency has said."  # shown without it
+    assert [vector_text(s) for s in (heading, caption, later)] == [heading.text, caption.text, later.text]
+
+
+def test_a_lead_with_nothing_cut_off_is_embedded_alone(nlp):
+    for text in (*WHOLE, "Floods close city schools\nA storm has flooded dozens of homes in the north, officials say."):
+        assert all(s.heading == "" and vector_text(s) == s.text for s in analyse_doc(nlp(text), PUBLISHED).sentences)
+
+
+def test_a_stamp_above_the_heading_is_no_part_of_the_leads_vector(nlp):
+    *_, lead = analyse_doc(nlp(SPLIT[6][0]), PUBLISHED).sentences
+    assert lead.heading == "Volunteers in the city have been told to prepare for the worst"
+
+
 # -- properties ------------------------------------------------------------------------------------
 
 PIECES = [
@@ -161,3 +181,14 @@ def test_every_part_cut_off_before_the_lead_is_no_story(nlp, text):
     for a, b in zip(points, points[1:]):
         part = doc[a:b].text.strip()
         assert sentence_kind(part) != STORY, part
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(TEXTS)
+def test_only_the_lead_carries_a_heading_and_it_is_the_text_cut_off_it(nlp, text):
+    got = analyse_doc(nlp(text), PUBLISHED).sentences
+    carrying = [k for k, s in enumerate(got) if s.heading]
+    assert len(carrying) <= 1
+    for k in carrying:
+        assert _squeezed("".join(s.text for s in got[:k])).endswith(_squeezed(got[k].heading))  # the parts just above
+        assert _squeezed(vector_text(got[k])) in _squeezed(text)  # heading and lead, as the page wrote them
