@@ -96,8 +96,8 @@ def vector_text(sentence: SentenceInfo) -> str:
 
     The page wrote heading and lead as one, and the heading names what the article reports: the
     lead keeps its heading's words in its vector, so ranking, grouping and topic search weigh it
-    as the page presented it, while the item shown starts at the story. (Embedding the lead alone
-    made the timelines choose less central sentences: AR2-F 0.0438 -> 0.0391 on Timeline17.)
+    as the page presented it, while the item shown starts at the story. (Embedded alone, split
+    leads looked less central and the timelines chose other sentences: README, page furniture.)
     """
     return f"{sentence.heading} {sentence.text}" if sentence.heading else sentence.text
 
