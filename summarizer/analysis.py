@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from summarizer.dates import DateSpan, resolve_expression
 from summarizer.event_dates import SentenceEvent, sentence_event
-from summarizer.page_prefixes import byline_end, sentence_starts, stamp_date, stamps
+from summarizer.page_prefixes import byline_end, lead_starts, sentence_starts, stamp_date, stamps
 from summarizer.vocabulary import HONORIFICS, REPORTING_VERBS, ROLE_WORDS, SPEECH_VERBS, alternation
 
 if TYPE_CHECKING:
@@ -86,6 +86,20 @@ class SentenceInfo:
     # Who says it: the subject of the main reporting verb ("..., Kuleba said", "according to
     # the ministry") as written, PRONOUN for "he said" / "she told", None when nobody is quoted.
     speaker: str | None = None
+    # The heading and captions cut off this sentence's front (an article's lead only): never
+    # shown, but embedded with it (`vector_text`).
+    heading: str = ""
+
+
+def vector_text(sentence: SentenceInfo) -> str:
+    """The text a sentence's vector embeds: the sentence, after the heading cut off its front.
+
+    The page wrote heading and lead as one, and the heading names what the article reports: the
+    lead keeps its heading's words in its vector, so ranking, grouping and topic search weigh it
+    as the page presented it, while the item shown starts at the story. (Embedded alone, split
+    leads looked less central and the timelines chose other sentences: README, page furniture.)
+    """
+    return f"{sentence.heading} {sentence.text}" if sentence.heading else sentence.text
 
 
 PRONOUN = "PRONOUN"
@@ -131,7 +145,8 @@ def _paragraph_breaks(doc: Doc) -> Doc:
 
 
 def _page_prefixes(doc: Doc) -> Doc:
-    """A stamp or a byline run into a sentence is a sentence of its own, kept whole.
+    """A stamp or a byline run into a sentence, or a heading or caption run into the first, is a
+    sentence of its own, kept whole.
 
     "5 March 2021 Last updated at 04:27 GMT Help | Dozens of homes were ...", "By Name Surname
     Business reporter, BBC News | London Mayor ...": the furniture becomes one sentence (the
@@ -153,6 +168,10 @@ def _page_prefixes(doc: Doc) -> Doc:
             end = byline_end(doc, i)
             if end is not None:
                 cuts.append((i, end))
+    heading = _heading_cuts(doc, cuts)
+    if heading:  # where the heading starts and its lead begins, for the lead's vector
+        doc.user_data[HEADING_SPAN] = (heading[0][0], heading[-1][1])
+    cuts += heading
     for first, after in cuts:
         if first > 0:
             doc[first].is_sent_start = True
@@ -170,6 +189,28 @@ def _page_prefixes(doc: Doc) -> Doc:
     return doc
 
 
+HEADING_SPAN = "storybot_heading_span"  # doc.user_data key: (first token of the heading, first of the lead)
+
+
+def _heading_cuts(doc: Doc, cuts: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The heading, caption or byline run into the article's first story sentence, each a
+    sentence of its own: "Floods close city schools | A storm has flooded ...".
+
+    The first story sentence starts at the text's first token, or after the stamps and bylines
+    cut off its top; only it is searched (`page_prefixes.lead_starts`), since a page glues its
+    heading above the lead.
+    """
+    start = next((t.i for t in doc if not t.is_space), None)
+    ends = dict(cuts)
+    while start is not None and start in ends and ends[start] < len(doc):
+        start = ends[start]
+    if start is None:
+        return []
+    limit = min((first for first, _ in cuts if first > start), default=len(doc))  # furniture further on
+    points = [start, *lead_starts(doc[:limit], start)]
+    return list(zip(points, points[1:]))
+
+
 def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | None = None) -> Analysis:
     """Sentences, entities, titles and event dates of one parsed article.
 
@@ -180,6 +221,7 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
     publication day it stays undated, the publication date standing for it.
     """
     spans = _sentence_spans(doc)
+    heading_start, lead_start = doc.user_data.get(HEADING_SPAN, (None, None))
     sentences: list[SentenceInfo] = []
     entities: list[EntityHit] = []
     titles: list[TitleHit] = []
@@ -203,6 +245,7 @@ def analyse_doc(doc: Doc, published: date | None, seconds: dict[str, float] | No
                 days=event.days,
                 proper_runs=_proper_runs(span),
                 speaker=sentence_speaker(span),
+                heading=doc[heading_start:lead_start].text.strip() if span.start == lead_start else "",
             )
         )
         entities.extend(_entities(span, index))

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from summarizer import languages, writes
 from summarizer.actors import ActorConfig, resolve
 from summarizer.outlets import load_names
-from summarizer.analysis import Analysis, analyse_doc, load_pipeline
+from summarizer.analysis import Analysis, analyse_doc, load_pipeline, vector_text
 from summarizer.embeddings import Encoder
 from summarizer.progress import IngestProgress, Phase
 from summarizer.settings import Settings
@@ -212,7 +212,7 @@ class Ingestor:
         self, batch: list[tuple[RawArticle, str]], analyses: list[Analysis | Rejected], report: IngestReport, tracker: _Tracker
     ) -> None:
         started = time.perf_counter()
-        texts = [s.text for a in analyses if isinstance(a, Analysis) for s in a.sentences]
+        texts = [vector_text(s) for a in analyses if isinstance(a, Analysis) for s in a.sentences]
         vectors = self.encoder.encode(texts)
         report.seconds["embeddings"] += time.perf_counter() - started
         offset = 0

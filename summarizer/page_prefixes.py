@@ -13,8 +13,18 @@ news outlet's name ("BBC News"), or where a run of proper nouns meets a word tha
 ("The", "Some", "There"). Where that is unclear ("BBC News, Riverside Women have ..."), the
 sentence stays whole: a miss costs little, a wrong split costs a sentence.
 
-`stamps` is pure text; `byline_end` reads spaCy tokens' text and fine-grained tags (the tagger
-runs before the parser), so it never imports spaCy.
+Pages that lost their line breaks also glue the page's heading and a photo's caption onto the
+lead ("Floods close city schools A storm has flooded ...", "Rivers burst banks 'no warning' A
+boom is laid along the quay The water rose ..."). `lead_starts` finds where such a heading or
+caption ends in an article's first sentence: a word that opens sentences, written with a capital
+("The", "A", "Some", "As", "There", "Many"), right after a lower-case word, a name, a figure or a
+closing quotation mark, with no full stop before it. A determiner before a capitalised word may
+open a title inside a sentence ("the plan The Herald reported", "told reporters The Herald ..."):
+there the cut needs no verb just before it, and no verb of saying or naming as the last verb
+before it. When unsure, the sentence stays whole.
+
+`stamps` is pure text; `byline_end` and `lead_starts` read spaCy tokens' text and fine-grained tags
+(the tagger runs before the parser), so they never import spaCy.
 """
 
 from __future__ import annotations
@@ -23,7 +33,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from summarizer.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, alternation
+from summarizer.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, SAYS, WEEKDAY_NAMES, alternation
 
 _SP = r"[^\S\n]+"  # spaces within a line: a prefix never runs over a line break
 _OPT_SP = r"[^\S\n]*"
@@ -219,3 +229,141 @@ def _capitalised(text: str) -> bool:
 def _opens(text: str) -> bool:
     """Whether a token can open a sentence: a capital, a figure, or an opening quotation mark."""
     return text[:1].isupper() or text[:1].isdigit() or text in {'"', "“", "‘", "'"}
+
+
+# -- headings and captions run into the lead -----------------------------------------------------
+
+# Words that open sentences and, written with a capital inside a line, start one (fine-grained
+# tags): "The", "A", "Some" (determiners), "As", "With", "By" (prepositions), "How", "What",
+# "There", "It", "His".
+LEAD_OPENER_TAGS = frozenset({"DT", "PDT", "IN", "WRB", "WP", "EX", "PRP", "PRP$"})
+# Words of quantity that open a lead the same way: "Many feared ...", "Thousands have fled ...".
+QUANTITY_OPENERS = frozenset({
+    "Many", "Several", "Most", "More", "Few", "Thousands", "Hundreds", "Dozens", "Scores", "Millions", "Tens",
+})
+DETERMINER_TAGS = frozenset({"DT", "PDT"})
+# A word before the cut that needs the words after it: "of", "the", "and", "his", "'s", "will", "who".
+NEEDS_MORE_TAGS = frozenset({"DT", "PDT", "IN", "TO", "CC", "PRP$", "POS", "MD", "WDT", "WP", "WP$", "EX", "HYPH"})
+# A verb or a relative pronoun shortly before "The" + a capitalised word: a title may be its object
+# ("the plan The Herald reported", "who runs the blog The Daily Word").
+REACHING_TAGS = frozenset({"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "WP", "WDT"})
+VERB_REACH = 3  # tokens before the cut searched for such a verb
+# Verbs whose object may be a title however far it stands ("told reporters in the capital The
+# Herald ..."): after one of them, with no verb since, "The" + a capitalised word is no cut.
+TITLE_OBJECT_VERBS = frozenset({
+    *SAYS, "say", "tell", "tells", "write", "writes", "report", "reports", "reported", "call", "calls", "called",
+    "name", "names", "named", "read", "reads", "quote", "quotes", "quoted", "cite", "cites", "cited",
+})
+MIN_HEAD_WORDS = 3  # a heading or caption shorter than this is no heading to cut off
+MIN_LEAD_WORDS = 6  # nor is a lead shorter than this a sentence to cut one from
+MAX_GLUED_TOKENS = 200  # a longer run without a final mark is a list or a page's debris, left as it is
+CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
+SENTENCE_MARKS = frozenset(".!?…")
+_CLOSERS = " \t”\"'’»)]"
+
+
+def lead_starts(tokens: Sequence[Token], start: int) -> list[int]:
+    """The indices of the tokens where the parts of a heading, caption or byline run into the
+    sentence at `tokens[start]` end, in order; the last is where its lead starts. [] when none.
+
+    Only before the sentence's first final mark outside quotation marks, and only in a line:
+    every part before the lead has no final mark of its own (it is a heading or a caption, never a
+    story sentence) and balanced quotation marks and brackets, and the lead runs on to a final
+    mark. A cut at "By" that opens a byline ("... family By Name Surname BBC News, Town Only ...")
+    ends the byline too, where `byline_end` finds its end.
+    """
+    end = _first_final_mark(tokens, start)
+    if end is None or end - start > MAX_GLUED_TOKENS:
+        return []
+    cuts: list[int] = []
+    last = start
+    k = start + 1
+    while k < end:
+        if _lead_opens(tokens, k) and _words(tokens, last, k) >= MIN_HEAD_WORDS and _heading_like(tokens, last, k):
+            cuts.append(k)
+            last = k
+            after = byline_end(tokens, k) if tokens[k].text == "By" else None
+            if after is not None and after < end:
+                cuts.append(after)
+                last = k = after
+        k += 1
+    while cuts and _words(tokens, cuts[-1], end) < MIN_LEAD_WORDS:
+        cuts.pop()  # the lead too short to stand: the last part stays with it
+    return cuts
+
+
+def _first_final_mark(tokens: Sequence[Token], start: int) -> int | None:
+    """The index of the first final mark outside quotation marks from `start`, within the line."""
+    straight = curly = 0
+    for k in range(start, len(tokens)):
+        tok = tokens[k]
+        if tok.is_space and "\n" in tok.text:
+            return None
+        if tok.text == '"':
+            straight ^= 1
+        elif tok.text == "“":
+            curly += 1
+        elif tok.text == "”":
+            curly = max(curly - 1, 0)
+        elif tok.text and set(tok.text) <= SENTENCE_MARKS and not straight and not curly:
+            return k
+    return None
+
+
+def _lead_opens(tokens: Sequence[Token], k: int) -> bool:
+    """Whether a sentence plainly starts at token k, inside a line."""
+    if k < 2 or k + 1 >= len(tokens):
+        return False
+    tok, prev, nxt = tokens[k], tokens[k - 1], tokens[k + 1]
+    text = tok.text
+    if prev.is_space or not prev.whitespace_ or nxt.is_space or text == "I" or not _capitalised(text):
+        return False
+    closing = prev.text in CLOSING_QUOTES and not tokens[k - 2].whitespace_  # 'solution' A boom
+    if closing and _quoted_caption(tokens, k - 1):
+        return True  # Name: "We will stay" | Officials said ...: any capitalised word
+    if len(text) > 1 and text.isupper():  # "THE", "US": capitals, not an opener
+        return False
+    if tok.tag_ not in LEAD_OPENER_TAGS and text not in QUANTITY_OPENERS:
+        return False
+    lower = prev.text.isalpha() and prev.text[:1].islower()
+    proper = prev.tag_ in PROPER_TAGS and _capitalised(prev.text)
+    figure = prev.tag_ == "CD"
+    if not (closing or ((lower or proper or figure) and prev.tag_ not in NEEDS_MORE_TAGS)):
+        return False
+    if proper and tok.tag_ == "IN" and text != "By" and _capitalised(nxt.text) and not prev.text.isupper():
+        return False  # a name in title case: "Hope For Tomorrow", "Made In Chelsea"
+    if tok.tag_ in DETERMINER_TAGS and _capitalised(nxt.text):  # "The Herald", "The Island Race": a title?
+        if lower and any(t.tag_ in REACHING_TAGS for t in tokens[max(k - VERB_REACH, 0) : k]):
+            return False
+        verbs = [t for t in tokens[:k] if t.tag_ in REACHING_TAGS]
+        if verbs and verbs[-1].text.lower() in TITLE_OBJECT_VERBS:
+            return False
+        before = tokens[k - 2]
+        if proper and before.tag_ in PROPER_TAGS and _capitalised(before.text) and before.whitespace_:
+            return False  # inside a run of capitalised words: "Round The Island Race"
+    return True
+
+
+def _quoted_caption(tokens: Sequence[Token], close: int) -> bool:
+    """Whether the double quotation closed at token `close` opens right after a colon and holds no
+    final mark at its end: a caption quoting someone ("Name: "We will stay"")."""
+    if tokens[close].text not in {'"', "”"} or tokens[close - 1].text[-1:] in SENTENCE_MARKS | {","}:
+        return False
+    for j in range(close - 1, 0, -1):
+        if tokens[j].text in {'"', "“"}:
+            return tokens[j - 1].text == ":"
+    return False
+
+
+def _heading_like(tokens: Sequence[Token], a: int, b: int) -> bool:
+    """Whether tokens a..b can be a heading or a caption: no final mark at its end, quotation
+    marks and brackets balanced."""
+    texts = [t.text for t in tokens[a:b]]
+    if texts.count('"') % 2 or texts.count("“") != texts.count("”") or texts.count("(") != texts.count(")"):
+        return False
+    body = "".join(t.text + t.whitespace_ for t in tokens[a:b]).rstrip(_CLOSERS)
+    return bool(body) and body[-1] not in SENTENCE_MARKS
+
+
+def _words(tokens: Sequence[Token], a: int, b: int) -> int:
+    return sum(1 for t in tokens[a:b] if any(ch.isalnum() for ch in t.text))

@@ -6,6 +6,7 @@ import shutil
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
@@ -166,6 +167,22 @@ def test_embeddings_are_stored_for_every_sentence(seeded):
         blob = session.scalars(select(Sentence.embedding).limit(1)).one()
     assert missing == 0
     assert len(blob) == 384 * 4
+
+
+def test_a_lead_cut_from_its_heading_is_stored_alone_and_embedded_with_it(ingestor, tmp_path):
+    heading = "Floods close city schools"
+    lead = "A storm has flooded dozens of homes in the north of the country, officials say."
+    (tmp_path / "a.txt").write_text(f"{heading} {lead} Schools will stay closed until Monday.")
+    ingestor.ingest([str(tmp_path / "a.txt")])
+    with ingestor.store.session() as session:
+        rows = session.execute(select(Sentence.text, Sentence.kind, Sentence.embedding).order_by(Sentence.position)).all()
+    assert [(text, kind) for text, kind, _ in rows] == [
+        (heading, "heading"), (lead, "story"), ("Schools will stay closed until Monday.", "story"),
+    ]
+    stored = [np.frombuffer(blob, dtype="<f4") for _, _, blob in rows]
+    expected = FakeEncoder().encode([heading, f"{heading} {lead}", "Schools will stay closed until Monday."])
+    assert np.allclose(stored, expected)
+    assert not np.allclose(stored[1], FakeEncoder().encode([lead])[0])
 
 
 def test_ingesting_twice_stores_once(ingestor):
