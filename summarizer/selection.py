@@ -7,7 +7,7 @@ voice, then fill the rest by maximal marginal relevance within the length budget
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -193,16 +193,21 @@ def same_statement(
     return float(vectors[a] @ vectors[b]) >= tuning.said_cosine and overlap(words[a], words[b]) >= tuning.said_words
 
 
-def fullest_first(group: Sequence[int], scores: np.ndarray, texts: Sequence[str], tuning: Tuning) -> tuple[int, ...]:
+def fullest_first(
+    group: Sequence[int], scores: np.ndarray | Mapping[int, float], texts: Sequence[str], tuning: Tuning
+) -> tuple[int, ...]:
     """The group's members with its fullest report first: of the members scoring within
     `tuning.fullest_margin` of the best (and above 0), the one holding most of the content words
-    the group's reports use; ties go to the better score. The others keep their order."""
+    the group's reports use; ties go to the better score. The others keep their order.
+
+    `scores` is indexed by candidate: an array over all of them, or a mapping of the members."""
     best = float(scores[group[0]])
-    union = set().union(*(content_words(texts[i]) for i in group))
+    words = {i: content_words(texts[i]) for i in group}
+    union = set().union(*words.values())
     near = [i for i in group if scores[i] > 0 and scores[i] >= best - tuning.fullest_margin and texts[i]]
     if not near:
         return tuple(group)
-    fullest = max(near, key=lambda i: (len(content_words(texts[i]) & union), scores[i]))
+    fullest = max(near, key=lambda i: (len(words[i] & union), scores[i]))
     return (fullest, *(i for i in group if i != fullest))
 
 

@@ -129,6 +129,4 @@ def summarise_day(
     one_day = [date.min] * len(c) if c.speakers else None
     groups = group_duplicates(order, c.vectors, c.clusters or c.articles, texts, selection, one_day, c.speakers or None)
     ranked = sorted(groups, key=lambda g: -(score[g[0]] + tuning.corroboration * (len(g) - 1)))
-    scores = np.zeros(len(c))
-    scores[list(score)] = list(score.values())
-    return [list(fullest_first(g, scores, texts, selection)) for g in ranked[:k]]
+    return [list(fullest_first(g, score, texts, selection)) for g in ranked[:k]]
