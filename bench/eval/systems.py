@@ -20,11 +20,12 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import select
 
 from bench.eval.gold import Timeline
 from bench.eval.scoring import COVERED, content_words
 from summarizer.briefings import LONG, SHORT
+from summarizer.store import sentences as corpus
 from summarizer.store.models import Article, Sentence
 
 if TYPE_CHECKING:
@@ -68,24 +69,13 @@ def baseline_briefing(built: Services, day: date, long: bool = False) -> list[st
 
 
 def day_sentences(built: Services, day: date, fill_days: int, max_days: int = 7) -> list[str]:
-    """The story sentences a date briefing of `day` reads: dated to it (a span of at most
-    `max_days` days holding it) or published on it or the `fill_days` days after.
-
-    Read-only SQL on the store, for the oracle below."""
-    last = day + timedelta(days=fill_days)
-    dated = and_(Sentence.event_start <= day, Sentence.event_end >= day)
-    query = (
-        select(Sentence.text, Sentence.event_start, Sentence.event_end, Article.published)
-        .join(Article, Sentence.article_id == Article.id)
-        .where(Sentence.kind == "story", or_(Article.published.between(day, last), dated))
-    )
+    """The candidate sentences a date briefing of `day` reads (before it keeps its best): those
+    dated to it (a span of at most `max_days` days holding it), then those published on it or the
+    `fill_days` days after; each text once. For the oracle below."""
     with built.store.session() as session:
-        rows = session.execute(query).all()
-    return list(dict.fromkeys(
-        text for text, start, end, published in rows
-        if (published is not None and day <= published <= last)
-        or (start is not None and end is not None and (end - start).days < max_days)
-    ))
+        dated = corpus.event_candidates(session, day, day, max_days)
+        published = corpus.published_candidates(session, day, day + timedelta(days=fill_days))
+    return list(dict.fromkeys([*dated.texts, *published.texts]))
 
 
 def oracle_briefing(facts: Sequence[str], sentences: Sequence[str], max_items: int, max_chars: int) -> list[str]:
