@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -118,6 +119,13 @@ def _mean(shares: list[float | None]) -> float:
     return sum(known) / len(known) if known else 0.0
 
 
+def _pairs(rows: list[Row], pair: Callable[[Row], tuple[float, float]]) -> str:
+    """ "H1N1 0.26 / 0.16, ...; mean 0.45 / 0.25.": two figures per topic, and their means."""
+    pairs = [pair(r) for r in rows]
+    each = ", ".join(f"{r.label.split('_')[0]} {a:.2f} / {b:.2f}" for r, (a, b) in zip(rows, pairs))
+    return f"{each}; mean {sum(a for a, _ in pairs) / len(pairs):.2f} / {sum(b for _, b in pairs) / len(pairs):.2f}."
+
+
 def write_timeline(path: Path, timeline: Timeline) -> None:
     """The timeline in tilse's file format, for reading beside the gold."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -167,12 +175,9 @@ def render(rows: list[Row], stores: dict[str, CachedStore], seeds_line: str, sec
         "briefing coverage: share of each gold date's facts (its gold sentences) with at least half their content",
         "words in that date's short briefing, averaged over dates; baseline: the leads of that day's articles, 6 items.",
         "briefing coverage at the long budget (`brief --long`, 15 items, 3,600 characters), storybot / baseline: "
-        + ", ".join(f"{r.label.split('_')[0]} {r.coverage_long[sb]:.2f} / {r.coverage_long[bl]:.2f}" for r in rows)
-        + f"; mean {sum(r.coverage_long[sb] for r in rows) / len(rows):.2f} / {sum(r.coverage_long[bl] for r in rows) / len(rows):.2f}.",
+        + _pairs(rows, lambda r: (r.coverage_long[sb], r.coverage_long[bl])),
         "a picker that knows the editor's facts (bench/eval/systems.py oracle_briefing, greedy over the sentences a date",
-        "briefing reads), short / long budget: "
-        + ", ".join(f"{r.label.split('_')[0]} {r.coverage_oracle[0]:.2f} / {r.coverage_oracle[1]:.2f}" for r in rows)
-        + f"; mean {sum(r.coverage_oracle[0] for r in rows) / len(rows):.2f} / {sum(r.coverage_oracle[1] for r in rows) / len(rows):.2f}.",
+        "briefing reads), short / long budget: " + _pairs(rows, lambda r: r.coverage_oracle),
         f"seeds gold set: {seeds_line}",
         "stores: " + ", ".join(
             f"{s.name} {s.articles} articles " + (f"stored in {s.seconds:.0f} s" if s.built else "cached")
