@@ -95,7 +95,7 @@ async def more(update: Update, context: CustomContext) -> None:
     """The "More" button under a short briefing: the long briefing of the same query."""
     button = update.callback_query
     query = _button_query(context, button.data or "")
-    await _answer_button(button, "" if query else texts.MORE_EXPIRED)
+    await _answer_button(button, None if query else texts.MORE_EXPIRED)
     if not query:
         return
     async with typing(update.effective_chat):
@@ -112,9 +112,9 @@ async def stale_button(update: Update, context: CustomContext) -> None:
     await _answer_button(update.callback_query, texts.MORE_EXPIRED)
 
 
-async def _answer_button(button, text: str) -> None:
+async def _answer_button(button, text: str | None) -> None:
     try:
-        await button.answer(text or None)
+        await button.answer(text)
     except TelegramError as exc:  # a button pressed long ago can no longer be answered: go on
         log.debug("could not answer a button: %s", exc)
 
