@@ -13,11 +13,11 @@ from datetime import date
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from summarizer.analysis import analyse_doc, vector_text
 from summarizer.page_prefixes import lead_starts
 from summarizer.story_text import STORY, article_kinds, sentence_kind
+from tests.summarizer.pages import page_texts, squeezed
 
 PUBLISHED = date(2010, 6, 1)
 
@@ -150,22 +150,13 @@ PIECES = [
     "The Times reported", "officials say.", "I was told", "Some", "The", "A", "As", "...", "\"", "'", ",", ".", "?",
     "03 February 12 17:03 GMT",
 ]
-WORDS = st.text(alphabet="abcXYZ019 :|,.'\"-", min_size=1, max_size=12)
-TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), WORDS), min_size=1, max_size=14).flatmap(
-    lambda parts: st.lists(st.sampled_from([" ", " ", " ", "  ", "\n"]), min_size=len(parts), max_size=len(parts)).map(
-        lambda seps: "".join(p + s for p, s in zip(parts, seps))
-    )
-)
-
-
-def _squeezed(text: str) -> str:
-    return "".join(text.split())
+TEXTS = page_texts(PIECES, 14, [" ", " ", " ", "  ", "\n"])
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(TEXTS)
 def test_splitting_never_loses_or_reorders_text(nlp, text):
-    assert _squeezed("".join(sentences(nlp, text))) == _squeezed(text)
+    assert squeezed("".join(sentences(nlp, text))) == squeezed(text)
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -190,5 +181,5 @@ def test_only_the_lead_carries_a_heading_and_it_is_the_text_cut_off_it(nlp, text
     carrying = [k for k, s in enumerate(got) if s.heading]
     assert len(carrying) <= 1
     for k in carrying:
-        assert _squeezed("".join(s.text for s in got[:k])).endswith(_squeezed(got[k].heading))  # the parts just above
-        assert _squeezed(vector_text(got[k])) in _squeezed(text)  # heading and lead, as the page wrote them
+        assert squeezed("".join(s.text for s in got[:k])).endswith(squeezed(got[k].heading))  # the parts just above
+        assert squeezed(vector_text(got[k])) in squeezed(text)  # heading and lead, as the page wrote them

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from summarizer.analysis import analyse_doc
 from summarizer.page_prefixes import sentence_starts, stamps
 from summarizer.story_text import STORY, article_kinds, sentence_kind
+from tests.summarizer.pages import WORDS, page_texts, squeezed
 
 PUBLISHED = date(2010, 6, 1)
 
@@ -206,23 +207,14 @@ PIECES = [
     "Scores of people have been killed.", "The talks ended at 2000 GMT on Tuesday.", "London Mayor Boris Johnson said",
     "\"We will stay,\" he said.", "they should have enough virus", "Help", "|", "GMT", "By", "The", "13 January 2010",
 ]
-WORDS = st.text(alphabet="abcXYZ019 :|,.'\"-", min_size=1, max_size=12)
-TEXTS = st.lists(st.one_of(st.sampled_from(PIECES), WORDS), min_size=1, max_size=10).flatmap(
-    lambda parts: st.lists(st.sampled_from([" ", " ", "\n", "  ", "\n\n"]), min_size=len(parts), max_size=len(parts)).map(
-        lambda seps: "".join(p + s for p, s in zip(parts, seps))
-    )
-)
-
-
-def _squeezed(text: str) -> str:
-    return "".join(text.split())
+TEXTS = page_texts(PIECES, 10, [" ", " ", "\n", "  ", "\n\n"])
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(TEXTS)
 def test_splitting_never_loses_or_reorders_text(nlp, text):
     got = sentences(nlp, text)
-    assert _squeezed("".join(s.text for s in got)) == _squeezed(text)
+    assert squeezed("".join(s.text for s in got)) == squeezed(text)
 
 
 @given(st.lists(st.one_of(st.sampled_from(PIECES), WORDS), max_size=12).map(" ".join))

@@ -28,6 +28,12 @@ RUSSIAN = (
 CHINESE = "国家主席星期三抵达首都，与总理举行了会谈。双方讨论了贸易、能源和地区安全问题。会后双方签署了多项合作协议。"
 
 
+def stored_kinds(store: Store) -> dict[str, str]:
+    """Each stored sentence's kind, by its text."""
+    with store.session() as session:
+        return {text: kind for text, kind in session.execute(select(Sentence.text, Sentence.kind))}
+
+
 def _article(folder: Path, name: str, body: str, outlet: str = "Example Daily", published: str = "2025-05-07") -> Path:
     path = folder / f"{name}.md"
     path.write_text(f"---\ntitle: {name}\noutlet: {outlet}\npublished: {published}\n---\n{body}\n", encoding="utf-8")
@@ -77,8 +83,7 @@ def test_a_query_in_another_script_gets_a_clear_answer(seeded_store):
 
 
 def test_headings_and_credits_are_stored_but_never_shown(seeded_store):
-    with seeded_store.session() as session:
-        kinds = {a: b for a, b in session.execute(select(Sentence.text, Sentence.kind))}
+    kinds = stored_kinds(seeded_store)
     assert kinds["Drone Barrage Hits"] == "heading" and kinds["Moscow"] == "heading"
     assert kinds["Photo by Lintao Zhang/Getty Images"] == "credit"
     hidden = {t for t, k in kinds.items() if k != "story"}
@@ -119,8 +124,7 @@ def test_a_store_from_before_the_kinds_gets_them_by_rescoring(tmp_path, nlp):
     assert reopened.migrated_from == "0008" and reopened.needs_rescore
     with reopened.session() as session:
         writes.rescore(session)
-    with reopened.session() as session:
-        kinds = {a: b for a, b in session.execute(select(Sentence.text, Sentence.kind))}
+    kinds = stored_kinds(reopened)
     assert kinds["Moscow"] == "heading" and kinds["Photo by Lintao Zhang/Getty Images"] == "credit"
     reopened.close()
 
@@ -136,12 +140,7 @@ def test_readers_comments_are_stored_as_comments_and_a_rescore_brings_changed_ru
     )
     _article(tmp_path, "post", post, published="2021-03-05")
     ingestor.ingest([str(tmp_path)])
-
-    def kinds() -> dict[str, str]:
-        with store.session() as session:
-            return {a: b for a, b in session.execute(select(Sentence.text, Sentence.kind))}
-
-    stored = kinds()
+    stored = stored_kinds(store)
     assert stored["Engineers opened the sluice gates at dawn."] == "story"
     assert stored["Nobody listens to the people who live here."] == "comment"
     assert sum(k == "comment" for k in stored.values()) == 3
@@ -154,7 +153,7 @@ def test_readers_comments_are_stored_as_comments_and_a_rescore_brings_changed_ru
         session.execute(update(Sentence).values(kind="story"))
     with store.session() as session:
         writes.rescore(session)
-    assert kinds() == stored
+    assert stored_kinds(store) == stored
 
 
 def test_an_actor_named_only_in_sentences_re_marked_as_not_story_is_no_longer_counted(ingestor, store, tmp_path):
