@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -19,6 +21,7 @@ KINDS_REVISION = "0009"  # the first revision whose sentences carry their kind (
 # pg_advisory_xact_lock key held while migrating ("storybot" in ASCII): one process migrates, the others wait.
 MIGRATION_LOCK_KEY = int.from_bytes(b"storybot", "big") & 0x7FFF_FFFF_FFFF_FFFF
 MIGRATION_LOCK_SECONDS = 600  # how long a process waits for another's migration before giving up
+WAL_SWITCH_SECONDS = 10.0  # how long a connection retries turning a new SQLite file to WAL
 
 
 class Store:
@@ -60,14 +63,34 @@ def make_engine(url: str) -> Engine:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
-    # busy_timeout waits instead of failing, so it comes first: switching a new file to WAL
-    # takes a lock that another process opening the same file may hold at that moment.
+    # busy_timeout waits instead of failing, so it comes first.
     cur.execute("PRAGMA busy_timeout=10000")
     # WAL lets the bot read while an ingest job writes.
-    cur.execute("PRAGMA journal_mode=WAL")
+    _switch_to_wal(cur)
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _switch_to_wal(cur, seconds: float = WAL_SWITCH_SECONDS) -> None:
+    """Turn the file to WAL, retrying while another connection does the same.
+
+    Switching a new file to WAL writes its header, and two processes doing so at once can find
+    each other's locks in a way SQLite answers "database is locked" at once, without waiting on
+    busy_timeout (it would be a deadlock). The other switch ends within milliseconds; after it
+    this one is a no-op.
+    """
+    deadline = time.monotonic() + seconds
+    pause = 0.005
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
 
 
 def alembic_config():

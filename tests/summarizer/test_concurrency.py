@@ -5,8 +5,10 @@ Each test runs on SQLite and on PostgreSQL (the `db_url` fixture).
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from sqlalchemy import func, inspect, select
 
 from summarizer.ingest import Ingestor
 from summarizer.settings import Settings
-from summarizer.store.db import Store
+from summarizer.store.db import Store, _sqlite_pragmas, _switch_to_wal
 from summarizer.store.models import Actor, Alias, Article
 from tests.fakes import FakeEncoder
 
@@ -32,7 +34,7 @@ while not go.exists():
     if time.monotonic() > deadline:
         sys.exit("no start signal")
     time.sleep(0.005)
-from summarizer.store.db import Store
+from summarizer.store.db import Store, _sqlite_pragmas, _switch_to_wal
 store = Store(sys.argv[1])
 store.close()
 print("opened")
@@ -50,7 +52,8 @@ def test_processes_opening_a_new_database_at_once_all_migrate_it_and_succeed(db_
     time.sleep(2.0)  # bounded: the imports take about a second
     go.touch()
     results = [p.communicate(timeout=120) for p in procs]
-    failures = [[line for line in err.splitlines() if "Error" in line][-1:] for (_, err), p in zip(results, procs) if p.returncode]
+    # The error and the statement it came from (SQLAlchemy's "[SQL: ...]" line), to tell which step failed.
+    failures = [[line for line in err.splitlines() if "Error" in line or "[SQL:" in line][-2:] for (_, err), p in zip(results, procs) if p.returncode]
     assert failures == [], failures
     assert all(out.strip() == "opened" for out, _ in results)
     store = Store(db_url, migrate=False)
@@ -60,6 +63,62 @@ def test_processes_opening_a_new_database_at_once_all_migrate_it_and_succeed(db_
         assert {"articles", "sentences", "actors", "mentions"} <= set(inspect(store.engine).get_table_names())
     finally:
         store.close()
+
+
+def test_connections_turning_a_new_file_to_wal_at_once_all_succeed(tmp_path):
+    """SQLite answers "database is locked" at once, past busy_timeout, to one of several
+    connections switching a new file to WAL together (about one round in three fails without
+    the retry). Threads race as processes do: SQLite's file locks are per connection."""
+    failed_rounds = []
+    for round_ in range(60):
+        path = tmp_path / f"{round_}.db"
+        start = threading.Barrier(6)
+        errors: list[str] = []
+
+        def connect(path: Path, start: threading.Barrier, errors: list[str]) -> None:
+            conn = sqlite3.connect(path, check_same_thread=False)
+            try:
+                start.wait(timeout=10)
+                _sqlite_pragmas(conn, None)
+                if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                    errors.append("not in WAL")
+            except Exception as exc:  # noqa: BLE001 - any error fails the round
+                errors.append(repr(exc))
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=connect, args=(path, start, errors)) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        if errors:
+            failed_rounds.append((round_, errors))
+    assert failed_rounds == []
+
+
+class _LockedCursor:
+    """A cursor whose WAL switch fails `times` times with `message`."""
+
+    def __init__(self, times: int, message: str = "database is locked") -> None:
+        self.times, self.message, self.calls = times, message, 0
+
+    def execute(self, sql: str) -> None:
+        self.calls += 1
+        if self.calls <= self.times:
+            raise sqlite3.OperationalError(self.message)
+
+
+def test_the_wal_switch_retries_a_lock_and_gives_up_on_other_errors_and_after_its_deadline():
+    cursor = _LockedCursor(times=3)
+    _switch_to_wal(cursor)
+    assert cursor.calls == 4
+    with pytest.raises(sqlite3.OperationalError, match="disk I/O"):
+        _switch_to_wal(_LockedCursor(times=1, message="disk I/O error"))
+    stuck = _LockedCursor(times=10**6)
+    with pytest.raises(sqlite3.OperationalError, match="locked"):
+        _switch_to_wal(stuck, seconds=0.1)
+    assert 1 < stuck.calls < 50
 
 
 @pytest.fixture
