@@ -41,11 +41,16 @@ class Weights:
     # A penalty: a line told in the first person outside quotation marks ("Last night we could
     # smell ...") is a witness's, a reader's or a columnist's, seldom the day's news.
     event_personal: float = 0.1
+    # A bonus for naming the story's main actors (Candidates.reach): a day's news is mostly
+    # about them, a passer-by's line seldom is. Timeline17 date briefings, short budget:
+    # coverage 0.342 without it, 0.368 with it (long budget 0.455, 0.505).
+    event_reach: float = 0.1
     published_lead: float = 0.2  # news puts the news first
     published_quality: float = 0.2
     published_central: float = 0.2
     published_support: float = 0.4
     published_personal: float = 0.1
+    published_reach: float = 0.15
     topic_relevance: float = 0.6  # cosine to the query plus the lexical bonus
     topic_quality: float = 0.15
     topic_central: float = 0.25
@@ -88,6 +93,7 @@ def event(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
         + w.event_quality * np.array(c.quality)
         + w.event_central * _centrality(c)
         + w.event_support * _support(c, ctx)
+        + w.event_reach * _reach(c)
         - w.event_personal * np.array([first_person(t) for t in c.texts], dtype=float)
     )
 
@@ -98,6 +104,7 @@ def published(c: Candidates, ctx: Context, w: Weights) -> np.ndarray:
         + w.published_quality * np.array(c.quality)
         + w.published_central * _centrality(c)
         + w.published_support * _support(c, ctx)
+        + w.published_reach * _reach(c)
         - w.published_personal * np.array([first_person(t) for t in c.texts], dtype=float)
     )
 
@@ -156,6 +163,11 @@ def overlap(span: DateSpan, start: date, end: date) -> float:
     """Share of an event's days that fall inside the asked span: 1 for a precise hit."""
     inside = (min(span.end, end) - max(span.start, start)).days + 1
     return max(inside, 0) / ((end - start).days + 1)
+
+
+def _reach(c: Candidates) -> np.ndarray:
+    """How widely the story names whom each sentence names; 0 where it was not loaded."""
+    return np.array(c.reach, dtype=float) if c.reach else np.zeros(len(c))
 
 
 def _support(c: Candidates, ctx: Context) -> np.ndarray:

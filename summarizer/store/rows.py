@@ -68,6 +68,9 @@ class Candidates:
     speaker: list[bool] = field(default_factory=list)
     # Whose statement each sentence is, or None (load_speakers fills it).
     speakers: list[int | None] = field(default_factory=list)
+    # How widely the story names whom each sentence names: the share of stored articles naming
+    # its most widely named actor, 0 for none (load_reach fills it, for date briefings).
+    reach: list[float] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
     def __len__(self) -> int:

@@ -17,7 +17,8 @@ from summarizer.ranking import Context, Weights, rank
 from summarizer.selection import support
 from summarizer.store import Store
 from summarizer.store.articles import add_article
-from summarizer.store.rows import Candidates, NewArticle, NewSentence
+from summarizer.store.models import Actor
+from summarizer.store.rows import Candidates, NewArticle, NewMention, NewSentence
 from summarizer.store.sentences import published_candidates
 from summarizer.story_text import STORY, first_person
 from tests.fakes import FakeEncoder
@@ -196,3 +197,36 @@ def test_the_lead_is_the_story_s_first_sentence_whatever_furniture_stands_above_
     # so the story's opening sentence ranks as the lead it is
     ranked = rank("published", c, Context(span=DateSpan(DAY, DAY)))
     assert ranked[0] > ranked[1] > ranked[2]
+
+
+def test_a_sentence_naming_the_story_s_main_actor_reaches_further_and_ranks_above_a_passer_by_s(tmp_path):
+    """Reach is the share of stored articles naming a sentence's most widely named actor."""
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path}/reach.db")
+    with store.session() as session:
+        main, passer = Actor(name="Ana Ruiz", kind="person", origin="text"), Actor(name="Ben Stokes", kind="person", origin="text")
+        session.add_all([main, passer])
+        session.flush()
+        ids = (main.id, passer.id)
+    texts = ["Ana Ruiz opened the new bridge.", "Ben Stokes sold his bakery.", "The river rose again."]
+
+    def mention(actor_id: int, position: int) -> NewMention:
+        return NewMention(actor_id, position, "someone", "PERSON", 0.8, False)
+
+    with store.session() as session:
+        # the day's article names both; three earlier ones name only the main actor
+        add_article(session, replace(article(0, DAY, [sentence(i, t, None, encoder) for i, t in enumerate(texts)]),
+                                     mentions=[mention(ids[0], 0), mention(ids[1], 1)]))
+        for n in (1, 2, 3):
+            before = [sentence(0, f"Ana Ruiz spoke in town number {n}.", None, encoder)]
+            add_article(session, replace(article(n, DAY - timedelta(days=n), before), mentions=[mention(ids[0], 0)]))
+    with store.session() as session:
+        c = published_candidates(session, DAY, DAY)
+    assert c.texts == texts
+    assert c.reach == [pytest.approx(4 / 4), pytest.approx(1 / 4), 0.0]
+    # the same sentence otherwise: the main actor's line leads, then the passer-by's, then no one's
+    same = replace(c, positions=[3, 3, 3], leads=[3, 3, 3], quality=[0.5] * 3)
+    scores = rank("published", same, Context(span=DateSpan(DAY, DAY)))
+    assert scores[0] > scores[1] > scores[2]
+    assert len(set(rank("published", same, Context(span=DateSpan(DAY, DAY)), replace(Weights(), published_reach=0.0)))) == 1
+

@@ -36,6 +36,7 @@ def candidates(draw, with_vectors: bool = False) -> Candidates:
         labels=["PERSON"] * n,
         prominence=draw(st.lists(unit, min_size=n, max_size=n)),
         speaker=draw(st.lists(st.booleans(), min_size=n, max_size=n)),
+        reach=draw(st.lists(unit, min_size=n, max_size=n)),
     )
     if with_vectors:
         v = np.random.default_rng(draw(st.integers(0, 99))).normal(size=(n, 8)).astype(np.float32)
@@ -81,12 +82,13 @@ def test_centrality_counts_only_once_vectors_are_loaded(c):
 @settings(max_examples=40, deadline=None)
 @given(candidates(), st.integers(0, 11))
 def test_a_higher_signal_never_lowers_a_score(c, row):
-    """Monotone in each weighted signal: better quality, or being followed, never ranks lower."""
+    """Monotone in each weighted signal: better quality, wider reach, or being followed, never ranks lower."""
     row = row % len(c)
     ctx = context_for(c)
-    better = replace(c, quality=[1.0 if i == row else q for i, q in enumerate(c.quality)])
-    for name in RANKERS:
-        assert rank(name, fit(name, better), ctx)[row] >= rank(name, fit(name, c), ctx)[row] - 1e-12, name
+    for signal in ("quality", "reach"):
+        better = replace(c, **{signal: [1.0 if i == row else q for i, q in enumerate(getattr(c, signal))]})
+        for name in RANKERS:
+            assert rank(name, fit(name, better), ctx)[row] >= rank(name, fit(name, c), ctx)[row] - 1e-12, (signal, name)
     followed = replace(ctx, followed=frozenset({c.ids[row]}))
     assert rank("digest", c, followed)[row] >= rank("digest", c, replace(ctx, followed=frozenset()))[row]
 
