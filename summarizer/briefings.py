@@ -286,11 +286,16 @@ class BriefingService:
         printed the next day, and a thinly covered one's later still)."""
         span = p.span
         ctx = Context(span=span)
-        events = self._pool(session, corpus.event_candidates(session, span.start, span.end, max_days=max(7, span.days)), "event", ctx)
-        published = self._pool(session, corpus.published_candidates(session, span.start, span.end), "published", ctx)
+        reach = self._current_catalog(session).reach
+
+        def pool(c: Candidates, strategy: str) -> Candidates:
+            return self._pool(session, corpus.load_reach(session, c, reach), strategy, ctx)
+
+        events = pool(corpus.event_candidates(session, span.start, span.end, max_days=max(7, span.days)), "event")
+        published = pool(corpus.published_candidates(session, span.start, span.end), "published")
         # The days after the span, nearest first, while the calendar lasts.
         after = [span.end + timedelta(days=n) for n in range(1, self.tuning.date_fill_days + 1) if span.end < date.max - timedelta(days=n)]
-        later = [self._pool(session, corpus.published_candidates(session, day, day), "published", ctx) for day in after]
+        later = [pool(corpus.published_candidates(session, day, day), "published") for day in after]
         # Other articles about the span, the next days' reports among them, vouch for a sentence.
         ctx = replace(ctx, support=_day_support((events, published, *later), SELECTION.support_sources))
         items: tuple[Item, ...] = ()

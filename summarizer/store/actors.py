@@ -107,7 +107,10 @@ def mentioned_sentence_ids(session: Session, actor_id: int) -> set[int]:
 
 
 def catalog(session: Session) -> Catalog:
-    return Catalog(actor_keys(session), mention_totals(session), stored_dates(session))
+    counts = mention_counts(session)
+    stored = session.execute(select(func.count(Article.id))).scalar_one()
+    reach = {actor_id: articles / stored for actor_id, (_, articles) in counts.items()} if stored else {}
+    return Catalog(actor_keys(session), {a: mentions for a, (mentions, _) in counts.items()}, stored_dates(session), reach)
 
 
 def actor_card(session: Session, actor_id: int) -> ActorCard:

@@ -69,7 +69,7 @@ class Candidates:
     # Whose statement each sentence is, or None (load_speakers fills it).
     speakers: list[int | None] = field(default_factory=list)
     # How widely the story names whom each sentence names: the share of stored articles naming
-    # its most widely named actor, 0 for none (load_reach fills it, for date briefings).
+    # its most widely named actor (Catalog.reach), 0 for none; load_reach fills it, for date briefings.
     reach: list[float] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), dtype=np.float32))
 
@@ -96,6 +96,8 @@ class Catalog:
     names: list[tuple[str, ActorRow]]
     mentions: dict[int, int]
     dates: list[date]
+    # Per actor id, the share of the stored articles that name it: the story's main actors near 1.
+    reach: dict[int, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ Callers own the session: nothing here commits.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 
@@ -142,28 +142,18 @@ def load_speakers(session: Session, c: Candidates) -> Candidates:
     return c
 
 
-def load_reach(session: Session, c: Candidates) -> Candidates:
-    """Fill `c.reach`: for each sentence, the share of the stored articles that name the most
-    widely named actor it names (0 when it names none). The story's main actors reach far;
-    a passer-by named in one report does not."""
-    named: dict[int, list[int]] = {}
+def load_reach(session: Session, c: Candidates, reach: Mapping[int, float]) -> Candidates:
+    """Fill `c.reach`: for each sentence, the `reach` (share of stored articles naming it, per
+    actor id: Catalog.reach) of the most widely named actor it names, 0 when it names none.
+    The story's main actors reach far; a passer-by named in one report does not."""
+    best: dict[int, float] = {}
     for start in range(0, len(c.ids), 500):  # bounded parameter lists, whatever the pool size
         batch = c.ids[start : start + 500]
         for sentence_id, actor_id in session.execute(
             select(Mention.sentence_id, Mention.actor_id).where(Mention.sentence_id.in_(batch))
         ):
-            named.setdefault(sentence_id, []).append(actor_id)
-    actors = sorted({a for ids in named.values() for a in ids})
-    articles: dict[int, int] = {}
-    for start in range(0, len(actors), 500):
-        rows = session.execute(
-            select(Mention.actor_id, func.count(func.distinct(Mention.article_id)))
-            .where(Mention.actor_id.in_(actors[start : start + 500]))
-            .group_by(Mention.actor_id)
-        )
-        articles.update((actor_id, n) for actor_id, n in rows)
-    stored = session.execute(select(func.count(Article.id))).scalar_one() if actors else 0
-    c.reach = [max((articles.get(a, 0) for a in named.get(sid, ())), default=0) / stored if stored else 0.0 for sid in c.ids]
+            best[sentence_id] = max(best.get(sentence_id, 0.0), reach.get(actor_id, 0.0))
+    c.reach = [best.get(sid, 0.0) for sid in c.ids]
     return c
 
 
@@ -188,7 +178,7 @@ def event_candidates(session: Session, start: date, end: date, max_days: int) ->
     """Sentences whose event span overlaps [start, end] and lasts at most `max_days`."""
     found = _collect(session, _sentences(Sentence.event_start <= end, Sentence.event_end >= start, _ORIGINAL))
     keep = [i for i in range(len(found)) if (found.event_end[i] - found.event_start[i]).days < max_days]
-    return load_reach(session, subset(found, keep))
+    return subset(found, keep)
 
 
 def story_candidates(session: Session, article_ids: Iterable[int] | None = None, *, copies: bool = False) -> Candidates:
@@ -212,7 +202,7 @@ def story_candidates(session: Session, article_ids: Iterable[int] | None = None,
 
 def published_candidates(session: Session, start: date, end: date) -> Candidates:
     """Sentences of the articles published in [start, end]."""
-    return load_reach(session, _collect(session, _sentences(Article.published >= start, Article.published <= end, _ORIGINAL)))
+    return _collect(session, _sentences(Article.published >= start, Article.published <= end, _ORIGINAL))
 
 
 def ingested_candidates(session: Session, since: datetime) -> Candidates:

@@ -16,10 +16,11 @@ from summarizer.dates import DateSpan
 from summarizer.ranking import Context, Weights, rank
 from summarizer.selection import support
 from summarizer.store import Store
+from summarizer.store.actors import catalog
 from summarizer.store.articles import add_article
 from summarizer.store.models import Actor
 from summarizer.store.rows import Candidates, NewArticle, NewMention, NewSentence
-from summarizer.store.sentences import published_candidates
+from summarizer.store.sentences import load_reach, published_candidates
 from summarizer.story_text import STORY, first_person
 from tests.fakes import FakeEncoder
 
@@ -221,7 +222,7 @@ def test_a_sentence_naming_the_story_s_main_actor_reaches_further_and_ranks_abov
             before = [sentence(0, f"Ana Ruiz spoke in town number {n}.", None, encoder)]
             add_article(session, replace(article(n, DAY - timedelta(days=n), before), mentions=[mention(ids[0], 0)]))
     with store.session() as session:
-        c = published_candidates(session, DAY, DAY)
+        c = load_reach(session, published_candidates(session, DAY, DAY), catalog(session).reach)
     assert c.texts == texts
     assert c.reach == [pytest.approx(4 / 4), pytest.approx(1 / 4), 0.0]
     # the same sentence otherwise: the main actor's line leads, then the passer-by's, then no one's
