@@ -9,10 +9,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
-from sqlalchemy import Select, func, select, tuple_, update
+from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from summarizer.store.models import Actor, Article, Mention, Sentence
@@ -104,6 +104,13 @@ def _lead_places(session: Session, articles: Sequence[int], positions: Sequence[
     ]
 
 
+def _near(places: Sequence[tuple[int, int]]):
+    """The sentences of these articles at any of these positions: a superset of the (article,
+    position) pairs that the caller filters. SQLite reads a pair list (`tuple_(...).in_`) by
+    scanning every sentence of the store; two lists use the article index."""
+    return and_(Sentence.article_id.in_(sorted({a for a, _ in places})), Sentence.position.in_(sorted({p for _, p in places})))
+
+
 def load_vectors(session: Session, c: Candidates) -> Candidates:
     """Fill `c.vectors` from the stored embeddings, in row order."""
     blobs: dict[int, bytes] = {}
@@ -130,14 +137,14 @@ def load_speakers(session: Session, c: Candidates) -> Candidates:
     wanted = sorted({(a, p + 1) for (a, p), sid in zip(keys, c.ids) if stored.get(sid) is None})
     following: dict[tuple[int, int], int] = {}
     for start in range(0, len(wanted), 400):  # bounded parameter lists, whatever the pool size
+        batch = wanted[start : start + 400]
         rows = session.execute(
             select(Sentence.article_id, Sentence.position, Sentence.speaker_id).where(
-                tuple_(Sentence.article_id, Sentence.position).in_(wanted[start : start + 400]),
-                Sentence.speaker_id.is_not(None),
-                ~others.exists(),
+                _near(batch), Sentence.speaker_id.is_not(None), ~others.exists()
             )
         )
-        following.update({(a, p - 1): speaker for a, p, speaker in rows})
+        asked = set(batch)
+        following.update({(a, p - 1): speaker for a, p, speaker in rows if (a, p) in asked})
     c.speakers = [stored.get(sid) or following.get(key) for sid, key in zip(c.ids, keys)]
     return c
 
@@ -176,7 +183,13 @@ def speaker_candidates(session: Session, actor_id: int) -> Candidates:
 
 def event_candidates(session: Session, start: date, end: date, max_days: int) -> Candidates:
     """Sentences whose event span overlaps [start, end] and lasts at most `max_days`."""
-    found = _collect(session, _sentences(Sentence.event_start <= end, Sentence.event_end >= start, _ORIGINAL))
+    # A span that short reaching `start` began at most max_days - 1 days before it: the bound
+    # lets the event index read only those (else SQLite reads every sentence up to `end`).
+    earliest = start - timedelta(days=max_days - 1) if start > date.min + timedelta(days=max_days) else date.min
+    found = _collect(
+        session,
+        _sentences(Sentence.event_start <= end, Sentence.event_start >= earliest, Sentence.event_end >= start, _ORIGINAL),
+    )
     keep = [i for i in range(len(found)) if (found.event_end[i] - found.event_start[i]).days < max_days]
     return subset(found, keep)
 
@@ -202,12 +215,20 @@ def story_candidates(session: Session, article_ids: Iterable[int] | None = None,
 
 def published_candidates(session: Session, start: date, end: date) -> Candidates:
     """Sentences of the articles published in [start, end]."""
-    return _collect(session, _sentences(Article.published >= start, Article.published <= end, _ORIGINAL))
+    return _collect(session, _sentences(_of_articles(Article.published >= start, Article.published <= end), _ORIGINAL))
 
 
 def ingested_candidates(session: Session, since: datetime) -> Candidates:
     """Sentences of the articles stored after `since`."""
-    return _collect(session, _sentences(Article.ingested_at > since, _ORIGINAL))
+    return _collect(session, _sentences(_of_articles(Article.ingested_at > since), _ORIGINAL))
+
+
+def _of_articles(*conditions):
+    """Sentences of the articles meeting `conditions`, asked as a subquery so that the database
+    finds the articles by their index first, then their sentences by article (a plain join with
+    the condition on the article let SQLite read every sentence of the store: 110 ms against
+    2 ms for one day of a 10,000-article store)."""
+    return Sentence.article_id.in_(select(Article.id).where(*conditions))
 
 
 def sentences_by_id(session: Session, ids: Sequence[int]) -> Candidates:
@@ -236,12 +257,9 @@ def previous_sentences(session: Session, keys: Iterable[tuple[int, int]]) -> dic
     found: dict[tuple[int, int], str] = {}
     for start in range(0, len(wanted), 400):  # bounded parameter lists, whatever the corpus size
         batch = wanted[start : start + 400]
-        rows = session.execute(
-            select(Sentence.article_id, Sentence.position, Sentence.text).where(
-                tuple_(Sentence.article_id, Sentence.position).in_(batch), SHOWN
-            )
-        )
-        found.update({(a, p + 1): text for a, p, text in rows})
+        asked = set(batch)
+        rows = session.execute(select(Sentence.article_id, Sentence.position, Sentence.text).where(_near(batch), SHOWN))
+        found.update({(a, p + 1): text for a, p, text in rows if (a, p) in asked})
     return found
 
 
