@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[IngestProgress], None]  # see IngestProgress for when it is called
 # Writes of one article tried when a concurrent ingest's rows collide with it (see Ingestor._store).
 STORE_ATTEMPTS = 3
+VOTE_SCOPE = 500  # a run storing more articles settles every actor's kind in one pass
 
 
 @dataclass(frozen=True)
@@ -170,7 +171,7 @@ class Ingestor:
             tracker.start()
             self._run_batches([fresh[start : start + size] for start in range(0, len(fresh), size)], report, tracker)
             self._mark_repeats(report)
-            self._vote_kinds()
+            self._vote_kinds([s.article_id for s in report.stored if s.sentences])
         tracker.emit("done")
         return report
 
@@ -351,10 +352,14 @@ class Ingestor:
         with self.store.session() as session:
             return writes.rescore(session)
 
-    def _vote_kinds(self) -> None:
-        """After a run, settle each learned actor's kind by what most of its mentions say."""
+    def _vote_kinds(self, articles: list[int]) -> None:
+        """After a run, settle the kind of each learned actor the run's articles name by what most
+        of its mentions say (a long run counts every actor: one pass, not a long id list)."""
+        if not articles:
+            return
+        scope = articles if len(articles) <= VOTE_SCOPE else None
         with self.store.session() as session:
-            changed = writes.vote_kinds(session, self._actor_index(session), self.actor_config)
+            changed = writes.vote_kinds(session, self._actor_index(session), self.actor_config, articles=scope)
         if changed:
             log.info("actor kinds settled by their mentions: %d changed", len(changed))
 

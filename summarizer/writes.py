@@ -8,7 +8,7 @@ session.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -72,13 +72,20 @@ def write_actors(session: Session, resolution: Resolution, index: ActorIndex) ->
         actor_store.add_alias(session, actor_id, key, surface, kind)
 
 
-def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, margin: int = 2, least: int = 3) -> dict[int, str]:
+def vote_kinds(
+    session: Session, index: ActorIndex, config: ActorConfig, *, margin: int = 2, least: int = 3,
+    articles: Sequence[int] | None = None,
+) -> dict[int, str]:
     """Give each learned actor the kind most of its mentions' entity labels say, when they say
     it clearly (at least `least` votes and `margin` times the votes for its kind now): the first
     article's label decides a new actor's kind, and the small model mislabels ("Twitter" a
-    person, "Oxfam" a place). Countries and organisations of the config keep theirs."""
+    person, "Oxfam" a place). Countries and organisations of the config keep theirs.
+
+    With `articles` (those a run just stored), only the actors they name are counted again: no
+    other actor's votes changed.
+    """
     changed: dict[int, str] = {}
-    for actor_id, votes in actor_store.label_votes(session).items():
+    for actor_id, votes in actor_store.label_votes(session, articles).items():
         name = index.names.get(actor_id)
         if name is None or config.variant_of(name):
             continue
@@ -95,7 +102,7 @@ def vote_kinds(session: Session, index: ActorIndex, config: ActorConfig, *, marg
     # What the nouns beside a name say, again and again, settles what the labels cannot: "mining
     # firm Acme" is a company the model took for a place, "the Old Town district" a place it
     # took for a person.
-    for actor_id, evidence in actor_store.noun_evidence(session).items():
+    for actor_id, evidence in actor_store.noun_evidence(session, articles).items():
         name = index.names.get(actor_id)
         if name is None or config.variant_of(name):
             continue

@@ -5,6 +5,8 @@ Callers own the session: nothing here commits.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -145,12 +147,20 @@ ORG_NOUN = "ORG_NOUN"
 PLACE_NOUN = "PLACE_NOUN"  # a name that modifies a place noun ("the Old Town district")
 
 
-def label_votes(session: Session) -> dict[int, dict[str, int]]:
-    """Per learned actor: how many of its mentions each kind's entity labels account for."""
+def _named_in(articles: Sequence[int] | None) -> tuple:
+    """A condition keeping the mentions of the actors these articles name; none for every actor."""
+    if articles is None:
+        return ()
+    return (Mention.actor_id.in_(select(Mention.actor_id).where(Mention.article_id.in_(list(articles)))),)
+
+
+def label_votes(session: Session, articles: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
+    """Per learned actor (named in `articles`, if given): how many of its mentions each kind's
+    entity labels account for."""
     rows = session.execute(
         select(Mention.actor_id, Mention.label, func.count(Mention.id))
         .join(Actor, Actor.id == Mention.actor_id)
-        .where(Actor.origin == "learned", Mention.label.in_(LABEL_KINDS))
+        .where(Actor.origin == "learned", Mention.label.in_(LABEL_KINDS), *_named_in(articles))
         .group_by(Mention.actor_id, Mention.label)
     ).all()
     votes: dict[int, dict[str, int]] = {}
@@ -160,14 +170,14 @@ def label_votes(session: Session) -> dict[int, dict[str, int]]:
     return votes
 
 
-def noun_evidence(session: Session) -> dict[int, dict[str, int]]:
-    """Per learned actor: how many of its mentions the nouns beside them show to be an
-    organisation, or a place ({"organisation": n, "place": m})."""
+def noun_evidence(session: Session, articles: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
+    """Per learned actor (named in `articles`, if given): how many of its mentions the nouns
+    beside them show to be an organisation, or a place ({"organisation": n, "place": m})."""
     kinds = {ORG_NOUN: "organisation", PLACE_NOUN: "place"}
     rows = session.execute(
         select(Mention.actor_id, Mention.label, func.count(Mention.id))
         .join(Actor, Actor.id == Mention.actor_id)
-        .where(Actor.origin == "learned", Mention.label.in_(kinds))
+        .where(Actor.origin == "learned", Mention.label.in_(kinds), *_named_in(articles))
         .group_by(Mention.actor_id, Mention.label)
     ).all()
     evidence: dict[int, dict[str, int]] = {}

@@ -199,6 +199,33 @@ def test_an_actor_takes_the_kind_most_of_its_mentions_say(tmp_path):
     store.close()
 
 
+def test_after_a_run_only_the_actors_its_articles_name_are_counted_again(tmp_path):
+    from sqlalchemy import text
+
+    from summarizer import writes
+    from summarizer.store.db import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'kinds.db'}")
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO actors (id, name, kind, origin) VALUES (1, 'Twitter', 'person', 'learned'), "
+                          "(2, 'Oxfam', 'person', 'learned')"))
+        conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at) VALUES "
+                          "(1, 'a', 't', 'h1', '2024-01-01 00:00:00'), (2, 'b', 't', 'h2', '2024-01-02 00:00:00')"))
+        conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES "
+                          + ", ".join(f"({i}, {1 if i <= 4 else 2}, {i}, 's')" for i in range(1, 9))))
+        # Twitter named as an organisation in article 1 (and once in 2); Oxfam only in article 1
+        rows = [(1, 1, 1), (1, 2, 1), (1, 3, 1), (2, 4, 1), (2, 1, 1), (2, 2, 1), (1, 5, 2)]
+        for actor, sentence, article_id in rows:
+            conn.execute(text(f"INSERT INTO mentions (actor_id, sentence_id, article_id, surface, label) "
+                              f"VALUES ({actor}, {sentence}, {article_id}, 'x', 'ORG')"))
+    with store.session() as session:
+        # a run that stored article 2: Twitter, named there, is counted over all its mentions; Oxfam is not
+        assert writes.vote_kinds(session, writes.load_index(session), CONFIG, articles=[2]) == {1: "organisation"}
+    with store.session() as session:
+        assert writes.vote_kinds(session, writes.load_index(session), CONFIG) == {2: "organisation"}
+    store.close()
+
+
 def test_an_acronym_is_the_organisation_with_those_initials():
     index = ActorIndex()
     ingest(index, article(["The Free Syrian Army attacked."], [EntityHit(0, "Free Syrian Army", "ORG", False)]))
