@@ -8,6 +8,10 @@ of a warm briefing (its plan, not its time) and fails on a full read of the sent
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+
 import pytest
 from sqlalchemy import event, text
 
@@ -32,12 +36,19 @@ def _statements(store, run) -> list[tuple[str, object]]:
     return seen
 
 
-@pytest.mark.parametrize("query", QUERIES)
-def test_a_warm_briefing_never_reads_the_whole_sentences_table(seeded_store, query):
+def _asks(service: BriefingService) -> dict[str, Callable[[], object]]:
+    asks: dict[str, Callable[[], object]] = {q: partial(service.brief, q, long=True) for q in QUERIES}
+    asks["digest"] = partial(service.digest, datetime(2000, 1, 1, tzinfo=UTC), follow=["xi"], long=True)
+    return asks
+
+
+@pytest.mark.parametrize("ask", [*QUERIES, "digest"])
+def test_a_warm_briefing_never_reads_the_whole_sentences_table(seeded_store, ask):
     service = BriefingService(seeded_store, FakeEncoder())
-    service.brief(query, long=True)  # the first call reads the store's catalog, once per version
+    run = _asks(service)[ask]
+    run()  # the first call reads the store's catalog, once per version
     service.clear_cache()
-    statements = _statements(seeded_store, lambda: service.brief(query, long=True))
+    statements = _statements(seeded_store, run)
     assert statements, "the briefing ran no query"
     scans = []
     with seeded_store.engine.connect() as conn:
