@@ -319,7 +319,16 @@ def _candidates(sent: Span) -> list[Span]:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is not None and (span.start_char, span.end_char) not in found and not _named(span, sent):
             found[(span.start_char, span.end_char)] = span
-    return [found[k] for k in sorted(found)]
+    return [found[k] for k in sorted(found) if not _recurring(found[k], sent)]
+
+
+_EVERY = {"every", "each"}
+
+
+def _recurring(span: Span, sent: Span) -> bool:
+    """A time that comes round again ("each Friday", "every Monday"): no one day happened."""
+    before = span.doc[span.start - 1] if span.start > sent.start else None
+    return span[0].lower_ in _EVERY or (before is not None and before.lower_ in _EVERY)
 
 
 _DAY_WORDS = {"Today", "Tonight", "Tomorrow", "Yesterday"}

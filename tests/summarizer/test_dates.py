@@ -382,6 +382,23 @@ def test_event_span_ignores_names_and_dateless_sentences(nlp, text):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
+    ("text", "dated"),
+    [
+        ("Each Friday we will give an answer and ask you to suggest the question.", None),
+        ("The council meets every Monday to review the figures.", None),
+        ("Every Tuesday since March, the families have gathered outside the court.", None),
+        ("The ministers met on Friday to discuss the crisis.", date(2009, 5, 1)),
+        ("Each side accused the other on Monday of breaking the truce.", date(2009, 4, 27)),
+    ],
+)
+def test_a_time_that_comes_round_again_dates_nothing(nlp, text, dated):
+    """Regression: "Each Friday we will give an answer" was dated to the Friday it was published."""
+    found = event_span(next(nlp(text).sents), date(2009, 5, 1))
+    assert (found[0].start if found else None) == dated
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
     "text",
     [
         "To mark the awards, the Today program is playing extracts of the shortlisted poems.",
