@@ -180,6 +180,8 @@ def store_items(services: Services, target: str, items: Sequence[RawArticle | Re
     # A long first poll (a new feed, models loading) says how far it is, now and then.
     report = services.ingest.ingest_items(items, progress=ProgressLines(lambda line: log.info("%s", line)))
     log.info("feed polled: %s: %s", target, report.summary())
+    if report.stored:
+        services.briefings.refresh()  # here, not in the next reader's query
     for rejected in report.rejected:
         log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
     for unanalysed in report.unanalysed:

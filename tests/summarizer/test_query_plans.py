@@ -9,13 +9,16 @@ of a warm briefing (its plan, not its time) and fails on a full read of the sent
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import partial
 
 import pytest
 from sqlalchemy import event, text
 
 from summarizer.briefings import BriefingService
+from summarizer.store import Store
+from summarizer.store.articles import add_article
+from summarizer.store.rows import NewArticle, NewSentence
 from tests.fakes import FakeEncoder
 
 QUERIES = ["21 March 2023", "2023-03-17..2023-03-22", "May 2025", "xi", "peace plan", "what did putin say"]
@@ -64,3 +67,35 @@ def test_the_plan_check_sees_a_full_read(seeded_store):
     with seeded_store.engine.connect() as conn:
         plan = [row[3] for row in conn.execute(text("EXPLAIN QUERY PLAN SELECT id FROM sentences WHERE quality > 0.5"))]
     assert any(step.startswith("SCAN sentences") for step in plan)
+
+
+def _reads_catalog(statements: list[tuple[str, object]]) -> bool:
+    """Whether these statements count every actor's mentions: the catalog, read once per version."""
+    return any("count(distinct(mentions.article_id))" in " ".join(st.lower().split()) for st, _ in statements)
+
+
+@pytest.mark.parametrize("refreshed", [True, False])
+def test_after_a_refresh_the_next_query_does_not_read_the_catalog(tmp_path, refreshed):
+    """Stored articles change the catalog; `refresh` (called after a feed poll stores some) reads
+    it then, so the next reader's query does not."""
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path}/refresh.db")
+    day = date(2024, 5, 6)
+
+    def add(n: int) -> None:
+        text_ = f"The council opened bridge number {n} on Monday."
+        sentence = NewSentence(0, text_, day, day, "on Monday", encoder.encode([text_])[0], 0.5, 0)
+        with store.session() as session:
+            add_article(session, NewArticle(f"Report {n}", "Outlet", f"https://example.org/{n}", day, "front matter",
+                                            None, f"a{n}", text_, f"hash-{n}", datetime(2026, 1, 1, tzinfo=UTC), [sentence]))
+
+    service = BriefingService(store, encoder)
+    add(1)
+    service.brief("6 May 2024")
+    add(2)
+    if refreshed:
+        service.refresh()
+    statements = _statements(store, lambda: service.brief("6 May 2024"))
+    assert _reads_catalog(statements) is not refreshed
+    store.close()
+
