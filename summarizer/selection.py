@@ -197,17 +197,15 @@ def fullest_first(
     group: Sequence[int], scores: np.ndarray | Mapping[int, float], texts: Sequence[str], tuning: Tuning
 ) -> tuple[int, ...]:
     """The group's members with its fullest report first: of the members scoring within
-    `tuning.fullest_margin` of the best (and above 0), the one holding most of the content words
-    the group's reports use; ties go to the better score. The others keep their order.
+    `tuning.fullest_margin` of the best (and above 0), the one with most content words (the most
+    of what the group's reports say); ties go to the better score. The others keep their order.
 
     `scores` is indexed by candidate: an array over all of them, or a mapping of the members."""
     best = float(scores[group[0]])
-    words = {i: content_words(texts[i]) for i in group}
-    union = set().union(*words.values())
     near = [i for i in group if scores[i] > 0 and scores[i] >= best - tuning.fullest_margin and texts[i]]
     if not near:
         return tuple(group)
-    fullest = max(near, key=lambda i: (len(words[i] & union), scores[i]))
+    fullest = max(near, key=lambda i: (len(content_words(texts[i])), scores[i]))
     return (fullest, *(i for i in group if i != fullest))
 
 
