@@ -10,9 +10,10 @@ import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from summarizer.store.models import Actor, Article, Mention, Sentence
@@ -104,11 +105,21 @@ def _lead_places(session: Session, articles: Sequence[int], positions: Sequence[
     ]
 
 
-def _near(places: Sequence[tuple[int, int]]):
-    """The sentences of these articles at any of these positions: a superset of the (article,
-    position) pairs that the caller filters. SQLite reads a pair list (`tuple_(...).in_`) by
-    scanning every sentence of the store; two lists use the article index."""
-    return and_(Sentence.article_id.in_(sorted({a for a, _ in places})), Sentence.position.in_(sorted({p for _, p in places})))
+def _at_places(session: Session, places: Sequence[tuple[int, int]], column, *conditions) -> Iterator[tuple[int, int, Any]]:
+    """(article id, position, `column`) of the sentences at these (article id, position) places
+    that meet `conditions`, in bounded batches whatever the pool size.
+
+    Each batch asks for its articles and its positions as two lists, and keeps the asked pairs
+    of the rows: SQLite reads a pair list (`tuple_(...).in_`) by scanning every sentence of the
+    store, two lists by the article index.
+    """
+    for start in range(0, len(places), 400):
+        batch = places[start : start + 400]
+        asked = set(batch)
+        query = select(Sentence.article_id, Sentence.position, column).where(
+            Sentence.article_id.in_(sorted({a for a, _ in batch})), Sentence.position.in_(sorted({p for _, p in batch})), *conditions
+        )
+        yield from ((a, p, value) for a, p, value in session.execute(query) if (a, p) in asked)
 
 
 def load_vectors(session: Session, c: Candidates) -> Candidates:
@@ -135,16 +146,10 @@ def load_speakers(session: Session, c: Candidates) -> Candidates:
         stored.update(session.execute(select(Sentence.id, Sentence.speaker_id).where(Sentence.id.in_(batch))).all())
     others = select(Mention.id).where(Mention.sentence_id == Sentence.id, Mention.actor_id != Sentence.speaker_id)
     wanted = sorted({(a, p + 1) for (a, p), sid in zip(keys, c.ids) if stored.get(sid) is None})
-    following: dict[tuple[int, int], int] = {}
-    for start in range(0, len(wanted), 400):  # bounded parameter lists, whatever the pool size
-        batch = wanted[start : start + 400]
-        rows = session.execute(
-            select(Sentence.article_id, Sentence.position, Sentence.speaker_id).where(
-                _near(batch), Sentence.speaker_id.is_not(None), ~others.exists()
-            )
-        )
-        asked = set(batch)
-        following.update({(a, p - 1): speaker for a, p, speaker in rows if (a, p) in asked})
+    following = {
+        (a, p - 1): speaker
+        for a, p, speaker in _at_places(session, wanted, Sentence.speaker_id, Sentence.speaker_id.is_not(None), ~others.exists())
+    }
     c.speakers = [stored.get(sid) or following.get(key) for sid, key in zip(c.ids, keys)]
     return c
 
@@ -254,13 +259,7 @@ def subset(c: Candidates, keep: Sequence[int]) -> Candidates:
 def previous_sentences(session: Session, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], str]:
     """Text of the sentence before each (article id, position), where there is one."""
     wanted = sorted({(a, p - 1) for a, p in keys if p > 0})
-    found: dict[tuple[int, int], str] = {}
-    for start in range(0, len(wanted), 400):  # bounded parameter lists, whatever the corpus size
-        batch = wanted[start : start + 400]
-        asked = set(batch)
-        rows = session.execute(select(Sentence.article_id, Sentence.position, Sentence.text).where(_near(batch), SHOWN))
-        found.update({(a, p + 1): text for a, p, text in rows if (a, p) in asked})
-    return found
+    return {(a, p + 1): text for a, p, text in _at_places(session, wanted, Sentence.text, SHOWN)}
 
 
 class VectorIndex:
