@@ -155,7 +155,8 @@ class BriefingService:
             c = self._timeline_scope(session, query, p)
             if c is None or not len(c):
                 return self._none(session, query, p, "No coverage of {subject} is stored.")
-            ranked = ranked_days(day_importance(c, tuning))[: tuning.dates + tuning.spare_days]
+            newest = self._current_catalog(session).newest  # the newest days' reports are not all in
+            ranked = ranked_days(day_importance(c, tuning, newest))[: tuning.dates + tuning.spare_days]
             if c.copied:  # copies weighed the days; only the first of a story's copies is shown
                 c = corpus.subset(c, [i for i, copied in enumerate(c.copied) if not copied])
             per_day = day_candidates(c, ranked, tuning)

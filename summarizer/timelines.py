@@ -12,7 +12,7 @@ Pure code over candidate columns and vectors: no store, no model.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -35,6 +35,11 @@ class TimelineTuning:
     corroboration: float = 0.02  # bonus per other article reporting the same fact
     lead_weight: float = 0.4  # bonus for an article's opening sentences: news puts the news first
     spare_days: int = 5  # days looked at beyond `dates`, taking the place of a day with nothing showable
+    # Reports on a day keep coming for days after it, so the newest days' references are not all
+    # in yet (day_importance). The share seen so far is read from the store's own reporting delays,
+    # with this many references that came at once added, so a handful of sentences corrects little.
+    # Timeline17: Date-F1 0.631 -> 0.667, AR1-F 0.144 -> 0.150 with it (0.636 with 100).
+    late_prior: float = 20.0
 
 
 def refers_to(c: Candidates, i: int) -> date | None:
@@ -58,24 +63,53 @@ def named_days(c: Candidates, i: int) -> set[date]:
     return days | {day} if day is not None else days
 
 
-def day_importance(c: Candidates, tuning: TimelineTuning = TimelineTuning()) -> dict[date, float]:
-    """Each day's importance: sentences and articles naming it, articles published on it."""
+def day_importance(
+    c: Candidates, tuning: TimelineTuning = TimelineTuning(), as_of: date | None = None
+) -> dict[date, float]:
+    """Each day's importance: sentences and articles naming it, articles published on it.
+
+    With `as_of` (the newest stored publication day), references to the newest days are scaled
+    up by what is still to come: a day is reported on that day and for days after, so on the
+    store's last day perhaps a third of what will refer to it has been published, while a month-old
+    day has all of it. Each day's references are divided by the share of all references the store
+    shows arriving within that day's age (see `seen_share`); the articles published on a day are
+    all in and are not scaled.
+    """
     mentions: Counter[date] = Counter()
     referring: dict[date, set[int]] = defaultdict(set)
     published: dict[date, set[int]] = defaultdict(set)
+    delays: list[int] = []
     for i in range(len(c)):
         for day in named_days(c, i):
             mentions[day] += 1
             referring[day].add(c.articles[i])
+            if c.published[i] is not None and c.published[i] >= day:
+                delays.append((c.published[i] - day).days)
         if c.published[i] is not None:
             published[c.published[i]].add(c.articles[i])
-    days = set(mentions) | set(published)
+    seen = seen_share(delays, tuning.late_prior)
     return {
-        d: tuning.mention_weight * mentions[d]
-        + tuning.article_weight * len(referring[d])
+        d: (tuning.mention_weight * mentions[d] + tuning.article_weight * len(referring[d]))
+        / (seen((as_of - d).days) if as_of is not None else 1.0)
         + tuning.published_weight * len(published[d])
-        for d in days
+        for d in set(mentions) | set(published)
     }
+
+
+def seen_share(delays: Sequence[int], prior: float) -> Callable[[int], float]:
+    """The share of a day's references published by the time it is `age` days old, as observed
+    over `delays` (days from each referred day to the article referring to it), with `prior`
+    references of no delay added so that few observations correct little. 1 for an age past
+    every observed delay; 1 too for a day after `as_of` (no delay is observed for it), and where
+    no reference ever came as soon (nothing to scale by)."""
+    ordered = np.sort(np.asarray(delays, dtype=np.int64))
+    total = len(ordered) + prior
+
+    def share(age: int) -> float:
+        seen = np.searchsorted(ordered, age, side="right") + prior if age >= 0 else 0
+        return float(seen / total) if seen > 0 else 1.0  # none ever came that soon: nothing to scale by
+
+    return share
 
 
 def ranked_days(importance: dict[date, float]) -> list[date]:

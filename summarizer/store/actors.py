@@ -110,9 +110,10 @@ def mentioned_sentence_ids(session: Session, actor_id: int) -> set[int]:
 
 def catalog(session: Session) -> Catalog:
     counts = mention_counts(session)
-    stored = session.execute(select(func.count(Article.id))).scalar_one()
+    stored, newest = session.execute(select(func.count(Article.id), func.max(Article.published))).one()
     reach = {actor_id: articles / stored for actor_id, (_, articles) in counts.items()} if stored else {}
-    return Catalog(actor_keys(session), {a: mentions for a, (mentions, _) in counts.items()}, stored_dates(session), reach)
+    mentions = {a: mentions for a, (mentions, _) in counts.items()}
+    return Catalog(actor_keys(session), mentions, stored_dates(session), reach, newest)
 
 
 def actor_card(session: Session, actor_id: int) -> ActorCard:

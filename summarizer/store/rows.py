@@ -98,6 +98,7 @@ class Catalog:
     dates: list[date]
     # Per actor id, the share of the stored articles that name it: the story's main actors near 1.
     reach: dict[int, float] = field(default_factory=dict)
+    newest: date | None = None  # the newest publication day stored
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.store.rows import Candidates
-from summarizer.timelines import TimelineTuning, day_candidates, day_importance, summarise_day, top_days
+from summarizer.timelines import TimelineTuning, day_candidates, day_importance, seen_share, summarise_day, top_days
 
 D0 = date(2010, 4, 20)
 
@@ -74,6 +74,48 @@ def test_days_and_facts_within_the_asked_lengths(rs, n, k):
         assert len(facts) <= k
         for group in facts:
             assert len({c.articles[i] for i in group}) == len(group)  # one sentence per article
+
+
+def test_the_newest_days_references_are_scaled_by_the_share_of_reports_still_to_come():
+    """Day 0 is reported on one to three days later (six articles); day 10, the newest stored
+    day, by three articles that day. Only a third of what refers to a day comes out that day,
+    so day 10 weighs as the 18 references it will likely have, above day 0's 12."""
+    rows = [(a, 3, 0, 0, 1 + (a - 1) // 2) for a in range(1, 7)]  # day 0, told on days 1, 1, 2, 2, 3, 3
+    rows += [(a, 3, 10, 10, 10) for a in range(7, 10)]  # day 10, told on day 10 by three articles
+    c, newest, old = columns(rows), D0 + timedelta(days=10), D0
+    raw = day_importance(c, TimelineTuning(late_prior=0))
+    assert raw[old] == 12 and raw[newest] == 6 + 1.5  # without as_of: as counted
+    late = day_importance(c, TimelineTuning(late_prior=0), as_of=newest)
+    assert late[old] == 12 and late[newest] == 6 / (3 / 9) + 1.5  # 3 of the 9 references came at once
+    assert top_days(late, 1) == [newest] and top_days(raw, 1) == [old]
+    # Seen from a month on, every day's reports are in: nothing is scaled.
+    assert day_importance(c, TimelineTuning(late_prior=0), as_of=newest + timedelta(days=30)) == raw
+    # The prior (references of no delay added) keeps few observations from scaling much.
+    damped = day_importance(c, TimelineTuning(late_prior=20), as_of=newest)[newest]
+    assert raw[newest] < damped < late[newest]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 40), max_size=60), st.floats(0, 50), st.integers(-5, 60), st.integers(0, 60))
+def test_the_share_seen_is_a_share_that_grows_with_age_and_is_whole_past_every_delay(delays, prior, age, more):
+    seen = seen_share(delays, prior)
+    assert 0 < seen(age) <= 1 and seen(age) <= seen(age + more)
+    assert seen(max(delays, default=0) + more) == 1 and seen(-1 - more) == 1
+
+
+@settings(max_examples=80, deadline=None)
+@given(rows, st.integers(0, 90), st.floats(0, 50))
+def test_scaling_the_newest_days_never_lowers_a_day_and_leaves_old_days_alone(rs, after, prior):
+    c = columns(rs)
+    tuning = TimelineTuning(late_prior=prior)
+    as_of = max(c.published) + timedelta(days=after)
+    raw, late = day_importance(c, tuning), day_importance(c, tuning, as_of=as_of)
+    assert set(raw) == set(late)
+    delays = [(p - s).days for s, p in zip(c.event_start, c.published) if s is not None and p >= s]
+    for day in raw:
+        assert late[day] >= raw[day] - 1e-9
+        if (as_of - day).days >= max(delays, default=0):  # every delay seen is shorter than its age
+            assert late[day] == raw[day]
 
 
 def test_a_day_named_in_any_clause_counts_for_the_timeline_but_a_prediction_does_not():
@@ -148,3 +190,42 @@ def test_a_days_fact_is_told_by_its_fullest_report_when_the_scores_nearly_tie():
     c.vectors = np.array([[1, 0], [0.99, (1 - 0.99**2) ** 0.5]], dtype=np.float32)
     (fact,) = summarise_day([0, 1], c, c.texts, 2)
     assert fact == [1, 0]
+
+
+def test_a_timeline_scales_the_days_next_to_the_newest_stored_article(tmp_path):
+    """Four articles report an old day over the two days after it; three report the newest stored
+    day that day. The newest day leads a one-day timeline, since its reports are not all in; once
+    an article a month later is stored, its reports are, and the old day leads."""
+    from datetime import UTC, datetime
+
+    from summarizer.briefings import BriefingService
+    from summarizer.store.articles import add_article
+    from summarizer.store.db import Store
+    from summarizer.store.rows import NewArticle, NewSentence
+    from tests.fakes import FakeEncoder
+
+    encoder = FakeEncoder()
+    store = Store(f"sqlite:///{tmp_path / 'late.db'}")
+    old, new = date(2024, 3, 1), date(2024, 3, 9)
+    texts = ["Engineers closed the old bridge after cracks were found in its main span.",
+             "Divers inspected the piers of the old bridge for damage.",
+             "The council said repairs to the old bridge would cost two million pounds.",
+             "Ferries carried commuters across the river while the old bridge stayed shut.",
+             "Engineers reopened the old bridge to traffic after a month of repairs.",
+             "Buses crossed the reopened old bridge for the first time in a month.",
+             "The mayor thanked the engineers who reopened the old bridge."]
+    reports = [(old, old + timedelta(days=1 + k // 2), t) for k, t in enumerate(texts[:4])]
+    reports += [(new, new, t) for t in texts[4:]]
+
+    def add(k: int, day: date | None, published: date, text: str) -> None:
+        (vector,) = encoder.encode([text])
+        sentence = NewSentence(0, text, day, day, "on day" if day else None, vector, 0.9, 1)
+        with store.session() as session:
+            add_article(session, NewArticle(f"T{k}", f"O{k}", None, published, "feed", None, f"o{k}", text, f"h{k}", datetime(2026, 1, 1, tzinfo=UTC), [sentence]))
+
+    for k, (day, published, text) in enumerate(reports):
+        add(k, day, published, text)
+    assert [item.date for item in BriefingService(store, encoder).timeline("", dates=1).items] == [new]
+    add(99, None, new + timedelta(days=30), "The river authority published its yearly report on water quality.")
+    assert [item.date for item in BriefingService(store, encoder).timeline("", dates=1).items] == [old]
+    store.close()
