@@ -8,7 +8,8 @@ for word across many otherwise different articles of one outlet is that outlet's
 (`repeated_boilerplate`, judged over the store, after ingestion and on rescore). Readers'
 comments are judged per article (`comment_kinds`): a comment's header ("Added: <date and time>",
 "At <time>, someone wrote:") or its sign-off ("Name, Town, Country" before the next reader's words)
-marks the comments of a page, which run on to its end.
+marks the comments of a page, which run on to its end; a post a live page quotes from a reader or
+social media ("Name, Town, e-mails: ...", "Name tweets: ...") is a comment too, header and post.
 
 Pure functions over plain text; the kinds are stored per sentence and briefings, timelines
 and digests read only the "story" ones.
@@ -97,6 +98,20 @@ PAGE_LABEL = re.compile(r"^(?:as it happened|live(?:\s+(?:coverage|updates?|text
 LIVE_NOTICE = re.compile(
     r"^(?:welcome to\s+)?(?:our|this)\s+(?:\w+\s+){0,2}live (?:coverage|page|text|updates|blog)\b", re.IGNORECASE
 )
+
+
+# A post a live page quotes from a reader or from social media: "1135 Name, Town, Country,
+# e-mails: ...", "jwilson3 tweets: ...", "Name, Place, texts: ...". The channel's verb in the
+# present tense and a colon, after at most a live page's time and a few words naming who, at the
+# sentence's start: a header run on after the page's own words leaves that sentence the page's.
+# "tweeted:" in a report is an actor's statement and stays; "texts" needs a capitalised word
+# before it, as a name or a place has ("The draft texts: ..." is a noun).
+POST_HEADER = re.compile(
+    r"^(?:\d{4}:?\s+)?(?:(?!\s\d{4}:?\s)[^.!?:\"“”]){0,100}?"  # who: no other entry's time inside
+    r"(?:\S\s+(?:e-?mails|tweets)|\b[A-Z][\w'’.-]*,?\s+texts)\s*:\s*\S"
+)
+POST_SENTENCES = 6  # sentences a post may run on after its header's
+LIVE_ENTRY = re.compile(r"^\d{4}:?\s")  # a live page's next entry starts with its time: "1135 ..."
 
 
 @dataclass(frozen=True)
@@ -307,7 +322,33 @@ def comment_kinds(sentences: Sequence[str], kinds: Sequence[str], tuning: Commen
         out[i] = COMMENT if out[i] == STORY else out[i]
     if start is not None:
         out[start:] = [COMMENT if k == STORY else k for k in out[start:]]
+    for i in post_sentences(sentences):
+        out[i] = COMMENT if out[i] == STORY else out[i]
     return out
+
+
+def post_sentences(sentences: Sequence[str]) -> list[int]:
+    """The sentences of the posts a page quotes from readers or social media (`POST_HEADER`):
+    each header's sentence, and the post's next sentences while a quotation it opened is still
+    open or, unquoted, while they speak in the first person; at most `POST_SENTENCES` of them,
+    and never past the next live entry ("1140 ...")."""
+    marked: list[int] = []
+    for i, text in enumerate(sentences):
+        found = POST_HEADER.match(" ".join(text.split()))
+        if not found:
+            continue
+        marked.append(i)
+        words = " ".join(text.split())[found.end() - 1 :]
+        quoted = words[:1] in "\"“"
+        open_quote = quoted and not QUOTED.match(words)
+        for j in range(i + 1, min(i + 1 + POST_SENTENCES, len(sentences))):
+            nxt = " ".join(sentences[j].split())
+            if LIVE_ENTRY.match(nxt) or POST_HEADER.match(nxt) or not (open_quote or (not quoted and first_person(nxt))):
+                break
+            marked.append(j)
+            if open_quote and any(q in nxt for q in "\"”"):
+                break
+    return marked
 
 
 def accounts_intro(text: str) -> bool:

@@ -229,6 +229,38 @@ def test_experts_signed_in_capitals_are_not_readers():
     assert COMMENT not in _kinds(page)
 
 
+def test_a_post_a_live_page_quotes_is_a_comment_header_and_post():
+    """Readers' e-mails and social-media posts on a live page, each after its entry's time: the
+    header's sentence and the post's own (quoted, or unquoted in the first person) are comments;
+    the page's reporting between them stays story."""
+    page = [
+        "0914 The river burst its banks overnight, the fire service says.",
+        '0930 Anna Berg, Leeds, UK, e-mails: "My street is under a metre of water.',
+        "We moved the children upstairs at 3am.",
+        'The neighbours have a boat."',
+        "0945 Police closed the bridge on the ring road.",
+        "1002 floodwatch99 tweets: Sandbags are being handed out at the town hall.",
+        "1010 Tom Ray, Selby, texts: I have lived here for 40 years.",
+        "I have never seen anything like it.",
+        "The council opened two rest centres on Tuesday.",
+    ]
+    assert _kinds(page) == [STORY, COMMENT, COMMENT, COMMENT, STORY, COMMENT, COMMENT, COMMENT, STORY]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'The minister tweeted: "We will rebuild every home."',  # an actor's statement, as a report tells it
+        "The draft texts: one from the council, one from the government.",
+        "The mayor said she e-mails residents every week about the repairs.",
+        # The page's own words before a glued entry keep the sentence the page's.
+        "The bridge will stay shut until engineers have checked it 1002 floodwatch99 tweets: Sandbags are out.",
+    ],
+)
+def test_a_report_that_names_a_post_or_an_email_is_no_post(text):
+    assert _kinds([text, "Repairs will take a month."]) == [STORY, STORY]
+
+
 _WORD = st.from_regex(r"[a-z]{2,9}", fullmatch=True)
 _SENTENCE = st.lists(_WORD, min_size=3, max_size=20).map(lambda ws: " ".join([ws[0].capitalize(), *ws[1:]]) + ".")
 
