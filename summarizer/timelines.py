@@ -99,15 +99,17 @@ def day_importance(
 def seen_share(delays: Sequence[int], prior: float) -> Callable[[int], float]:
     """The share of a day's references published by the time it is `age` days old, as observed
     over `delays` (days from each referred day to the article referring to it), with `prior`
-    references of no delay added so that few observations correct little. 1 for an age past
-    every observed delay; 1 too for a day after `as_of` (no delay is observed for it), and where
-    no reference ever came as soon (nothing to scale by)."""
+    references of no delay added so that few observations correct little. It grows with the
+    age and is 1 past every observed delay; 1 for a day after `as_of` (a negative age: its
+    references are all there is) and with nothing observed. Where no reference came as soon
+    (only with no prior), one is counted, so that no day is scaled without bound."""
     ordered = np.sort(np.asarray(delays, dtype=np.int64))
     total = len(ordered) + prior
 
     def share(age: int) -> float:
-        seen = np.searchsorted(ordered, age, side="right") + prior if age >= 0 else 0
-        return float(seen / total) if seen > 0 else 1.0  # none ever came that soon: nothing to scale by
+        if age < 0 or total <= 0:
+            return 1.0
+        return float(max(np.searchsorted(ordered, age, side="right") + prior, min(1.0, total)) / total)
 
     return share
 
