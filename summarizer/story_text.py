@@ -112,6 +112,7 @@ POST_HEADER = re.compile(
 )
 POST_SENTENCES = 6  # sentences a post may run on after its header's
 LIVE_ENTRY = re.compile(r"^\d{4}:?\s")  # a live page's next entry starts with its time: "1135 ..."
+NEXT_ENTRY = re.compile(r"[.!?\"”]\s+\d{4}:?\s+[A-Z]")  # ... or follows the end of the last, unsplit
 
 
 @dataclass(frozen=True)
@@ -331,7 +332,7 @@ def post_sentences(sentences: Sequence[str]) -> list[int]:
     """The sentences of the posts a page quotes from readers or social media (`POST_HEADER`):
     each header's sentence, and the post's next sentences while a quotation it opened is still
     open or, unquoted, while they speak in the first person; at most `POST_SENTENCES` of them,
-    and never past the next live entry ("1140 ...")."""
+    and never into the next live entry ("1140 ..."), even where it is run on after the post's end."""
     marked: list[int] = []
     for i, text in enumerate(sentences):
         found = POST_HEADER.match(" ".join(text.split()))
@@ -344,6 +345,8 @@ def post_sentences(sentences: Sequence[str]) -> list[int]:
         for j in range(i + 1, min(i + 1 + POST_SENTENCES, len(sentences))):
             nxt = " ".join(sentences[j].split())
             if LIVE_ENTRY.match(nxt) or POST_HEADER.match(nxt) or not (open_quote or (not quoted and first_person(nxt))):
+                break
+            if NEXT_ENTRY.search(nxt):  # the post's end run into the page's next entry: the page's
                 break
             marked.append(j)
             if open_quote and any(q in nxt for q in "\"”"):

@@ -243,8 +243,10 @@ def test_a_post_a_live_page_quotes_is_a_comment_header_and_post():
         "1010 Tom Ray, Selby, texts: I have lived here for 40 years.",
         "I have never seen anything like it.",
         "The council opened two rest centres on Tuesday.",
+        '1020 Ann Lee, York, e-mails: "We lost power at midnight.',
+        'It was very frightening." 1025 The fire chief tells local radio: "Crews rescued 40 people."',
     ]
-    assert _kinds(page) == [STORY, COMMENT, COMMENT, COMMENT, STORY, COMMENT, COMMENT, COMMENT, STORY]
+    assert _kinds(page) == [STORY, COMMENT, COMMENT, COMMENT, STORY, COMMENT, COMMENT, COMMENT, STORY, COMMENT, STORY]
 
 
 @pytest.mark.parametrize(
