@@ -271,16 +271,24 @@ async def test_digests_in_flight_when_the_bot_is_killed_after_the_slot_are_sent_
 
 
 async def test_a_restart_just_before_the_slot_sends_at_the_slot_not_before(start_bot, make_services, clock) -> None:
-    """Issue 11, defect 2: a restart at 07:19:24 for a 07:20 digest counted the slot as missed and sent at once."""
+    """Issue 11, defect 2: a restart at 07:19:24 for a 07:20 digest counted the slot as missed and
+    sent at once. (Whatever the hour the test runs: it once assumed the next slot was tomorrow's,
+    and failed when run between midnight and 07:20 UTC.)"""
     first = await start_bot()
     await first.send("/subscribe 07:20 UTC")
     await first.stop()
 
-    clock.now = tomorrow_at(clock.now, 7, 19, 24)
+    # The next 07:20 after subscribing: today's when the test runs before it (the clock starts at
+    # the wall clock's time), else tomorrow's. The restart comes 36 s before it, or halfway there
+    # when the test subscribed less than 72 s before it.
+    subscribed = clock.now
+    today = tomorrow_at(subscribed - timedelta(days=1), 7, 20, 0)
+    slot = today if subscribed < today else today + timedelta(days=1)
+    clock.now = max(slot - timedelta(seconds=36), subscribed + (slot - subscribed) / 2)
     second = await start_bot(make_services())
     assert "digest-catch-up:42" not in second.job_names()  # nothing was missed
     assert second.services.chats.claim_digest(42) is None  # and nothing else takes the slot early
 
-    clock.now = tomorrow_at(clock.now - timedelta(days=1), 7, 20, 0)
+    clock.now = slot
     await second.run_job("digest:42")
     assert [t[:17] for t in second.request.texts(42)] == ["<b>Digest: since "]
