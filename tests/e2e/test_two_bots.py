@@ -52,6 +52,9 @@ ARTICLES = [
 # and the other process took them over and sent them again (a late record, not a lost one).
 LEASE_S = 30
 WINDOW_S = 3.0  # a kill lands this soon after we see a message: the sender may not have recorded it yet
+# A request the sender wrote just before it died reaches the emulator, and is stamped accepted (to
+# the millisecond), a little after the kill's own stamp: accepted 0.3 ms and 8 ms after it were seen.
+IN_FLIGHT_S = 1.0
 
 
 @pytest.fixture
@@ -140,12 +143,15 @@ def test_two_bots_behind_nginx_send_every_digest_and_post_once_through_kills(
     lost_digests = [c for c in DIGEST_CHATS if c not in digests]
     lost_posts = expected_posts - len(posts)
     twice = {k: n for k, n in [*digests.items(), *posts.items()] if n > 1}
-    # A duplicate is explained when its first copy was accepted just before a kill (its record lost with the process).
-    unexplained = {k: n for k, n in twice.items() if n > 2 or not any(0 <= kill - sends[k][0] <= WINDOW_S for kill in kills)}
+    # A duplicate is explained when its first copy was accepted just before a kill, or was in flight
+    # at it (its record lost with the process).
+    unexplained = {
+        k: n for k, n in twice.items() if n > 2 or not any(-IN_FLIGHT_S <= kill - sends[k][0] <= WINDOW_S for kill in kills)
+    }
     print(
         f"\ntwo bots behind nginx, {len(kills)} kills: digests sent {sum(digests.values())} to {len(digests)}/{len(DIGEST_CHATS)} chats, "
         f"lost {len(lost_digests)}; posts sent {sum(posts.values())} for {expected_posts}, lost {lost_posts}; "
-        f"duplicates {sum(n - 1 for n in twice.values())} ({len(twice) - len(unexplained)} accepted just before a kill); "
+        f"duplicates {sum(n - 1 for n in twice.values())} ({len(twice) - len(unexplained)} accepted just before a kill or in flight at it); "
         f"user messages answered {sum(answers.values())}/{len(asked)}; served by {served}"
     )
     assert lost_digests == [] and lost_posts == 0, (lost_digests, expected_posts - len(posts))
