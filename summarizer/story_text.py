@@ -335,11 +335,12 @@ def post_sentences(sentences: Sequence[str]) -> list[int]:
     and never into the next live entry ("1140 ..."), even where it is run on after the post's end."""
     marked: list[int] = []
     for i, text in enumerate(sentences):
-        found = POST_HEADER.match(" ".join(text.split()))
+        text = " ".join(text.split())
+        found = POST_HEADER.match(text)
         if not found:
             continue
         marked.append(i)
-        words = " ".join(text.split())[found.end() - 1 :]
+        words = text[found.end() - 1 :]
         quoted = words[:1] in "\"“"
         open_quote = quoted and not QUOTED.match(words)
         for j in range(i + 1, min(i + 1 + POST_SENTENCES, len(sentences))):

@@ -158,33 +158,32 @@ def _named_in(articles: Sequence[int] | None) -> tuple:
 def label_votes(session: Session, articles: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
     """Per learned actor (named in `articles`, if given): how many of its mentions each kind's
     entity labels account for."""
-    rows = session.execute(
-        select(Mention.actor_id, Mention.label, func.count(Mention.id))
-        .join(Actor, Actor.id == Mention.actor_id)
-        .where(Actor.origin == "learned", Mention.label.in_(LABEL_KINDS), *_named_in(articles))
-        .group_by(Mention.actor_id, Mention.label)
-    ).all()
-    votes: dict[int, dict[str, int]] = {}
-    for actor_id, label, count in rows:
-        kinds = votes.setdefault(actor_id, {})
-        kinds[LABEL_KINDS[label]] = kinds.get(LABEL_KINDS[label], 0) + count
-    return votes
+    return _kind_counts(session, LABEL_KINDS, articles)
+
+
+NOUN_KINDS = {ORG_NOUN: "organisation", PLACE_NOUN: "place"}
 
 
 def noun_evidence(session: Session, articles: Sequence[int] | None = None) -> dict[int, dict[str, int]]:
     """Per learned actor (named in `articles`, if given): how many of its mentions the nouns
     beside them show to be an organisation, or a place ({"organisation": n, "place": m})."""
-    kinds = {ORG_NOUN: "organisation", PLACE_NOUN: "place"}
+    return _kind_counts(session, NOUN_KINDS, articles)
+
+
+def _kind_counts(session: Session, kinds: dict[str, str], articles: Sequence[int] | None) -> dict[int, dict[str, int]]:
+    """Per learned actor (named in `articles`, if given): its mentions labelled with a key of
+    `kinds`, counted per kind the label stands for."""
     rows = session.execute(
         select(Mention.actor_id, Mention.label, func.count(Mention.id))
         .join(Actor, Actor.id == Mention.actor_id)
         .where(Actor.origin == "learned", Mention.label.in_(kinds), *_named_in(articles))
         .group_by(Mention.actor_id, Mention.label)
     ).all()
-    evidence: dict[int, dict[str, int]] = {}
+    counts: dict[int, dict[str, int]] = {}
     for actor_id, label, count in rows:
-        evidence.setdefault(actor_id, {})[kinds[label]] = count
-    return evidence
+        per_kind = counts.setdefault(actor_id, {})
+        per_kind[kinds[label]] = per_kind.get(kinds[label], 0) + count
+    return counts
 
 
 def set_kinds(session: Session, kinds: dict[int, str]) -> None:
