@@ -19,7 +19,7 @@ from summarizer.outlets import domain
 from summarizer.queries import Plan, describe_span, plan, resolve_actor
 from summarizer.ranking import Context, Weights, rank
 from summarizer.results import Briefing, Card, Item, Source
-from summarizer.scoring import content_words, counts_back, lexical_overlap, needs_context
+from summarizer.scoring import asks, content_words, counts_back, lexical_overlap, needs_context
 from summarizer.selection import Budget, Group, episodes, repeats, select, support
 from summarizer.selection import Tuning as SelectionTuning
 from summarizer.store import Store
@@ -383,9 +383,10 @@ class BriefingService:
 
     def _standalone_texts(self, session: Session, c: Candidates) -> list[str]:
         """Each sentence as it can be shown alone: joined with its predecessor when it starts
-        with a pronoun ("He said ..."), or "" when even that would not stand."""
-        texts = list(c.texts)
-        leaning = [i for i, t in enumerate(texts) if needs_context(t)]
+        with a pronoun ("He said ..."), or "" when even that would not stand or when it is a
+        question, which reports nothing ("How can we avoid a pandemic?")."""
+        texts = ["" if asks(t) else t for t in c.texts]
+        leaning = [i for i, t in enumerate(texts) if t and needs_context(t)]
         if not leaning:
             return texts
         before = corpus.previous_sentences(session, [(c.articles[i], c.positions[i]) for i in leaning])

@@ -41,6 +41,28 @@ def needs_context(text: str) -> bool:
     return bool(NEEDS_CONTEXT.match(text) or POINTS_BACK.match(text))
 
 
+# Closing marks a question may end inside: quotation marks and brackets.
+_CLOSING = " \t”\"'’»)]"
+# Where a quotation closing at a sentence's end opened, by its closing mark.
+_OPENING = {"”": "“", "’": "‘", "»": "«", '"': '"', "'": "'"}
+
+
+def asks(text: str) -> bool:
+    """Whether the sentence is a question: a headline's, a debate's, a reader's or a teaser's
+    ("How can we avoid a pandemic?", "... but could the callers have the answer?"). It reports
+    nothing, so it never leads an item. A question someone is reported asking
+    ('Survivors asked: "Where is the aid?"') is a report; a bare quoted one is not."""
+    body = text.rstrip()
+    inner = body.rstrip(_CLOSING)
+    if not inner.endswith("?"):
+        return False
+    tail = body[len(inner):].strip(" \t)]")
+    if tail and tail[0] in _OPENING:
+        opened = inner.rfind(_OPENING[tail[0]])
+        return opened <= 0  # quoted from its first word: nobody is reported asking
+    return True
+
+
 def counts_back(text: str) -> bool:
     """Whether the sentence opens with a time counted from an earlier one ("Days later, ...")."""
     return bool(COUNTS_BACK.match(text))

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.briefings import MAX_PAIRED, _dated_alone
-from summarizer.scoring import needs_context
+from summarizer.scoring import asks, needs_context
 from summarizer.story_text import STORY, article_kinds, sentence_kind
 
 DATA = Path(__file__).resolve().parents[2] / "tests" / "data"
@@ -48,7 +48,8 @@ class Standalone:
 
 
 def shown_as(item: dict, split: Callable[[str], list[str]] | None = None) -> str:
-    """How today's rules show a judged item: "hidden", "alone", "paired", "unglued" or "left out".
+    """How today's rules show a judged item: "hidden", "alone", "paired", "unglued" or "left out"
+    (leaning back unpaired, or a question).
 
     `split` is the analysis's sentence splitting: the first sentence of an article may come apart
     into a heading or caption and the report's own sentence ("unglued": that sentence is shown).
@@ -60,9 +61,12 @@ def shown_as(item: dict, split: Callable[[str], list[str]] | None = None) -> str
             kinds = article_kinds(sentence, parts)
             shown = [p for p, k in zip(parts, kinds) if k == STORY]
             if len(shown) == 1 and shown[0] == parts[-1]:
-                return "left out" if needs_context(shown[0]) and not _dated_alone(shown[0]) else "unglued"
+                leans = needs_context(shown[0]) and not _dated_alone(shown[0])
+                return "left out" if leans or asks(shown[0]) else "unglued"
     if sentence_kind(sentence) != STORY:
         return "hidden"
+    if asks(sentence):
+        return "left out"
     if not needs_context(sentence):
         return "alone"
     joined = f"{previous} {sentence}"
@@ -129,7 +133,7 @@ def lines(stores: dict[str, Path], split: Callable[[str], list[str]] | None = No
         f"{s.stand}/{s.shown} shown = {s.share:.1%} (every item as its sentence alone: {s.before:.1%}); "
         f"of {s.items}: {s.shown - s.paired - s.unglued} alone, {s.paired} with the sentence before, "
         f"{s.unglued} with a heading or caption split off, {s.left_out} left out "
-        f"(leaning back), {s.hidden} hidden (not story); {s.lost} of those left out or hidden were judged to stand alone",
+        f"(leaning back or a question), {s.hidden} hidden (not story); {s.lost} of those left out or hidden were judged to stand alone",
         "sentences kept out of answers, per store (kinds by form at ingestion, readers' comments per page, "
         "boilerplate repeated across articles):",
     ]

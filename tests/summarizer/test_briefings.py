@@ -239,3 +239,38 @@ def test_which_sentences_lean_on_the_one_before(text, leans):
     from summarizer.scoring import needs_context
 
     assert needs_context(text) is leans
+
+
+@pytest.mark.parametrize(
+    "text, question",
+    [
+        ("How can Africa help the survivors?", True),
+        ("The experts have failed to stop the leak, but could the callers have the answer?", True),
+        ("What are your concerns about the virus?", True),
+        ("“Where is the aid?”", True),
+        ('Survivors asked: "Where is the aid?"', False),  # a question reported: who asked it is the news
+        ("“Where is the aid?” asked one survivor.", False),
+        ("Xi met Putin in Moscow.", False),
+    ],
+)
+def test_which_sentences_are_questions(text, question):
+    from summarizer.scoring import asks
+
+    assert asks(text) is question
+
+
+def test_a_question_never_leads_an_item(tmp_path, fresh):
+    """A page's question ("How can ...?") reports nothing: briefs and timelines show the reports
+    beside it, never the question, though every sentence of the store would fit."""
+    ingestor, service = fresh
+    (tmp_path / "q.txt").write_text(
+        "---\npublished: 2024-02-05\n---\n"
+        "How can the world help the flooded towns? "
+        "Rescue teams reached the flooded towns of the north on Monday. "
+        "The regional government opened ten shelters for families on Monday."
+    )
+    ingestor.ingest([str(tmp_path / "q.txt")])
+    for b in (service.brief("5 February 2024"), service.brief("5 February 2024", long=True), service.timeline("")):
+        texts = [i.text for i in b.items]
+        assert texts and not any("?" in t for t in texts), texts
+        assert any("Rescue teams reached" in t for t in texts)
