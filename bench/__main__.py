@@ -94,8 +94,10 @@ def show_vectors(label: str, r: dict) -> None:
 
 def show_latency(label: str, r: dict) -> None:
     print(f"\n== warm briefing latency: {label} (peak RSS {r['peak_rss_mb']:.0f} MB)")
-    for kind in ("actor", "date", "topic"):
-        print(f"  {kind:6} p50 {r[kind]['p50_ms']:7.1f} ms   p95 {r[kind]['p95_ms']:7.1f} ms   (n={r[kind]['n']})")
+    for kind in ("actor", "date", "topic", "timeline"):
+        if kind not in r:  # a results file from before timelines were timed
+            continue
+        print(f"  {kind:8} p50 {r[kind]['p50_ms']:7.1f} ms   p95 {r[kind]['p95_ms']:7.1f} ms   (n={r[kind]['n']})")
 
 
 def ingest_both(results: dict, key: str, label: str, targets: list[str]) -> None:

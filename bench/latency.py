@@ -18,6 +18,7 @@ QUERIES = {
     "actor": ["xi", "putin", "zelensky", "peskov", "mao ning"],
     "date": ["21 March 2023", "2023-03-17", "May 2025", "2023-03-20..2023-03-22", "March 2024"],
     "topic": ["bakhmut", "peace plan", "nuclear weapons", "drone attacks", "gas pipeline"],
+    "timeline": ["", "xi", "March 2023", "peace plan"],  # `timeline QUERY`; "" is the whole story
 }
 
 
@@ -31,9 +32,12 @@ def main(database_url: str, rounds: int) -> None:
     built = services.build(settings)
     service = built.briefings
     service.warm()
-    for queries in QUERIES.values():  # first calls load the vector matrix and caches
+    def ask(kind: str, q: str) -> None:
+        service.timeline(q) if kind == "timeline" else service.brief(q)
+
+    for kind, queries in QUERIES.items():  # first calls load the vector matrix and caches
         for q in queries:
-            service.brief(q)
+            ask(kind, q)
     out = {}
     for kind, queries in QUERIES.items():
         times = []
@@ -41,7 +45,7 @@ def main(database_url: str, rounds: int) -> None:
             for q in queries:
                 service.clear_cache()
                 started = time.perf_counter()
-                service.brief(q)
+                ask(kind, q)
                 times.append((time.perf_counter() - started) * 1000)
         out[kind] = {"n": len(times), "p50_ms": statistics.median(times), "p95_ms": percentile(times, 0.95)}
     out["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

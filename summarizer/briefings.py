@@ -159,9 +159,13 @@ class BriefingService:
             ranked = ranked_days(day_importance(c, tuning, newest))[: tuning.dates + tuning.spare_days]
             if c.copied:  # copies weighed the days; only the first of a story's copies is shown
                 c = corpus.subset(c, [i for i, copied in enumerate(c.copied) if not copied])
+            # An undated sentence tells the day it was published on when it opens its story: count
+            # the lead places of those published on the chosen days, then read only the rows kept.
+            chosen = set(ranked)
+            c = corpus.with_leads(session, c, [i for i, d in enumerate(c.published) if d in chosen and c.event_start[i] is None])
             per_day = day_candidates(c, ranked, tuning)
             keep = sorted({i for members in per_day.values() for i in members})
-            c = corpus.load_speakers(session, corpus.load_vectors(session, corpus.subset(c, keep)))
+            c = corpus.load_speakers(session, corpus.load_vectors(session, corpus.rows_by_id(session, [c.ids[i] for i in keep])))
             position = {old: new for new, old in enumerate(keep)}
             texts = self._standalone_texts(session, c)
             # The most important days with something to show: a day whose every sentence leans on
@@ -173,13 +177,14 @@ class BriefingService:
             return Briefing(query, p.kind, p.actor.name if p.actor else p.subject, self._items(session, c, groups, texts))
 
     def _timeline_scope(self, session: Session, query: str, p: Plan) -> Candidates | None:
-        """The sentences a timeline weighs: the actor's, the span's, the articles on the topic, or all."""
+        """The sentences a timeline weighs, their date columns only: the actor's, the span's, the
+        articles on the topic, or all."""
         if p.kind == "actor":
-            return corpus.actor_candidates(session, p.actor.id)
+            return corpus.actor_dates(session, p.actor.id)
         if p.kind == "story":
-            return corpus.story_candidates(session, copies=True)
+            return corpus.story_dates(session)
         if p.kind == "date":
-            c = corpus.story_candidates(session, copies=True)
+            c = corpus.story_dates(session)
             inside = [i for i, d in enumerate(c.dates()) if d is not None and p.span.start <= d <= p.span.end]
             return corpus.subset(c, inside)
         if p.kind != "topic":
@@ -196,7 +201,7 @@ class BriefingService:
             for i, sid in enumerate(found.ids)
             if sim[sid] + self.tuning.lexical_bonus * lexical_overlap(words, found.texts[i]) >= self.tuning.topic_floor
         }
-        return corpus.story_candidates(session, relevant, copies=True) if relevant else None
+        return corpus.story_dates(session, relevant) if relevant else None
 
     def digest(self, since: datetime | None, *, follow: Sequence[str] = (), long: bool = False) -> Briefing:
         """The top developments among articles stored after `since` (all articles when None).

@@ -84,6 +84,40 @@ def _collect(session: Session, query: Select) -> Candidates:
     return out
 
 
+# What a timeline weighs days by, read for every sentence in its scope: ids, places, dates and
+# stories, no text or signals (the rows of the few sentences it shows come after, `rows_by_id`).
+# On a store of 10,000 articles (115,620 sentences): 0.40 s, against 0.72 s for the full rows.
+_DATE_COLUMNS = (
+    Sentence.id,
+    Sentence.article_id,
+    Sentence.position,
+    Sentence.event_start,
+    Sentence.event_end,
+    Article.published,
+    Sentence.expected,
+    Sentence.mentioned_days,
+    func.coalesce(Article.cluster_id, Article.id),
+    Sentence.copied,
+)
+
+
+def _collect_dates(session: Session, query: Select) -> Candidates:
+    """Rows of the date columns only: no texts, signals, lead places or vectors."""
+    out = Candidates()
+    for row in session.execute(query.where(SHOWN)):
+        out.ids.append(row[0])
+        out.articles.append(row[1])
+        out.positions.append(row[2])
+        out.event_start.append(row[3])
+        out.event_end.append(row[4])
+        out.published.append(row[5])
+        out.expected.append(bool(row[6]))
+        out.mentioned_days.append(tuple(date.fromisoformat(d) for d in (row[7] or "").split()))
+        out.clusters.append(row[8])
+        out.copied.append(bool(row[9]))
+    return out
+
+
 LEAD_WINDOW = 24  # furniture counted above a sentence this early; a later one keeps its position
 
 
@@ -199,23 +233,44 @@ def event_candidates(session: Session, start: date, end: date, max_days: int) ->
     return subset(found, keep)
 
 
-def story_candidates(session: Session, article_ids: Iterable[int] | None = None, *, copies: bool = False) -> Candidates:
-    """Every sentence of the store, or of these articles: a timeline weighs the whole story.
+def story_dates(session: Session, article_ids: Iterable[int] | None = None) -> Candidates:
+    """The date columns of every sentence of the store, or of these articles, syndicated copies'
+    sentences included (marked `copied`): forty outlets republishing a day's story weigh that
+    day, though only one of them is ever shown. What a timeline weighs days by."""
+    query = select(*_DATE_COLUMNS).join(Article, Article.id == Sentence.article_id).order_by(Sentence.id)
+    if article_ids is None:
+        return _collect_dates(session, query)
+    wanted = sorted(set(article_ids))
+    out = Candidates()
+    for start in range(0, len(wanted), 500):  # bounded parameter lists, whatever the store size
+        part = _collect_dates(session, query.where(Sentence.article_id.in_(wanted[start : start + 500])))
+        for f in fields(Candidates):
+            if f.name != "vectors":
+                getattr(out, f.name).extend(getattr(part, f.name))
+    return out
 
-    With `copies`, the sentences of syndicated copies too (marked `copied`): forty outlets
-    republishing a day's story weigh that day, though only one of them is ever shown.
-    """
-    query = _sentences() if copies else _sentences(_ORIGINAL)
-    if article_ids is not None:
-        wanted = sorted(set(article_ids))
-        out = Candidates()
-        for start in range(0, len(wanted), 500):  # bounded parameter lists, whatever the store size
-            part = _collect(session, query.where(Sentence.article_id.in_(wanted[start : start + 500])))
-            for f in fields(Candidates):
-                if f.name != "vectors":
-                    getattr(out, f.name).extend(getattr(part, f.name))
-        return out
-    return _collect(session, query)
+
+def actor_dates(session: Session, actor_id: int) -> Candidates:
+    """The date columns of every sentence that names (or titles) the actor, as `actor_candidates` has them."""
+    query = (
+        select(*_DATE_COLUMNS)
+        .join(Mention, Mention.sentence_id == Sentence.id)
+        .join(Article, Article.id == Sentence.article_id)
+        .where(Mention.actor_id == actor_id, _ORIGINAL)
+        .order_by(Sentence.id)
+    )
+    return _collect_dates(session, query)
+
+
+def with_leads(session: Session, c: Candidates, rows: Iterable[int]) -> Candidates:
+    """`c` with the lead places of `rows` counted (see `_lead_places`); the other rows keep their
+    positions as lead places. For date columns, whose lead places only some rows need."""
+    rows = sorted(set(rows))
+    leads = list(c.positions)
+    for i, lead in zip(rows, _lead_places(session, [c.articles[i] for i in rows], [c.positions[i] for i in rows])):
+        leads[i] = lead
+    c.leads = leads
+    return c
 
 
 def published_candidates(session: Session, start: date, end: date) -> Candidates:
@@ -236,12 +291,23 @@ def _of_articles(*conditions):
     return Sentence.article_id.in_(select(Article.id).where(*conditions))
 
 
+def rows_by_id(session: Session, ids: Sequence[int]) -> Candidates:
+    """The candidate rows of the sentences with these ids, in that order (an id asked twice
+    gives its row twice), without vectors."""
+    found = Candidates()
+    for start in range(0, len(ids), 500):  # bounded parameter lists, whatever the number asked
+        batch = sorted(set(ids[start : start + 500]))
+        part = _collect(session, select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).where(Sentence.id.in_(batch)))
+        for f in fields(Candidates):
+            if f.name != "vectors":
+                getattr(found, f.name).extend(getattr(part, f.name))
+    order = {sid: i for i, sid in enumerate(found.ids)}
+    return subset(found, [order[i] for i in ids if i in order])
+
+
 def sentences_by_id(session: Session, ids: Sequence[int]) -> Candidates:
     """The sentences with these ids, in that order, with their vectors."""
-    query = select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).where(Sentence.id.in_(list(ids)))
-    found = _collect(session, query)
-    order = {sid: i for i, sid in enumerate(found.ids)}
-    return load_vectors(session, subset(found, [order[i] for i in ids if i in order]))
+    return load_vectors(session, rows_by_id(session, ids))
 
 
 def subset(c: Candidates, keep: Sequence[int]) -> Candidates:

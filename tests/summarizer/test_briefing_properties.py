@@ -208,7 +208,7 @@ def test_a_sentence_naming_more_days_than_the_column_holds_keeps_whole_dates(tmp
         sentence = NewSentence(0, "A calendar.", None, None, None, encoder.encode(["A calendar."])[0], 0.5, 1, mentioned_days=named)
         add_article(session, NewArticle(None, None, None, START, "feed", None, "cal", "A calendar.", "h", datetime(2026, 1, 1, tzinfo=UTC), [sentence]))
     with store.session() as session:
-        stored = corpus.story_candidates(session).mentioned_days[0]
+        stored = corpus.story_dates(session).mentioned_days[0]
     assert stored == named[:MAX_MENTIONED_DAYS] and len(stored) == 36
     store.close()
 

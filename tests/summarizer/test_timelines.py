@@ -230,3 +230,39 @@ def test_a_timeline_scales_the_days_next_to_the_newest_stored_article(tmp_path):
     add(99, None, new + timedelta(days=30), "The river authority published its yearly report on water quality.")
     assert [item.date for item in BriefingService(store, encoder).timeline("", dates=1).items] == [old]
     store.close()
+
+
+DATE_FIELDS = ("ids", "articles", "positions", "event_start", "event_end", "published", "expected", "mentioned_days", "clusters", "copied")
+
+
+def test_a_timeline_reads_the_date_columns_of_the_full_rows_and_the_full_rows_of_the_few_it_keeps(seeded_store):
+    """A timeline weighs days on date columns only, counts lead places for the rows that need
+    them, then reads the full rows of the sentences it keeps: each step gives what reading every
+    full row gave (the seeds hold headings above leads, so lead places differ from positions)."""
+    from summarizer.store import actors as actor_store
+    from summarizer.store import sentences as corpus
+
+    with seeded_store.session() as session:
+        full = corpus._collect(session, corpus._sentences())
+        narrow = corpus.story_dates(session)
+        for name in DATE_FIELDS:
+            assert getattr(narrow, name) == getattr(full, name), name
+        assert not narrow.texts and not narrow.leads
+        assert full.leads != full.positions  # furniture above some leads: the check below means something
+        assert corpus.with_leads(session, narrow, range(len(narrow))).leads == full.leads
+        some = {i for i, (lead, p) in enumerate(zip(full.leads, full.positions)) if lead != p}
+        some |= {0, 1}
+        part = corpus.with_leads(session, corpus.story_dates(session), some).leads
+        assert part == [full.leads[i] if i in some else full.positions[i] for i in range(len(full))]
+        articles = sorted(set(full.articles))[:2]
+        by_article = corpus.story_dates(session, articles)
+        assert by_article.ids == [sid for sid, a in zip(full.ids, full.articles) if a in articles]
+        xi = next(a for a in actor_store.catalog(session).names if a[1].name == "Xi Jinping")[1]
+        mentions = corpus.actor_candidates(session, xi.id)
+        assert corpus.actor_dates(session, xi.id).ids == mentions.ids and mentions.ids
+        asked = [full.ids[9], full.ids[2], full.ids[9], full.ids[40]]  # any order, one twice
+        rows = corpus.rows_by_id(session, asked)
+        index = {sid: i for i, sid in enumerate(full.ids)}
+        expected = corpus.subset(full, [index[s] for s in asked])
+        for name in (*DATE_FIELDS, "texts", "quality", "named", "leads"):
+            assert getattr(rows, name) == getattr(expected, name), name
