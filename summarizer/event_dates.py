@@ -30,7 +30,7 @@ undated; a briefing then shows it at its article's publication date, when it was
 
 A sentence is `expected` when that clause is a prediction or a plan: "will", "shall",
 "is set to", "is expected to", "is due to", "plans to", "intends to", "is to", "is going to",
-or "could", "may", "might" (without "have"). Its date, if it names one, is the expected date,
+or "could", "may", "might" (without "have"; "could not" tells of a failed attempt). Its date, if it names one, is the expected date,
 read forward. A reported prediction ("X said Y will ...") is a statement, not expected, unless
 it is dated by the plan's own date (5).
 
@@ -287,7 +287,8 @@ def _expected(verb: Token) -> bool:
         aux = _aux_words(verb)
         if aux & _WILL:
             return True
-        if aux & _POSSIBLE and not aux & {"have", "'ve", "’ve"}:
+        possible = aux & _POSSIBLE
+        if possible and not aux & {"have", "'ve", "’ve"} and not _could_not(verb, possible):
             return True
         if _is_future_head(verb) or _is_to(verb):
             return True
@@ -298,6 +299,12 @@ def _expected(verb: Token) -> bool:
             verb = verb.head
             continue
         return False
+
+
+def _could_not(verb: Token, possible: set[str]) -> bool:
+    """"could not give", "couldn't confirm": an ability that failed, told of the past, as news
+    tells it ("officials could not confirm the toll"); "may not", "might not" still predict."""
+    return possible == {"could"} and any(c.dep_ == "neg" for c in verb.children)
 
 
 def _is_to(verb: Token) -> bool:

@@ -557,6 +557,10 @@ def test_the_main_clause_dates_the_sentence(nlp, text, published, expected):
         ("Alleyn's has said it will be shut for at least seven days.", date(2009, 5, 4), None, False),
         ("Xi was set to meet Putin on Monday.", date(2023, 3, 17), "2023-03-13", False),
         ("Xi met Putin on Monday.", date(2023, 3, 17), "2023-03-13", False),
+        # "could not": an attempt that failed, told of the past; "may not" still predicts
+        ("On Monday he could not leave the city.", date(2010, 1, 14), "2010-01-11", False),
+        ("The UN could not confirm that its top officials were dead.", date(2010, 1, 14), None, False),
+        ("The deal may not survive the winter.", date(2010, 1, 14), "2009-12-01..2010-02-28", True),
     ],
 )
 def test_predictions_and_plans_are_expected(nlp, text, published, expected_span, expected):
