@@ -109,8 +109,26 @@ class Token(Protocol):
     def is_space(self) -> bool: ...
 
 
+# A live page's entry opens with its time, four figures ("1616 UN Secretary General Ban Ki-moon
+# says ..."). Four figures also open a year's line in a chronology ("2003 US troops invade Iraq"),
+# so they are entry times only on a page with `MIN_ENTRIES` of them, every one a time of day and
+# one at least before noon, which no year of the news is.
+ENTRY_TIME = re.compile(r"(?P<hh>[0-2]\d)(?P<mm>[0-5]\d)(?=:?[^\S\n]+[\"“‘']?[A-Z])")
+MIN_ENTRIES = 3
+
+
+def entry_times(text: str) -> list[tuple[int, int]]:
+    """The (start, end) characters of each live entry's time that a sentence follows, in order;
+    [] unless the page is a live page by the rule above."""
+    found = [m for m in (ENTRY_TIME.match(text, at) for at in sentence_starts(text)) if m]
+    if len(found) < MIN_ENTRIES or any(int(m["hh"]) > 23 for m in found) or all(int(m["hh"]) >= 12 for m in found):
+        return []
+    return [(m.start(), m.end() + (1 if text[m.end() : m.end() + 1] == ":" else 0)) for m in found]
+
+
 def stamps(text: str) -> list[tuple[int, int]]:
-    """The (start, end) characters of each stamp that a sentence follows, in order, never overlapping."""
+    """The (start, end) characters of each stamp that a sentence follows, in order, never
+    overlapping: page stamps, and a live page's entry times (`entry_times`)."""
     found: list[tuple[int, int]] = []
     for m in UPDATED_STAMP.finditer(text):
         found.append((m.start(), m.end()))
@@ -118,6 +136,9 @@ def stamps(text: str) -> list[tuple[int, int]]:
         m = LINE_STAMP.match(text, at)
         if m and not any(a <= m.start() < b or m.start() <= a < m.end() for a, b in found):
             found.append((m.start(), m.end()))
+    for start, end in entry_times(text):
+        if not any(a <= start < b or start <= a < end for a, b in found):
+            found.append((start, end))
     return sorted(found)
 
 

@@ -111,7 +111,7 @@ POST_HEADER = re.compile(
     r"(?:\S\s+(?:e-?mails|tweets)|\b[A-Z][\w'’.-]*,?\s+texts)\s*:\s*\S"
 )
 POST_SENTENCES = 6  # sentences a post may run on after its header's
-LIVE_ENTRY = re.compile(r"^\d{4}:?\s")  # a live page's next entry starts with its time: "1135 ..."
+LIVE_ENTRY = re.compile(r"^\d{4}:?(?:\s|$)")  # a live page's next entry starts with its time: "1135 ...", or is it, split off
 NEXT_ENTRY = re.compile(r"[.!?\"”]\s+\d{4}:?\s+[A-Z]")  # ... or follows the end of the last, unsplit
 
 

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.analysis import analyse_doc
-from summarizer.page_prefixes import sentence_starts, stamps
+from summarizer.page_prefixes import entry_times, sentence_starts, stamps
 from summarizer.story_text import STORY, article_kinds, sentence_kind
 from tests.summarizer.pages import WORDS, page_texts, squeezed
 
@@ -206,6 +206,7 @@ PIECES = [
     "By Jim Muir BBC News, Beirut", "Page last updated at 07:41 GMT, Wednesday, 9 June 2010 08:41 UK",
     "Scores of people have been killed.", "The talks ended at 2000 GMT on Tuesday.", "London Mayor Boris Johnson said",
     "\"We will stay,\" he said.", "they should have enough virus", "Help", "|", "GMT", "By", "The", "13 January 2010",
+    "1616 UN envoy Ban says aid is coming.", "0905 The first planes landed.", "2003 US troops invade Iraq.",
 ]
 TEXTS = page_texts(PIECES, 10, [" ", " ", "\n", "  ", "\n\n"])
 
@@ -224,3 +225,38 @@ def test_stamps_are_in_order_apart_and_inside_the_text(text):
     assert all(0 <= a < b <= len(text) for a, b in found)
     assert all(b1 <= a2 for (_, b1), (a2, _) in zip(found, found[1:]))
     assert all(0 <= at < len(text) for at in sentence_starts(text))
+
+
+LIVE_PAGE = (
+    "As it happened: floods 14 Jan Live coverage of the floods. "
+    "2358 The UN says at least 14 of its staff have died. "
+    "2021: President Ana Ruiz says the head of the UN mission was killed. "
+    "1135 Jo Kemp, Leeds, e-mails: My sister is safe, thank God. "
+    "0905 The first aid planes landed at the airport."
+)
+
+
+def test_a_live_pages_entry_times_are_datelines_of_their_own(nlp):
+    """"2021 President Ana Ruiz says ..." shows the entry, not the page's clock; a reader's post
+    after its time is still a comment."""
+    got = [s.text for s in sentences(nlp, LIVE_PAGE)]
+    kinds = dict(zip(got, article_kinds(LIVE_PAGE, got)))
+    for time in ("2358", "2021:", "1135", "0905"):
+        assert kinds[time] == "dateline", kinds
+    assert kinds["The UN says at least 14 of its staff have died."] == STORY
+    assert kinds["President Ana Ruiz says the head of the UN mission was killed."] == STORY
+    assert kinds["The first aid planes landed at the airport."] == STORY
+    assert [k for t, k in kinds.items() if t.startswith("Jo Kemp")] == ["comment"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A chronology: its years are no times of day before noon.
+        "Key dates. 2003 US troops invade Iraq. 2006 Saddam Hussein is executed. 2011 The last US troops leave.",
+        # Two entries are no live page.
+        "Updates. 1135 The first planes landed. 0905 Rescue teams reached the town.",
+    ],
+)
+def test_four_figures_that_open_sentences_are_no_entry_times_off_a_live_page(text):
+    assert entry_times(text) == []
