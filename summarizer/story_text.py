@@ -128,14 +128,16 @@ class CommentTuning:
 
 # A page introducing its readers' accounts: "Readers ... have been sending their accounts",
 # "The following people have been sending us their diaries", "Here are some of their stories",
-# "We asked readers to submit their ideas". Said of readers, viewers or "you", never of
+# "We asked readers to submit their ideas", "Have your say". Said of readers, viewers or "you", never of
 # residents or witnesses, whose words a report quotes.
 ACCOUNTS_INTRO = re.compile(
     r"\b(?:readers|viewers|listeners|you)\b.{0,80}?\b(?:have been|are|were)\s+"
     r"(?:describing|sending|sharing|talking|telling|writing|emailing|submitting)\b"
     r"|\b(?:have been|are)\s+sending us\b"
     r"|\basked (?:readers|viewers|listeners|you)\b.{0,40}?\bto (?:send|submit|share|tell|describe)\b"
-    r"|^here are some of (?:their|your|the) (?:stories|accounts|experiences|comments|views|emails|messages)\b",
+    r"|^here are some of (?:their|your|the) (?:stories|accounts|experiences|comments|views|emails|messages)\b"
+    # a page asking for its readers' views: "Have your say", "What are your thoughts on ...?"
+    r"|\bhave your say\b|\bwhat are your (?:thoughts|views)\b|\btell us what you think\b",
     re.IGNORECASE,
 )
 READER = re.compile(r"\b(?:you|your)\b", re.IGNORECASE)

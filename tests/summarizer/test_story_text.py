@@ -144,6 +144,9 @@ def test_a_page_of_readers_accounts_is_comments_after_its_introduction():
         "News website readers around the world have been talking to us about their search for relatives.",
         "The following people have been sending us their diaries.",
         "We asked readers to submit their ideas on how the flood should have been stopped.",
+        # a page asking for its readers' views, whose sign-offs were lost with the line breaks
+        "Have your say and let us know.",
+        "Also, what are your thoughts on the plight of the flooded towns?",
     ],
 )
 def test_a_page_that_says_readers_accounts_follow_is_comments_from_the_first_account(intro):
