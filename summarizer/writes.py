@@ -95,8 +95,10 @@ def vote_kinds(
         person = votes.get("person", 0)
         other = max((k for k in votes if k != "person"), key=lambda k: votes[k], default=None)
         others = sum(v for k, v in votes.items() if k != "person")
-        if current == "person" and other and others >= least and others > person:
-            changed[actor_id] = other  # most of its mentions say it is no person (a ship, a rig)
+        if current == "person" and other and others >= least and (others > person or _acronym(name)):
+            # most of its mentions say it is no person (a ship, a rig); or its name is an acronym,
+            # which no person's is, though the model takes "Unicef" written in title case for one
+            changed[actor_id] = other
         elif current != "person" and person >= least and person >= margin * sum(v for k, v in votes.items() if k != "person"):
             changed[actor_id] = "person"
     # What the nouns beside a name say, again and again, settles what the labels cannot: "mining
@@ -115,6 +117,11 @@ def vote_kinds(
     actor_store.set_kinds(session, changed)
     index.kinds.update(changed)
     return changed
+
+
+def _acronym(name: str) -> bool:
+    """Whether the name is one word in capitals ("UNICEF", "NATO"): an acronym, never a person's name."""
+    return len(name) >= 2 and name.isalpha() and name.isupper()
 
 
 def article_record(

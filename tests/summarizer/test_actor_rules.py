@@ -199,6 +199,29 @@ def test_an_actor_takes_the_kind_most_of_its_mentions_say(tmp_path):
     store.close()
 
 
+def test_an_acronym_taken_for_a_person_takes_the_kind_its_other_mentions_say(tmp_path):
+    """"Unicef" in title case reads as a person to the small model, most of the time; a name in
+    capitals is no person's, so enough votes for another kind settle it, though fewer than the
+    person's. A person outvoted the same way keeps their kind."""
+    from sqlalchemy import text
+
+    from summarizer import writes
+    from summarizer.store.db import Store
+
+    store = Store(f"sqlite:///{tmp_path / 'kinds.db'}")
+    with store.engine.begin() as conn:
+        conn.execute(text("INSERT INTO actors (id, name, kind, origin) VALUES (1, 'UNIDO', 'person', 'learned'), "
+                          "(2, 'Ann Lee', 'person', 'learned')"))
+        conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at) VALUES (1, 'a', 't', 'h', '2024-01-01 00:00:00')"))
+        conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES " + ", ".join(f"({i}, 1, {i}, 's')" for i in range(1, 21))))
+        labels = [(actor, "PERSON") for actor in (1, 2) for _ in range(6)] + [(actor, "ORG") for actor in (1, 2) for _ in range(4)]
+        for i, (actor, label) in enumerate(labels, 1):
+            conn.execute(text(f"INSERT INTO mentions (actor_id, sentence_id, article_id, surface, label) VALUES ({actor}, {i}, 1, 'x', '{label}')"))
+    with store.session() as session:
+        assert writes.vote_kinds(session, writes.load_index(session), CONFIG) == {1: "organisation"}
+    store.close()
+
+
 def test_after_a_run_only_the_actors_its_articles_name_are_counted_again(tmp_path):
     from sqlalchemy import text
 
