@@ -98,8 +98,9 @@ def vote_kinds(
         if current == "person" and other and others >= least and (others > person or _acronym(name)):
             # most of its mentions say it is no person (a ship, a rig); or its name is an acronym,
             # which no person's is, though the model takes "Unicef" written in title case for one
+            # (nor does an acronym become a person below)
             changed[actor_id] = other
-        elif current != "person" and person >= least and person >= margin * sum(v for k, v in votes.items() if k != "person"):
+        elif current != "person" and not _acronym(name) and person >= least and person >= margin * others:
             changed[actor_id] = "person"
     # What the nouns beside a name say, again and again, settles what the labels cannot: "mining
     # firm Acme" is a company the model took for a place, "the Old Town district" a place it
