@@ -33,7 +33,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from summarizer.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, SAYS, WEEKDAY_NAMES, alternation
+from summarizer.vocabulary import CLOSERS, MONTH_ABBREVIATIONS, MONTH_NAMES, SAYS, WEEKDAY_NAMES, alternation
 
 _SP = r"[^\S\n]+"  # spaces within a line: a prefix never runs over a line break
 _OPT_SP = r"[^\S\n]*"
@@ -280,7 +280,6 @@ MIN_LEAD_WORDS = 6  # nor is a lead shorter than this a sentence to cut one from
 MAX_GLUED_TOKENS = 200  # a longer run without a final mark is a list or a page's debris, left as it is
 CLOSING_QUOTES = frozenset({'"', "”", "’", "'"})
 SENTENCE_MARKS = frozenset(".!?…")
-_CLOSERS = " \t”\"'’»)]"
 
 
 def lead_starts(tokens: Sequence[Token], start: int) -> list[int]:
@@ -382,7 +381,7 @@ def _heading_like(tokens: Sequence[Token], a: int, b: int) -> bool:
     texts = [t.text for t in tokens[a:b]]
     if texts.count('"') % 2 or texts.count("“") != texts.count("”") or texts.count("(") != texts.count(")"):
         return False
-    body = "".join(t.text + t.whitespace_ for t in tokens[a:b]).rstrip(_CLOSERS)
+    body = "".join(t.text + t.whitespace_ for t in tokens[a:b]).rstrip(CLOSERS)
     return bool(body) and body[-1] not in SENTENCE_MARKS
 
 

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from summarizer.vocabulary import ATTRIBUTES, CONNECTIVES, SAID, SHELL_NOUNS, SPEAKS, TIME_BACK, alternation
+from summarizer.vocabulary import ATTRIBUTES, CLOSERS, CONNECTIVES, SAID, SHELL_NOUNS, SPEAKS, TIME_BACK, alternation
 
 # A sentence opening like this leans on the one before it for its subject.
 NEEDS_CONTEXT = re.compile(
@@ -41,8 +41,6 @@ def needs_context(text: str) -> bool:
     return bool(NEEDS_CONTEXT.match(text) or POINTS_BACK.match(text))
 
 
-# Closing marks a question may end inside: quotation marks and brackets.
-_CLOSING = " \t”\"'’»)]"
 # Where a quotation closing at a sentence's end opened, by its closing mark.
 _OPENING = {"”": "“", "’": "‘", "»": "«", '"': '"', "'": "'"}
 
@@ -53,7 +51,7 @@ def asks(text: str) -> bool:
     nothing, so it never leads an item. A question someone is reported asking
     ('Survivors asked: "Where is the aid?"') is a report; a bare quoted one is not."""
     body = text.rstrip()
-    inner = body.rstrip(_CLOSING)
+    inner = body.rstrip(CLOSERS)
     if not inner.endswith("?"):
         return False
     tail = body[len(inner):].strip(" \t)]")

@@ -22,13 +22,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from summarizer.page_prefixes import is_stamp
-from summarizer.vocabulary import MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, alternation
+from summarizer.vocabulary import CLOSERS, MONTH_ABBREVIATIONS, MONTH_NAMES, WEEKDAY_NAMES, alternation
 
 STORY = "story"
 COMMENT = "comment"
 KINDS = (STORY, "heading", "caption", "byline", "credit", "dateline", "link", "boilerplate", COMMENT)
 
-CLOSERS = " \t”\"'’»)]"
 FINAL = (".", "!", "?", "…")
 HEADING_WORDS = 12  # a line without a full stop this short is a heading; longer, a caption
 SMALL_WORDS = frozenset("a an and as at but by for from in into of on or over the to under up via vs with".split())

@@ -9,6 +9,9 @@ from __future__ import annotations
 import calendar
 from collections.abc import Iterable
 
+# What may close a sentence after its last word: spaces, closing quotation marks and brackets.
+CLOSERS = " \t”\"'’»)]"
+
 # Months by name and abbreviation ("march", "mar", "sept"), lower case -> number.
 MONTH_NAMES = tuple(calendar.month_name[i] for i in range(1, 13))  # "January", ...
 MONTH_ABBREVIATIONS = tuple(calendar.month_abbr[i] for i in range(1, 13))  # "Jan", ...
