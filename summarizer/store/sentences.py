@@ -28,21 +28,39 @@ def from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f4")
 
 
-_COLUMNS = (
-    Sentence.id,
-    Sentence.article_id,
-    Sentence.position,
-    Sentence.text,
-    Sentence.event_start,
-    Sentence.event_end,
-    Article.published,
-    Sentence.quality,
-    Sentence.named,
-    Sentence.expected,
-    Sentence.mentioned_days,
-    func.coalesce(Article.cluster_id, Article.id),
-    Sentence.copied,
-)
+# The candidate columns, by the `Candidates` field each fills.
+_COLUMNS = {
+    "ids": Sentence.id,
+    "articles": Sentence.article_id,
+    "positions": Sentence.position,
+    "texts": Sentence.text,
+    "event_start": Sentence.event_start,
+    "event_end": Sentence.event_end,
+    "published": Article.published,
+    "quality": Sentence.quality,
+    "named": Sentence.named,
+    "expected": Sentence.expected,
+    "mentioned_days": Sentence.mentioned_days,
+    "clusters": func.coalesce(Article.cluster_id, Article.id),
+    "copied": Sentence.copied,
+}
+# What a timeline weighs days by, read for every sentence in its scope: ids, places, dates and
+# stories, no text or signals (the rows of the few sentences it shows come after, `rows_by_id`).
+# On a store of 10,000 articles (115,620 sentences): 0.40 s, against 0.72 s for the full rows.
+_DATE_COLUMNS = {
+    name: _COLUMNS[name]
+    for name in ("ids", "articles", "positions", "event_start", "event_end", "published", "expected", "mentioned_days", "clusters", "copied")
+}
+# The subject's mention beside each row, for actor candidates.
+_MENTION_COLUMNS = {"surfaces": Mention.surface, "labels": Mention.label, "prominence": Mention.prominence, "speaker": Mention.speaker}
+
+
+def _days(stored: str | None) -> tuple[date, ...]:
+    return tuple(date.fromisoformat(d) for d in stored.split()) if stored else ()
+
+
+# How a stored value becomes the field's (the rest are kept as read).
+_AS_FIELD = {"expected": bool, "copied": bool, "speaker": bool, "mentioned_days": _days}
 # A syndicated copy's sentence that its story's earlier article already holds is no candidate:
 # the earlier one is, and its item cites every copy (summarizer/syndication.py).
 _ORIGINAL = Sentence.copied.is_(False)
@@ -53,69 +71,38 @@ _ORIGINAL = Sentence.copied.is_(False)
 SHOWN = Sentence.kind == "story"
 
 
+def _select(columns: Mapping[str, Any] = _COLUMNS) -> Select:
+    """The `columns` of sentences with their articles, in storing order."""
+    return select(*columns.values()).join(Article, Article.id == Sentence.article_id).order_by(Sentence.id)
+
+
 def _sentences(*conditions) -> Select:
     """The candidate columns of the sentences meeting `conditions`, in storing order."""
-    return select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).where(*conditions).order_by(Sentence.id)
+    return _select().where(*conditions)
 
 
-def _collect(session: Session, query: Select) -> Candidates:
-    """Rows without vectors: callers rank cheaply first, then `load_vectors` for the few kept."""
+def _read(session: Session, query: Select, names: Iterable[str]) -> Candidates:
+    """The story sentences `query` finds, each column into the field `names` gives it, in order."""
     out = Candidates()
+    slots = [(getattr(out, name), _AS_FIELD.get(name)) for name in names]
     for row in session.execute(query.where(SHOWN)):
-        out.ids.append(row[0])
-        out.articles.append(row[1])
-        out.positions.append(row[2])
-        out.texts.append(row[3])
-        out.event_start.append(row[4])
-        out.event_end.append(row[5])
-        out.published.append(row[6])
-        out.quality.append(row[7])
-        out.named.append(row[8])
-        out.expected.append(bool(row[9]))
-        out.mentioned_days.append(tuple(date.fromisoformat(d) for d in (row[10] or "").split()))
-        out.clusters.append(row[11])
-        out.copied.append(bool(row[12]))
-        if len(row) > 13:  # the subject's mention, for actor candidates
-            out.surfaces.append(row[13])
-            out.labels.append(row[14])
-            out.prominence.append(row[15])
-            out.speaker.append(bool(row[16]))
+        for (column, convert), value in zip(slots, row):
+            column.append(convert(value) if convert else value)
+    return out
+
+
+def _collect(session: Session, query: Select, names: Iterable[str] = _COLUMNS) -> Candidates:
+    """Rows without vectors: callers rank cheaply first, then `load_vectors` for the few kept."""
+    out = _read(session, query, names)
     out.leads = _lead_places(session, out.articles, out.positions)
     return out
 
 
-# What a timeline weighs days by, read for every sentence in its scope: ids, places, dates and
-# stories, no text or signals (the rows of the few sentences it shows come after, `rows_by_id`).
-# On a store of 10,000 articles (115,620 sentences): 0.40 s, against 0.72 s for the full rows.
-_DATE_COLUMNS = (
-    Sentence.id,
-    Sentence.article_id,
-    Sentence.position,
-    Sentence.event_start,
-    Sentence.event_end,
-    Article.published,
-    Sentence.expected,
-    Sentence.mentioned_days,
-    func.coalesce(Article.cluster_id, Article.id),
-    Sentence.copied,
-)
-
-
-def _collect_dates(session: Session, query: Select) -> Candidates:
-    """Rows of the date columns only: no texts, signals, lead places or vectors."""
-    out = Candidates()
-    for row in session.execute(query.where(SHOWN)):
-        out.ids.append(row[0])
-        out.articles.append(row[1])
-        out.positions.append(row[2])
-        out.event_start.append(row[3])
-        out.event_end.append(row[4])
-        out.published.append(row[5])
-        out.expected.append(bool(row[6]))
-        out.mentioned_days.append(tuple(date.fromisoformat(d) for d in (row[7] or "").split()))
-        out.clusters.append(row[8])
-        out.copied.append(bool(row[9]))
-    return out
+def _extend(out: Candidates, part: Candidates) -> None:
+    """Append `part`'s rows to `out` (vectors aside)."""
+    for f in fields(Candidates):
+        if f.name != "vectors":
+            getattr(out, f.name).extend(getattr(part, f.name))
 
 
 LEAD_WINDOW = 24  # furniture counted above a sentence this early; a later one keeps its position
@@ -205,14 +192,9 @@ def load_reach(session: Session, c: Candidates, reach: Mapping[int, float]) -> C
 
 def actor_candidates(session: Session, actor_id: int) -> Candidates:
     """Every sentence that names (or titles) the actor."""
-    query = (
-        select(*_COLUMNS, Mention.surface, Mention.label, Mention.prominence, Mention.speaker)
-        .join(Mention, Mention.sentence_id == Sentence.id)
-        .join(Article, Article.id == Sentence.article_id)
-        .where(Mention.actor_id == actor_id, _ORIGINAL)
-        .order_by(Sentence.id)
-    )
-    return _collect(session, query)
+    columns = {**_COLUMNS, **_MENTION_COLUMNS}
+    query = _select(columns).join(Mention, Mention.sentence_id == Sentence.id).where(Mention.actor_id == actor_id, _ORIGINAL)
+    return _collect(session, query, columns)
 
 
 def speaker_candidates(session: Session, actor_id: int) -> Candidates:
@@ -237,29 +219,20 @@ def story_dates(session: Session, article_ids: Iterable[int] | None = None) -> C
     """The date columns of every sentence of the store, or of these articles, syndicated copies'
     sentences included (marked `copied`): forty outlets republishing a day's story weigh that
     day, though only one of them is ever shown. What a timeline weighs days by."""
-    query = select(*_DATE_COLUMNS).join(Article, Article.id == Sentence.article_id).order_by(Sentence.id)
+    query = _select(_DATE_COLUMNS)
     if article_ids is None:
-        return _collect_dates(session, query)
+        return _read(session, query, _DATE_COLUMNS)
     wanted = sorted(set(article_ids))
     out = Candidates()
     for start in range(0, len(wanted), 500):  # bounded parameter lists, whatever the store size
-        part = _collect_dates(session, query.where(Sentence.article_id.in_(wanted[start : start + 500])))
-        for f in fields(Candidates):
-            if f.name != "vectors":
-                getattr(out, f.name).extend(getattr(part, f.name))
+        _extend(out, _read(session, query.where(Sentence.article_id.in_(wanted[start : start + 500])), _DATE_COLUMNS))
     return out
 
 
 def actor_dates(session: Session, actor_id: int) -> Candidates:
     """The date columns of every sentence that names (or titles) the actor, as `actor_candidates` has them."""
-    query = (
-        select(*_DATE_COLUMNS)
-        .join(Mention, Mention.sentence_id == Sentence.id)
-        .join(Article, Article.id == Sentence.article_id)
-        .where(Mention.actor_id == actor_id, _ORIGINAL)
-        .order_by(Sentence.id)
-    )
-    return _collect_dates(session, query)
+    query = _select(_DATE_COLUMNS).join(Mention, Mention.sentence_id == Sentence.id).where(Mention.actor_id == actor_id, _ORIGINAL)
+    return _read(session, query, _DATE_COLUMNS)
 
 
 def with_leads(session: Session, c: Candidates, rows: Iterable[int]) -> Candidates:
@@ -296,11 +269,7 @@ def rows_by_id(session: Session, ids: Sequence[int]) -> Candidates:
     gives its row twice), without vectors."""
     found = Candidates()
     for start in range(0, len(ids), 500):  # bounded parameter lists, whatever the number asked
-        batch = sorted(set(ids[start : start + 500]))
-        part = _collect(session, select(*_COLUMNS).join(Article, Article.id == Sentence.article_id).where(Sentence.id.in_(batch)))
-        for f in fields(Candidates):
-            if f.name != "vectors":
-                getattr(found, f.name).extend(getattr(part, f.name))
+        _extend(found, _collect(session, _sentences(Sentence.id.in_(sorted(set(ids[start : start + 500]))))))
     order = {sid: i for i, sid in enumerate(found.ids)}
     return subset(found, [order[i] for i in ids if i in order])
 
