@@ -177,20 +177,29 @@ def test_a_form_of_address_inside_a_misread_name_is_dropped():
     assert mentioned(result, index) == {0: {"Barack Obama"}}
 
 
-def test_an_actor_takes_the_kind_most_of_its_mentions_say(tmp_path):
-    from summarizer import writes
-    from summarizer.store.db import Store
+def voted_store(path, actors: str, labels: list[tuple[int, str]]):
+    """A store of one article whose sentence i (from 1) mentions `labels[i - 1]`'s actor with
+    that entity label; `actors` is the VALUES list of the actors table."""
     from sqlalchemy import text
 
-    store = Store(f"sqlite:///{tmp_path / 'kinds.db'}")
+    from summarizer.store.db import Store
+
+    store = Store(f"sqlite:///{path}")
     with store.engine.begin() as conn:
-        conn.execute(text("INSERT INTO actors (id, name, kind, origin) VALUES (1, 'Twitter', 'person', 'learned'), "
-                          "(2, 'Haiti', 'place', 'learned'), (3, 'Ann Lee', 'person', 'learned')"))
+        conn.execute(text(f"INSERT INTO actors (id, name, kind, origin) VALUES {actors}"))
         conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at) VALUES (1, 'a', 't', 'h', '2024-01-01 00:00:00')"))
-        conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES " + ", ".join(f"({i}, 1, {i}, 's')" for i in range(1, 13))))
-        labels = [(1, "ORG")] * 4 + [(1, "PERSON")] + [(2, "PERSON")] * 4 + [(3, "ORG")] * 2 + [(3, "PERSON")]
+        conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES " + ", ".join(f"({i}, 1, {i}, 's')" for i in range(1, len(labels) + 1))))
         for i, (actor, label) in enumerate(labels, 1):
             conn.execute(text(f"INSERT INTO mentions (actor_id, sentence_id, article_id, surface, label) VALUES ({actor}, {i}, 1, 'x', '{label}')"))
+    return store
+
+
+def test_an_actor_takes_the_kind_most_of_its_mentions_say(tmp_path):
+    from summarizer import writes
+
+    labels = [(1, "ORG")] * 4 + [(1, "PERSON")] + [(2, "PERSON")] * 4 + [(3, "ORG")] * 2 + [(3, "PERSON")]
+    store = voted_store(tmp_path / "kinds.db", "(1, 'Twitter', 'person', 'learned'), (2, 'Haiti', 'place', 'learned'), "
+                        "(3, 'Ann Lee', 'person', 'learned')", labels)
     with store.session() as session:
         index = writes.load_index(session)
         changed = writes.vote_kinds(session, index, CONFIG)
@@ -204,20 +213,11 @@ def test_an_acronym_taken_for_a_person_takes_the_kind_its_other_mentions_say(tmp
     capitals is no person's, so enough votes for another kind settle it, though fewer than the
     person's, and no number of votes makes one a person. A person outvoted the same way keeps
     their kind."""
-    from sqlalchemy import text
-
     from summarizer import writes
-    from summarizer.store.db import Store
 
-    store = Store(f"sqlite:///{tmp_path / 'kinds.db'}")
-    with store.engine.begin() as conn:
-        conn.execute(text("INSERT INTO actors (id, name, kind, origin) VALUES (1, 'UNIDO', 'person', 'learned'), "
-                          "(2, 'Ann Lee', 'person', 'learned'), (3, 'UNOPS', 'organisation', 'learned')"))
-        conn.execute(text("INSERT INTO articles (id, origin, text, content_hash, ingested_at) VALUES (1, 'a', 't', 'h', '2024-01-01 00:00:00')"))
-        conn.execute(text("INSERT INTO sentences (id, article_id, position, text) VALUES " + ", ".join(f"({i}, 1, {i}, 's')" for i in range(1, 27))))
-        labels = [(actor, "PERSON") for actor in (1, 2, 3) for _ in range(6)] + [(actor, "ORG") for actor in (1, 2) for _ in range(4)]
-        for i, (actor, label) in enumerate(labels, 1):
-            conn.execute(text(f"INSERT INTO mentions (actor_id, sentence_id, article_id, surface, label) VALUES ({actor}, {i}, 1, 'x', '{label}')"))
+    labels = [(actor, "PERSON") for actor in (1, 2, 3) for _ in range(6)] + [(actor, "ORG") for actor in (1, 2) for _ in range(4)]
+    store = voted_store(tmp_path / "kinds.db", "(1, 'UNIDO', 'person', 'learned'), (2, 'Ann Lee', 'person', 'learned'), "
+                        "(3, 'UNOPS', 'organisation', 'learned')", labels)
     with store.session() as session:
         assert writes.vote_kinds(session, writes.load_index(session), CONFIG) == {1: "organisation"}
     store.close()
