@@ -21,8 +21,10 @@ $(EVAL_STAMP): $(STAMP) pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,eval]'
 	touch $(EVAL_STAMP)
 
+# reanalyse: a store that an older checkout filled is brought up to date first (nothing to do otherwise).
 brief: $(STAMP)
 	@$(BIN)/storybot ingest --quiet seeds/
+	@$(BIN)/storybot reanalyse --quiet
 	@$(BIN)/storybot brief "$(Q)"
 
 test: $(STAMP)

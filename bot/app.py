@@ -240,6 +240,9 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
     hide_in_logs(token)
     base_url = env.get("TELEGRAM_BASE_URL", "").strip() or DEFAULT_BASE_URL
     services = build_services(settings, bot_settings)
+    stale, stored = services.ingest.stale()
+    if stale:
+        log.warning(texts.stale_note(stale, stored))
     app = build_application(services, bot_settings, token, base_url)
     try:
         if webhook is None:

@@ -48,6 +48,11 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("rescore", help="recompute the stored ranking signals (after scoring changes)")
     p.set_defaults(func=cmd_rescore)
 
+    p = sub.add_parser("reanalyse", help="analyse stored articles again with this version of storybot (after an upgrade)")
+    p.add_argument("--all", action="store_true", help="every stored article, not only those another version analysed")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress or summary; failures still print")
+    p.set_defaults(func=cmd_reanalyse)
+
     p = sub.add_parser("actors", help="canonical actors, most mentioned first")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_actors)
@@ -109,8 +114,22 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if report.rejected else 0
 
 
+def cmd_reanalyse(settings: Settings, args: argparse.Namespace) -> int:
+    with _services(settings) as built, _progress(quiet=args.quiet, name="reanalyse", which="stored") as progress:
+        report = built.ingest.reanalyse(everything=args.all, progress=progress)
+    for failed in report.rejected:
+        print(f"kept the earlier analysis of {failed.origin}: {failed.reason}", file=sys.stderr)
+    if not args.quiet:
+        done = report.stored or report.rejected
+        print(
+            f"reanalysed {len(report.stored)} articles ({report.sentences} sentences), {len(report.rejected)} failed"
+            if done else "nothing to reanalyse: this version analysed every stored article"
+        )
+    return 1 if report.rejected else 0
+
+
 @contextmanager
-def _progress(*, quiet: bool):
+def _progress(*, quiet: bool, name: str = "ingest", which: str = "new"):
     """The ingestion progress callback for stderr: a bar on a terminal, else a line now and then (cron, CI)."""
     from rich.console import Console
 
@@ -120,7 +139,7 @@ def _progress(*, quiet: bool):
     if quiet:
         yield None
     elif not console.is_terminal:
-        yield ProgressLines(lambda line: print(line, file=sys.stderr, flush=True))
+        yield ProgressLines(lambda line: print(line, file=sys.stderr, flush=True), name=name, which=which)
     else:
         from bot.ingest_progress import progress_bar
 
@@ -160,9 +179,16 @@ def cmd_articles(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _briefings(settings: Settings, action):
-    """Run one call on the briefing service."""
+    """Run one call on the briefing service; say on stderr when the store holds articles that
+    another version of storybot analysed."""
+    from bot.texts import stale_note
+
     with _services(settings) as built:
-        return action(built.briefings)
+        result = action(built.briefings)
+        stale, stored = built.ingest.stale()
+    if stale:
+        print(stale_note(stale, stored), file=sys.stderr)
+    return result
 
 
 def _print_briefing(briefing, as_json: bool) -> None:

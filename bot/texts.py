@@ -61,6 +61,14 @@ MORE_EXPIRED = "That button has expired: ask again, for example /brief xi."
 NOTHING_MORE = "Nothing more is stored on that."
 
 
+def stale_note(stale: int, stored: int) -> str:
+    """For the operator: stored articles whose analysis another version of storybot made."""
+    return (
+        f"note: {stale:,} of {stored:,} stored articles were analysed by another version of storybot;"
+        " `storybot reanalyse` analyses them again"
+    )
+
+
 def more_points(n: int) -> str:
     """A "More" button's label: "9 more points"."""
     return f"{n} more point{'' if n == 1 else 's'}"

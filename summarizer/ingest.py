@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import re
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import cache
+from importlib import metadata
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import IntegrityError
@@ -24,7 +28,11 @@ from summarizer.progress import IngestProgress, Phase
 from summarizer.settings import Settings
 from summarizer.sources import FetchLimits, RawArticle, Rejected, iter_inputs
 from summarizer.store import Store
-from summarizer.store.articles import add_article, find_duplicate
+from summarizer.store import actors as actor_store
+from summarizer.store import articles as article_store
+from summarizer.store.articles import add_article, find_duplicate, replace_analysis
+from summarizer.store.rows import StoredInput
+from summarizer.store.state import next_generation
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -32,9 +40,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Progress = Callable[[IngestProgress], None]  # see IngestProgress for when it is called
+# One article to analyse: as read, its content hash, and the stored article it is analysed again for (or None: new).
+Work = tuple[RawArticle, str, StoredInput | None]
 # Writes of one article tried when a concurrent ingest's rows collide with it (see Ingestor._store).
 STORE_ATTEMPTS = 3
 VOTE_SCOPE = 500  # a run storing more articles settles every actor's kind in one pass
+REANALYSE_CHUNK = 500  # stored articles read at a time for reanalysis
+# The modules whose code decides what ingestion stores for an article's text: sentences, their
+# kinds, dates and signals, mentions, vectors. Their source is part of the analysis stamp.
+ANALYSIS_MODULES = (
+    "summarizer.abbreviations", "summarizer.actors", "summarizer.analysis", "summarizer.dates",
+    "summarizer.embeddings", "summarizer.event_dates", "summarizer.languages", "summarizer.onnx_export",
+    "summarizer.page_prefixes", "summarizer.scoring", "summarizer.story_text", "summarizer.vocabulary",
+    "summarizer.writes",
+)
 
 
 @dataclass(frozen=True)
@@ -75,6 +94,32 @@ class IngestReport:
         return f"{len(self.stored)} new, {len(self.duplicates)} duplicates, {len(self.rejected)} rejected"
 
 
+def analysis_stamp(settings: Settings, modules: Sequence[str] = ANALYSIS_MODULES) -> str:
+    """A short stamp of what made an article's stored rows: the analysis modules' source, the
+    spaCy and encoder models named in the settings, and the spaCy version. An article stored
+    with another stamp was analysed by another version of storybot (`storybot reanalyse`)."""
+    models = (settings.spacy_model, settings.embedding_model, settings.embedding_backend, _version("spacy"))
+    return _stamp(tuple(modules), models)
+
+
+@cache
+def _stamp(modules: tuple[str, ...], models: tuple[str, ...]) -> str:
+    digest = hashlib.sha256("\n".join(models).encode())
+    for name in modules:
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.origin is None:
+            raise LookupError(f"no source for {name}")
+        digest.update(Path(spec.origin).read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return ""
+
+
 def content_hash(text: str) -> str:
     """Hash the text with whitespace folded, so re-wrapped copies count as the same article."""
     return hashlib.sha256(re.sub(r"\s+", " ", text).strip().encode()).hexdigest()
@@ -100,6 +145,7 @@ class Ingestor:
         self.encoder = encoder
         self.actor_config = actor_config or ActorConfig.load(settings.actors_path)
         self.outlets = load_names(settings.outlets_path)
+        self.stamp = analysis_stamp(settings)
         self._index = None
 
     @property
@@ -147,7 +193,7 @@ class Ingestor:
             The report: stored, duplicate and rejected inputs, and seconds per stage.
         """
         report = report or IngestReport()
-        fresh: list[tuple[RawArticle, str]] = []
+        fresh: list[Work] = []
         seen: set[str] = set()
         duplicates = rejected = 0
         for item in items:
@@ -161,19 +207,61 @@ class Ingestor:
                 duplicates += 1
                 continue
             seen.update(x for x in (digest, item.url) if x)
-            fresh.append((item, digest))
+            fresh.append((item, digest, None))
         tracker = _Tracker(progress, self.clock, total=len(fresh), duplicates=duplicates, rejected=rejected)
         tracker.emit("checked")
         if fresh:
-            tracker.emit("loading")
-            self._load_models()
-            size = max(1, self.settings.ingest_batch)
-            tracker.start()
-            self._run_batches([fresh[start : start + size] for start in range(0, len(fresh), size)], report, tracker)
-            self._mark_repeats(report)
-            self._vote_kinds([s.article_id for s in report.stored if s.sentences])
+            self._process([fresh], report, tracker)
         tracker.emit("done")
         return report
+
+    def stale(self) -> tuple[int, int]:
+        """(articles analysed by another version of storybot or before stamps, articles stored)."""
+        with self.store.session() as session:
+            return article_store.count_stale(session, self.stamp), article_store.corpus_version(session)[0]
+
+    def reanalyse(self, *, everything: bool = False, progress: Progress | None = None) -> IngestReport:
+        """Analyse stored articles again from their stored text, with today's analysis: those an
+        older version analysed, or `everything`. Each article keeps its id, text, dates, story and
+        time of storing; its sentences and mentions are replaced in one transaction. An article
+        whose text no longer analyses is reported rejected and keeps the rows it had.
+
+        Progress is reported as for `ingest_items`, `total` counting the articles to analyse.
+        """
+        report = IngestReport()
+        with self.store.session() as session:
+            ids = article_store.all_articles(session) if everything else article_store.stale_articles(session, self.stamp)
+        tracker = _Tracker(progress, self.clock, total=len(ids), duplicates=0, rejected=0)
+        tracker.emit("checked")
+        if ids:
+            self._process(self._stored_work(ids), report, tracker)
+            with self.store.session() as session:
+                dropped = actor_store.drop_unmentioned(session)
+                next_generation(session)
+            self._index = None  # it may hold the dropped actors
+            if dropped:
+                log.info("actors no longer named by any stored sentence: %d dropped", dropped)
+        tracker.emit("done")
+        return report
+
+    def _stored_work(self, ids: Sequence[int]) -> Iterator[list[Work]]:
+        """The stored articles `ids` as work to analyse again, their texts read a chunk at a time."""
+        for start in range(0, len(ids), REANALYSE_CHUNK):
+            with self.store.session() as session:
+                stored = article_store.stored_inputs(session, ids[start : start + REANALYSE_CHUNK])
+            yield [(writes.as_raw(row), row.content_hash, row) for row in stored]
+
+    def _process(self, chunks: Iterable[list[Work]], report: IngestReport, tracker: _Tracker) -> None:
+        """Load the models, analyse, embed and store each chunk's articles in batches, then mark
+        the run's boilerplate and settle the kinds of the actors it named."""
+        tracker.emit("loading")
+        self._load_models()
+        size = max(1, self.settings.ingest_batch)
+        tracker.start()
+        for work in chunks:
+            self._run_batches([work[start : start + size] for start in range(0, len(work), size)], report, tracker)
+        self._mark_repeats(report)
+        self._vote_kinds([s.article_id for s in report.stored if s.sentences])
 
     def _mark_repeats(self, report: IngestReport) -> None:
         """Mark the outlets' repeated boilerplate among the sentences just stored (one pass over the store)."""
@@ -194,7 +282,7 @@ class Ingestor:
         with self.store.session() as session:
             return find_duplicate(session, digest, url) is not None
 
-    def _run_batches(self, batches: list[list[tuple[RawArticle, str]]], report: IngestReport, tracker: _Tracker) -> None:
+    def _run_batches(self, batches: list[list[Work]], report: IngestReport, tracker: _Tracker) -> None:
         """Analyse batch k+1 (spaCy, one thread) while batch k is embedded and stored.
 
         The encoder runs outside the GIL on its own threads, so the two overlap instead of
@@ -202,32 +290,34 @@ class Ingestor:
         no faster on two cores, where the encoder already keeps both busy.)
         """
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="storybot-analyse") as pool:
-            pending = pool.submit(self._analyse, [raw for raw, _ in batches[0]], report)
+            pending = pool.submit(self._analyse, [raw for raw, _, _ in batches[0]], report)
             for k, batch in enumerate(batches):
                 analyses = pending.result()
                 if k + 1 < len(batches):
-                    pending = pool.submit(self._analyse, [raw for raw, _ in batches[k + 1]], report)
+                    pending = pool.submit(self._analyse, [raw for raw, _, _ in batches[k + 1]], report)
                 self._embed_and_store(batch, analyses, report, tracker)
 
     def _embed_and_store(
-        self, batch: list[tuple[RawArticle, str]], analyses: list[Analysis | Rejected], report: IngestReport, tracker: _Tracker
+        self, batch: list[Work], analyses: list[Analysis | Rejected | Unanalysed], report: IngestReport, tracker: _Tracker
     ) -> None:
         started = time.perf_counter()
         texts = [vector_text(s) for a in analyses if isinstance(a, Analysis) for s in a.sentences]
         vectors = self.encoder.encode(texts)
         report.seconds["embeddings"] += time.perf_counter() - started
         offset = 0
-        for i, ((raw, digest), analysis) in enumerate(zip(batch, analyses, strict=True)):
+        for i, ((raw, digest, target), analysis) in enumerate(zip(batch, analyses, strict=True)):
             stored = 0
             if isinstance(analysis, Rejected):
                 report.rejected.append(analysis)
             elif isinstance(analysis, Unanalysed):
-                record = writes.unanalysed_record(raw, digest, analysis.language, datetime.now(UTC), outlets=self.outlets)
-                if self._store_record(raw, record, report):
+                record = writes.unanalysed_record(
+                    raw, digest, analysis.language, datetime.now(UTC), outlets=self.outlets, stamp=self.stamp
+                )
+                if self._store_record(raw, record, report, target):
                     report.unanalysed.append(analysis)
             else:
                 count = len(analysis.sentences)
-                if self._store(raw, digest, analysis, vectors[offset : offset + count], report):
+                if self._store(raw, digest, analysis, vectors[offset : offset + count], report, target):
                     stored = count
                 offset += count
             tracker.finished(stored, closes_batch=i == len(batch) - 1)
@@ -279,14 +369,15 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001
             return Rejected(raw.origin, f"could not parse: {exc}")
 
-    def _store_record(self, raw: RawArticle, record, report: IngestReport) -> bool:
-        """Store an unanalysed article in its own transaction; False if it was rejected instead."""
+    def _store_record(self, raw: RawArticle, record, report: IngestReport, target: StoredInput | None = None) -> bool:
+        """Store an unanalysed article (or put it in place of `target`'s rows) in its own
+        transaction; False if it was rejected instead."""
         started = time.perf_counter()
         try:
             with self.store.session() as session:
-                article_id = add_article(session, record)
+                article_id = _write(session, record, target)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back
-            if self._stored_meanwhile(exc, raw, record.content_hash, report):
+            if target is None and self._stored_meanwhile(exc, raw, record.content_hash, report):
                 return False
             log.debug("could not store %s", raw.origin, exc_info=True)
             report.rejected.append(Rejected(raw.origin, f"could not store: {_one_line(exc)}"))
@@ -296,8 +387,18 @@ class Ingestor:
         report.stored.append(Stored(raw.origin, article_id, 0))
         return True
 
-    def _store(self, raw: RawArticle, digest: str, analysis: Analysis, vectors, report: IngestReport, attempt: int = 1) -> bool:
-        """Store one article in its own transaction; False if it was a duplicate or rejected instead.
+    def _store(
+        self,
+        raw: RawArticle,
+        digest: str,
+        analysis: Analysis,
+        vectors,
+        report: IngestReport,
+        target: StoredInput | None = None,
+        attempt: int = 1,
+    ) -> bool:
+        """Store one article (or put its analysis in place of the stored `target`'s) in its own
+        transaction; False if it was a duplicate or rejected instead.
 
         Another process may store the same article, or the same new actors, between this run's
         duplicate check and its write: a unique constraint then refuses the write. The article is
@@ -313,19 +414,20 @@ class Ingestor:
                 resolution = resolve(analysis, index, self.actor_config)
                 resolving = time.perf_counter() - t0
                 writes.write_actors(session, resolution, index)
-                copy = writes.find_copy(session, raw.text)
+                copy = writes.find_copy(session, raw.text) if target is None else writes.stored_copy(session, target)
                 record = writes.article_record(
-                    raw, digest, analysis, vectors, resolution, index, datetime.now(UTC), outlets=self.outlets, copy=copy
+                    raw, digest, analysis, vectors, resolution, index, datetime.now(UTC), outlets=self.outlets, copy=copy,
+                    stamp=self.stamp,
                 )
-                article_id = add_article(session, record)
+                article_id = _write(session, record, target)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
             if isinstance(exc, IntegrityError):
                 self._index = None  # reload: another process's actors and aliases
-                if self._stored_meanwhile(exc, raw, digest, report):
+                if target is None and self._stored_meanwhile(exc, raw, digest, report):
                     return False
                 if attempt < STORE_ATTEMPTS:
                     log.debug("store conflict on %s (attempt %d); again", raw.origin, attempt, exc_info=True)
-                    return self._store(raw, digest, analysis, vectors, report, attempt + 1)
+                    return self._store(raw, digest, analysis, vectors, report, target, attempt + 1)
             log.debug("could not store %s", raw.origin, exc_info=True)
             self._index = None  # it may hold keys of the rolled-back article's actors
             report.rejected.append(Rejected(raw.origin, f"could not store: {_one_line(exc)}"))
@@ -401,6 +503,14 @@ class _Tracker:
                 phase, self.done, self.total, self.duplicates, self.rejected, self.sentences, self.batches, work
             )
         )
+
+
+def _write(session, record, target: StoredInput | None) -> int:
+    """Add the new article, or put its analysis in place of the stored `target`'s; its id."""
+    if target is None:
+        return add_article(session, record)
+    replace_analysis(session, target.id, record)
+    return target.id
 
 
 def _one_line(exc: Exception) -> str:

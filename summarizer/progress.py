@@ -90,6 +90,8 @@ class ProgressLines:
         every: articles between lines; by default a twentieth of the run, at least 50.
         interval: seconds between lines at most, while articles keep finishing.
         clock: monotonic seconds; tests pass a fake.
+        name: the run's name at the start of each line ("ingest", "reanalyse").
+        which: which articles it analyses, in the first line ("new", "stored").
     """
 
     def __init__(
@@ -99,8 +101,11 @@ class ProgressLines:
         every: int | None = None,
         interval: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
+        name: str = "ingest",
+        which: str = "new",
     ) -> None:
         self.write = write
+        self.name, self.which = name, which
         self.every = every
         self.interval = interval
         self.clock = clock
@@ -115,7 +120,7 @@ class ProgressLines:
             self._step = max(1, self.every or max(50, math.ceil(event.total / 20)))
             self._last_done, self._last_time = 0, self.clock()
             if event.total:
-                self.write(f"ingest: {event.total:,} new {_articles(event.total)} to analyse{_skipped(event)}")
+                self.write(f"{self.name}: {event.total:,} {self.which} {_articles(event.total)} to analyse{_skipped(event)}")
         elif event.phase == "working" and event.done < event.total:
             now = self.clock()
             if event.done - self._last_done >= self._step or now - self._last_time >= self.interval:
@@ -126,7 +131,7 @@ class ProgressLines:
 
     def line(self, event: IngestProgress) -> str:
         """E.g. `ingest: 200/774 articles, 9,512 sentences, 3.1 articles/s, about 3 min left`."""
-        head = f"ingest: {event.done:,}/{event.total:,} articles, {event.sentences:,} sentences"
+        head = f"{self.name}: {event.done:,}/{event.total:,} articles, {event.sentences:,} sentences"
         if event.phase == "done":
             rate = event.done / event.work_seconds if event.work_seconds > 0 else None
             took = f", done in {format_duration(event.work_seconds)}"

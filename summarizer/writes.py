@@ -30,7 +30,8 @@ from summarizer.story_text import STORY, RepeatTuning, article_kinds, repeated_b
 from summarizer.store import actors as actor_store
 from summarizer.store import articles as article_store
 from summarizer.store import sentences as sentence_store
-from summarizer.store.rows import NewArticle, NewMention, NewSentence
+from summarizer.store.rows import NewArticle, NewMention, NewSentence, StoredInput
+from summarizer.store.state import next_generation
 from summarizer.syndication import Fingerprint, copied_story, fingerprint, normalised
 
 
@@ -137,12 +138,14 @@ def article_record(
     outlets: dict[str, str] | None = None,
     copy: Copy | None = None,
     language: str | None = "en",
+    stamp: str | None = None,
 ) -> NewArticle:
     """The article as the store takes it, with every sentence's and mention's ranking signals.
 
     Call after `write_actors`, so that the resolution's new actors have ids. Without an outlet
     the URL's domain names one (`outlets`: pretty names by domain); without a title, its first
-    words. `copy` says which stored story it copies and which texts that story already holds.
+    words. `copy` says which stored story it copies and which texts that story already holds;
+    `stamp` names the analysis that made it (`ingest.analysis_stamp`).
     """
     texts = [s.text for s in analysis.sentences]
     kinds = article_kinds(raw.text, texts)
@@ -186,6 +189,7 @@ def article_record(
         signature=copy.fingerprint.to_bytes() if copy and copy.fingerprint else None,
         bands=copy.fingerprint.bands if copy and copy.fingerprint else (),
         language=language,
+        analysis=stamp,
     )
 
 
@@ -227,11 +231,34 @@ def find_copy(session: Session, text: str) -> Copy:
     return Copy(fp, cluster, frozenset(normalised(t) for t in article_store.story_texts(session, cluster)))
 
 
+def stored_copy(session: Session, stored: StoredInput) -> Copy:
+    """What syndication found when the stored article was first stored: the story it copies (kept
+    as stored) and the texts that story's articles stored before it hold."""
+    if stored.cluster_id is None:
+        return Copy(None)
+    texts = article_store.story_texts(session, stored.cluster_id, before=stored.id)
+    return Copy(None, stored.cluster_id, frozenset(normalised(t) for t in texts))
+
+
+def as_raw(stored: StoredInput) -> RawArticle:
+    """The stored article as it was read, for analysing its text again."""
+    return RawArticle(
+        stored.origin, stored.text, stored.title, stored.outlet, stored.url, stored.published, stored.published_how,
+        stored.date_clue,
+    )
+
+
 def unanalysed_record(
-    raw: RawArticle, content_hash: str, language: str, now: datetime, *, outlets: dict[str, str] | None = None
+    raw: RawArticle,
+    content_hash: str,
+    language: str,
+    now: datetime,
+    *,
+    outlets: dict[str, str] | None = None,
+    stamp: str | None = None,
 ) -> NewArticle:
     """An article in a language storybot does not analyse: stored whole and marked, with no sentences."""
-    return _record(raw, content_hash, now, outlets, sentences=[], language=language)
+    return _record(raw, content_hash, now, outlets, sentences=[], language=language, analysis=stamp)
 
 
 def mark_repeats(session: Session, article_ids: Iterable[int] | None = None) -> int:
@@ -276,6 +303,7 @@ def rescore(session: Session) -> tuple[int, int]:
         mentions += len(batch)
     # Sentences stored before speakers were (migration 0008): the actor the text shows speaking.
     sentence_store.fill_speakers(session)
+    next_generation(session)
     return sentences, mentions
 
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from summarizer.store.articles import stored_dates
-from summarizer.store.models import Actor, Alias, Article, Mention, Sentence
+from summarizer.store.models import Actor, Alias, Article, Follow, Mention, Sentence
 from summarizer.store.rows import ActorCard, ActorRow, Catalog
 from summarizer.store.sentences import SHOWN
 
@@ -42,6 +42,26 @@ def rename_actor(session: Session, actor_id: int, name: str, kind: str) -> bool:
     actor = session.get(Actor, actor_id)
     actor.name, actor.kind = name, kind
     return True
+
+
+def drop_unmentioned(session: Session) -> int:
+    """Delete the learned actors that no stored sentence names, speaks as, or any chat follows
+    (after reanalysis, names the analysis no longer reads); returns how many."""
+    mentioned = select(Mention.actor_id).distinct()
+    speaking = select(Sentence.speaker_id).where(Sentence.speaker_id.is_not(None)).distinct()
+    followed = select(Follow.actor_id).distinct()
+    gone = list(
+        session.scalars(
+            select(Actor.id).where(
+                Actor.origin == "learned", Actor.id.not_in(mentioned), Actor.id.not_in(speaking), Actor.id.not_in(followed)
+            )
+        )
+    )
+    for start in range(0, len(gone), 500):  # bounded parameter lists
+        part = gone[start : start + 500]
+        session.execute(delete(Alias).where(Alias.actor_id.in_(part)))
+        session.execute(delete(Actor).where(Actor.id.in_(part)))
+    return len(gone)
 
 
 def set_actor(session: Session, actor_id: int, name: str, kind: str, origin: str) -> None:

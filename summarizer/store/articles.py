@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from summarizer.store.models import Article, ArticleBand, Mention, Sentence
-from summarizer.store.rows import ArticleRow, NewArticle
+from summarizer.store.rows import ArticleRow, NewArticle, StoredInput
 from summarizer.store.sentences import to_bytes
+from summarizer.store.state import generation
 
 # Whole ISO dates that fit the 400-character column, with a space between: never half a date.
 MAX_MENTIONED_DAYS = 400 // len("2010-01-12 ")
@@ -43,34 +44,59 @@ def add_article(session: Session, new: NewArticle) -> int:
         cluster_id=new.cluster_id,
         signature=new.signature,
         language=new.language,
+        analysis=new.analysis,
     )
-    for s in new.sentences:
-        article.sentences.append(
-            Sentence(
-                position=s.position,
-                text=s.text,
-                event_start=s.event_start,
-                event_end=s.event_end,
-                date_expression=s.date_expression[:200] if s.date_expression else None,
-                embedding=to_bytes(s.vector),
-                quality=s.quality,
-                named=s.named,
-                expected=s.expected,
-                mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
-                copied=s.copied,
-                speaker_id=s.speaker_id,
-                kind=s.kind,
-            )
-        )
     session.add(article)
     session.flush()
     session.add_all(ArticleBand(article_id=article.id, band=b) for b in dict.fromkeys(new.bands))
-    by_position = {s.position: s.id for s in article.sentences}
+    _add_analysis(session, article.id, new)
+    return article.id
+
+
+def replace_analysis(session: Session, article_id: int, new: NewArticle) -> None:
+    """Put `new`'s sentences and mentions, language and stamp in place of the stored article's own.
+
+    The article keeps its id, text, dates, story (syndication) and time of storing, so its
+    deliveries and digests stand; only what analysis made of its text is replaced.
+    """
+    session.execute(delete(Mention).where(Mention.article_id == article_id))
+    session.execute(delete(Sentence).where(Sentence.article_id == article_id))
+    session.execute(
+        update(Article).where(Article.id == article_id).values(language=new.language, analysis=new.analysis)
+    )
+    session.expire_all()  # the article's loaded sentence list, if any, is gone
+    _add_analysis(session, article_id, new)
+
+
+def _add_analysis(session: Session, article_id: int, new: NewArticle) -> None:
+    """Insert `new`'s sentences and mentions under the stored article `article_id`."""
+    rows = [
+        Sentence(
+            article_id=article_id,
+            position=s.position,
+            text=s.text,
+            event_start=s.event_start,
+            event_end=s.event_end,
+            date_expression=s.date_expression[:200] if s.date_expression else None,
+            embedding=to_bytes(s.vector),
+            quality=s.quality,
+            named=s.named,
+            expected=s.expected,
+            mentioned_days=" ".join(d.isoformat() for d in s.mentioned_days[:MAX_MENTIONED_DAYS]) or None,
+            copied=s.copied,
+            speaker_id=s.speaker_id,
+            kind=s.kind,
+        )
+        for s in new.sentences
+    ]
+    session.add_all(rows)
+    session.flush()
+    by_position = {row.position: row.id for row in rows}
     session.add_all(
         Mention(
             actor_id=m.actor_id,
             sentence_id=by_position[m.position],
-            article_id=article.id,
+            article_id=article_id,
             surface=m.surface[:200],
             label=m.label,
             prominence=m.prominence,
@@ -79,7 +105,6 @@ def add_article(session: Session, new: NewArticle) -> int:
         for m in new.mentions
     )
     session.flush()
-    return article.id
 
 
 # A band shared by more articles than this is a boilerplate band, not evidence of a copy.
@@ -104,13 +129,16 @@ def band_matches(session: Session, bands: Iterable[int]) -> list[tuple[int, int 
     return [tuple(row) for row in session.execute(query)]
 
 
-def story_texts(session: Session, cluster_id: int) -> set[str]:
-    """The sentence texts already stored in the story `cluster_id` (its first article and its copies)."""
+def story_texts(session: Session, cluster_id: int, before: int | None = None) -> set[str]:
+    """The sentence texts already stored in the story `cluster_id` (its first article and its
+    copies), or only by its articles stored before the article `before`."""
     query = (
         select(Sentence.text)
         .join(Article, Article.id == Sentence.article_id)
         .where((Article.id == cluster_id) | (Article.cluster_id == cluster_id), Sentence.copied.is_(False))
     )
+    if before is not None:
+        query = query.where(Article.id < before)
     return set(session.scalars(query))
 
 
@@ -156,10 +184,38 @@ def articles_by_id(session: Session, ids: Iterable[int]) -> dict[int, ArticleRow
     return {row.id: row for row in _rows(session, set(ids))}
 
 
-def corpus_version(session: Session) -> tuple[int, int]:
-    """Changes whenever an article is stored: (count, highest id)."""
+def corpus_version(session: Session) -> tuple[int, int, int]:
+    """Changes whenever an article is stored or stored rows are rewritten: (count, highest id, generation)."""
     count, top = session.execute(select(func.count(Article.id), func.max(Article.id))).one()
-    return int(count), int(top or 0)
+    return int(count), int(top or 0), generation(session)
+
+
+def stale_articles(session: Session, stamp: str) -> list[int]:
+    """Ids of the articles whose rows another analysis made (or one from before stamps), oldest first."""
+    return list(session.scalars(select(Article.id).where(_stale(stamp)).order_by(Article.id)))
+
+
+def count_stale(session: Session, stamp: str) -> int:
+    """How many articles `stale_articles` would name."""
+    return session.scalar(select(func.count(Article.id)).where(_stale(stamp))) or 0
+
+
+def _stale(stamp: str):
+    return (Article.analysis != stamp) | Article.analysis.is_(None)
+
+
+def all_articles(session: Session) -> list[int]:
+    """Every stored article's id, oldest first."""
+    return list(session.scalars(select(Article.id).order_by(Article.id)))
+
+
+def stored_inputs(session: Session, ids: Iterable[int]) -> list[StoredInput]:
+    """What each article was stored from (its text, dates, names), for analysing it again."""
+    query = select(
+        Article.id, Article.origin, Article.text, Article.title, Article.outlet, Article.url, Article.published,
+        Article.published_how, Article.date_clue, Article.content_hash, Article.cluster_id,
+    ).where(Article.id.in_(list(ids))).order_by(Article.id)
+    return [StoredInput(*row) for row in session.execute(query)]
 
 
 # Event spans up to a week cover each of their days; a month or a season ("last summer") covers

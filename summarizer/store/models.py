@@ -50,6 +50,9 @@ class Article(Base):
     # ISO 639 code of the article's language; only English ("en", or None from before it was
     # detected) is analysed: an article in another language is stored without sentences.
     language: Mapped[str | None] = mapped_column(String(12), nullable=True)
+    # The stamp of the analysis that made its sentences and mentions (ingest.analysis_stamp):
+    # another stamp, or None from before stamps, means `storybot reanalyse` would redo them.
+    analysis: Mapped[str | None] = mapped_column(String(16), nullable=True)
 
     sentences: Mapped[list[Sentence]] = relationship(
         back_populates="article", cascade="all, delete-orphan", order_by="Sentence.position"
@@ -229,3 +232,12 @@ class Delivery(Base):
     # Set while the post is claimed and not yet sent; None once Telegram accepted it.
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StoreState(Base):
+    """Store-wide counters by name: "generation" rises whenever stored rows are rewritten in place."""
+
+    __tablename__ = "store_state"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[int] = mapped_column(Integer)

@@ -149,6 +149,24 @@ class NewArticle:
     signature: bytes | None = None
     bands: tuple[int, ...] = ()
     language: str | None = None  # ISO 639; an article not in English comes without sentences
+    analysis: str | None = None  # the stamp of the analysis that made its rows
+
+
+@dataclass(frozen=True)
+class StoredInput:
+    """A stored article as it was given, for analysing its text again (`storybot reanalyse`)."""
+
+    id: int
+    origin: str
+    text: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    published: date | None
+    published_how: str | None
+    date_clue: str | None
+    content_hash: str
+    cluster_id: int | None
 
 
 @dataclass(frozen=True)

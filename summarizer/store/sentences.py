@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from summarizer.store.models import Actor, Article, Mention, Sentence
 from summarizer.store.rows import Candidates
+from summarizer.store.state import generation
 
 
 def to_bytes(vector: np.ndarray) -> bytes:
@@ -304,10 +305,17 @@ class VectorIndex:
         self._lock = threading.Lock()
         self.ids = np.zeros(0, dtype=np.int64)
         self.matrix = np.zeros((0, 0), dtype=np.float32)
+        self.generation = 0
 
     def refresh(self, session: Session) -> None:
-        """Load the rows stored since the last refresh (ids only grow)."""
+        """Load the rows stored since the last refresh (ids only grow), or all of them again
+        once stored rows were rewritten (the store's generation rose: reanalysis, rescoring)."""
         with self._lock:
+            current = generation(session)
+            if current != self.generation:
+                self.ids = np.zeros(0, dtype=np.int64)
+                self.matrix = np.zeros((0, 0), dtype=np.float32)
+                self.generation = current
             last = int(self.ids[-1]) if len(self.ids) else 0
             rows = session.execute(
                 select(Sentence.id, Sentence.embedding)

@@ -53,6 +53,36 @@ def test_actors_articles_brief_and_timeline_print(fake_models, capsys):
     assert capsys.readouterr().out.startswith("Vladimir Putin: timeline")
 
 
+@pytest.mark.slow
+def test_reanalyse_updates_what_another_version_analysed_and_briefs_say_when_it_is_due(fake_models, capsys):
+    from sqlalchemy import update
+
+    from summarizer.settings import Settings
+    from summarizer.store.db import Store
+    from summarizer.store.models import Article
+
+    assert cli.main(["ingest", "--quiet", str(ROOT / "seeds")]) == 0
+    assert cli.main(["reanalyse"]) == 0
+    assert capsys.readouterr().out.strip() == "nothing to reanalyse: this version analysed every stored article"
+    store = Store(Settings.load().resolved_database_url)
+    with store.session() as session:  # as an older storybot left them
+        session.execute(update(Article).where(Article.id <= 2).values(analysis=None))
+    store.close()
+    assert cli.main(["brief", "xi", "--json"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["kind"] == "actor"  # the answer on stdout stays clean
+    assert err.strip() == (
+        "note: 2 of 5 stored articles were analysed by another version of storybot;"
+        " `storybot reanalyse` analyses them again"
+    )
+    assert cli.main(["reanalyse"]) == 0
+    out, err = capsys.readouterr()
+    assert out.strip().startswith("reanalysed 2 articles (") and out.strip().endswith("sentences), 0 failed")
+    assert "reanalyse: 2 stored articles to analyse" in err
+    assert cli.main(["brief", "xi"]) == 0
+    assert "reanalyse" not in capsys.readouterr().err
+
+
 def test_a_bad_setting_is_one_line_and_status_2(monkeypatch, capsys):
     monkeypatch.setenv("STORYBOT_INGEST_BATCH", "many")
     assert cli.main(["actors"]) == 2

@@ -120,6 +120,8 @@ def test_a_store_from_before_the_kinds_gets_them_by_rescoring(tmp_path, nlp):
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0008'")
         conn.exec_driver_sql("ALTER TABLE sentences DROP COLUMN kind")
         conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN language")
+        conn.exec_driver_sql("ALTER TABLE articles DROP COLUMN analysis")  # and what 0010 added
+        conn.exec_driver_sql("DROP TABLE store_state")
     reopened = Store(url)
     assert reopened.migrated_from == "0008" and reopened.needs_rescore
     with reopened.session() as session:
