@@ -64,8 +64,9 @@ def fresh(tmp_path, nlp):
 
 
 @pytest.fixture
-def store(tmp_path):
-    s = _store(tmp_path, "store.db")
+def store(database_url):
+    """The store under test, on SQLite and then on PostgreSQL."""
+    s = Store(database_url)
     yield s
     s.close()
 
