@@ -251,3 +251,22 @@ def test_a_store_from_before_stamps_counts_as_another_versions_until_reanalysed(
     assert len(ingestor.reanalyse().stored) == 5
     assert ingestor.stale() == (0, 5) and snapshot(reopened) == snapshot(fresh)
     reopened.close()
+
+
+def test_an_article_in_another_language_stays_stored_unanalysed(ingestor, store, tmp_path):
+    russian = tmp_path / "ru.md"
+    russian.write_text(
+        "---\ntitle: ru\noutlet: Example Daily\npublished: 2025-05-07\n---\n"
+        "Президент прибыл в столицу в среду утром и провёл переговоры с премьер-министром. "
+        "Стороны обсудили торговлю, энергетику и безопасность в регионе.\n",
+        encoding="utf-8",
+    )
+    ingestor.ingest([str(russian), str(ROOT / "seeds")])
+    with store.session() as session:
+        session.execute(update(Article).values(analysis=None))
+    report = ingestor.reanalyse()
+    assert [(u.origin, u.language) for u in report.unanalysed] == [(str(russian), "ru")]
+    assert len(report.stored) == 6 and ingestor.stale() == (0, 6)
+    with store.session() as session:
+        article = session.scalar(select(Article).where(Article.origin == str(russian)))
+        assert article.language == "ru" and not article.sentences
