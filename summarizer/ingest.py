@@ -47,12 +47,13 @@ STORE_ATTEMPTS = 3
 VOTE_SCOPE = 500  # a run storing more articles settles every actor's kind in one pass
 REANALYSE_CHUNK = 500  # stored articles read at a time for reanalysis
 # The modules whose code decides what ingestion stores for an article's text: sentences, their
-# kinds, dates and signals, mentions, vectors. Their source is part of the analysis stamp.
+# kinds, dates and signals, mentions, vectors, copied flags; this one runs them. Their source is
+# part of the analysis stamp (tests/summarizer/test_reanalysis.py checks that none is missing).
 ANALYSIS_MODULES = (
     "summarizer.abbreviations", "summarizer.actors", "summarizer.analysis", "summarizer.dates",
-    "summarizer.embeddings", "summarizer.event_dates", "summarizer.languages", "summarizer.onnx_export",
-    "summarizer.page_prefixes", "summarizer.scoring", "summarizer.story_text", "summarizer.vocabulary",
-    "summarizer.writes",
+    "summarizer.embeddings", "summarizer.event_dates", "summarizer.ingest", "summarizer.languages",
+    "summarizer.onnx_export", "summarizer.page_prefixes", "summarizer.scoring", "summarizer.story_text",
+    "summarizer.syndication", "summarizer.vocabulary", "summarizer.writes",
 )
 
 

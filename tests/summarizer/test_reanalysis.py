@@ -270,3 +270,25 @@ def test_an_article_in_another_language_stays_stored_unanalysed(ingestor, store,
     with store.session() as session:
         article = session.scalar(select(Article).where(Article.origin == str(russian)))
         assert article.language == "ru" and not article.sentences
+
+
+def test_the_stamp_reads_every_module_that_decides_the_stored_rows():
+    """Every summarizer module that ingestion imports, at any depth, is in ANALYSIS_MODULES, but
+    for those that read inputs or name what the stored article keeps (its text, title and
+    outlet), the progress report, the settings (their models are in the stamp apart) and the store."""
+    from tests.test_layout import ROOT as TOP
+    from tests.test_layout import imported_modules
+
+    kept = {"summarizer.settings", "summarizer.sources", "summarizer.web", "summarizer.outlets", "summarizer.progress"}
+    seen: set[str] = set()
+    todo = ["summarizer.ingest"]
+    while todo:
+        name = todo.pop()
+        path = TOP / (name.replace(".", "/") + ".py")
+        if name in seen or not path.exists():  # a name imported from a module, not a module
+            continue
+        seen.add(name)
+        todo.extend(m for m in imported_modules(path) if m.startswith("summarizer."))
+    decide = {m for m in seen if not m.startswith("summarizer.store")} - kept
+    assert decide <= set(ingest_module.ANALYSIS_MODULES), sorted(decide - set(ingest_module.ANALYSIS_MODULES))
+    assert len(decide) >= 12  # the walk found the analysis, not just its start
