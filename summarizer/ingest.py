@@ -97,15 +97,17 @@ class IngestReport:
 
 def analysis_stamp(settings: Settings, modules: Sequence[str] = ANALYSIS_MODULES) -> str:
     """A short stamp of what made an article's stored rows: the analysis modules' source, the
-    spaCy and encoder models named in the settings, and the spaCy version. An article stored
-    with another stamp was analysed by another version of storybot (`storybot reanalyse`)."""
+    spaCy and encoder models named in the settings, the spaCy version, and the actors file
+    (names, aliases and titles). An article stored with another stamp was analysed by another
+    version of storybot or of its actors file (`storybot reanalyse`)."""
     models = (settings.spacy_model, settings.embedding_model, settings.embedding_backend, _version("spacy"))
-    return _stamp(tuple(modules), models)
+    return _stamp(tuple(modules), models, settings.actors_path)
 
 
 @cache
-def _stamp(modules: tuple[str, ...], models: tuple[str, ...]) -> str:
+def _stamp(modules: tuple[str, ...], models: tuple[str, ...], actors: Path) -> str:
     digest = hashlib.sha256("\n".join(models).encode())
+    digest.update(actors.read_bytes() if actors.is_file() else b"")
     for name in modules:
         spec = importlib.util.find_spec(name)
         if spec is None or spec.origin is None:

@@ -228,6 +228,13 @@ def test_the_stamp_follows_the_analysis_code_and_models(tmp_path, monkeypatch):
     assert analysis_stamp(settings.replace(spacy_model="en_core_web_lg"), ("stamped.rules",)) != analysis_stamp(
         settings, ("stamped.rules",)
     )
+    actors = tmp_path / "actors.toml"
+    actors.write_text((settings.actors_path).read_text(encoding="utf-8"), encoding="utf-8")
+    mine = settings.replace(actors_file=str(actors))
+    assert analysis_stamp(mine, ("stamped.rules",)) == analysis_stamp(settings, ("stamped.rules",))  # same bytes
+    actors.write_text(actors.read_text(encoding="utf-8") + '\n# an alias added\n', encoding="utf-8")
+    _stamp.cache_clear()
+    assert analysis_stamp(mine, ("stamped.rules",)) != analysis_stamp(settings, ("stamped.rules",))
     with pytest.raises(LookupError):
         analysis_stamp(settings, ("stamped.missing",))
     assert analysis_stamp(settings) == analysis_stamp(settings)  # the real modules all have source
