@@ -221,7 +221,7 @@ class Ingestor:
     def stale(self) -> tuple[int, int]:
         """(articles analysed by another version of storybot or before stamps, articles stored)."""
         with self.store.session() as session:
-            return article_store.count_stale(session, self.stamp), article_store.corpus_version(session)[0]
+            return article_store.count_stale(session, self.stamp)
 
     def reanalyse(self, *, everything: bool = False, progress: Progress | None = None) -> IngestReport:
         """Analyse stored articles again from their stored text, with today's analysis: those an
@@ -380,7 +380,7 @@ class Ingestor:
             with self.store.session() as session:
                 article_id = _write(session, record, target)
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back
-            if target is None and self._stored_meanwhile(exc, raw, record.content_hash, report):
+            if self._stored_meanwhile(exc, raw, record.content_hash, report, target):
                 return False
             log.debug("could not store %s", raw.origin, exc_info=True)
             report.rejected.append(Rejected(raw.origin, f"could not store: {_one_line(exc)}"))
@@ -426,7 +426,7 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001 - the transaction rolled back; nothing half-written remains
             if isinstance(exc, IntegrityError):
                 self._index = None  # reload: another process's actors and aliases
-                if target is None and self._stored_meanwhile(exc, raw, digest, report):
+                if self._stored_meanwhile(exc, raw, digest, report, target):
                     return False
                 if attempt < STORE_ATTEMPTS:
                     log.debug("store conflict on %s (attempt %d); again", raw.origin, attempt, exc_info=True)
@@ -443,10 +443,13 @@ class Ingestor:
         report.seconds["store"] += time.perf_counter() - started - resolving
         return ok
 
-    def _stored_meanwhile(self, exc: Exception, raw: RawArticle, digest: str, report: IngestReport) -> bool:
+    def _stored_meanwhile(
+        self, exc: Exception, raw: RawArticle, digest: str, report: IngestReport, target: StoredInput | None
+    ) -> bool:
         """Whether a write refused by a unique constraint met the same article, stored meanwhile by
-        another process; then it is counted as the duplicate it is."""
-        if not isinstance(exc, IntegrityError) or not self._is_stored(digest, raw.url):
+        another process; then it is counted as the duplicate it is. Never for an article analysed
+        again (`target`): it is stored, by this store itself."""
+        if target is not None or not isinstance(exc, IntegrityError) or not self._is_stored(digest, raw.url):
             return False
         log.debug("%s was stored meanwhile by another process", raw.origin)
         report.duplicates.append(raw.origin)

@@ -136,3 +136,13 @@ def seeded_store(tmp_path_factory, nlp):
 def database_url(db_url) -> str:
     """A fresh, empty store for one test, by URL: on SQLite, then on PostgreSQL (see db_url)."""
     return db_url
+
+
+@pytest.fixture
+def store(database_url):
+    """A fresh, empty store for one test, opened: on SQLite, then on PostgreSQL (see db_url)."""
+    from summarizer.store.db import Store
+
+    s = Store(database_url)
+    yield s
+    s.close()

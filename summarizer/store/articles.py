@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from summarizer.store.models import Article, ArticleBand, Mention, Sentence
 from summarizer.store.rows import ArticleRow, NewArticle, StoredInput
 from summarizer.store.sentences import to_bytes
-from summarizer.store.state import generation
+from summarizer.store.state import GENERATION_VALUE
 
 # Whole ISO dates that fit the 400-character column, with a space between: never half a date.
 MAX_MENTIONED_DAYS = 400 // len("2010-01-12 ")
@@ -186,8 +186,10 @@ def articles_by_id(session: Session, ids: Iterable[int]) -> dict[int, ArticleRow
 
 def corpus_version(session: Session) -> tuple[int, int, int]:
     """Changes whenever an article is stored or stored rows are rewritten: (count, highest id, generation)."""
-    count, top = session.execute(select(func.count(Article.id), func.max(Article.id))).one()
-    return int(count), int(top or 0), generation(session)
+    count, top, rewrites = session.execute(
+        select(func.count(Article.id), func.max(Article.id), GENERATION_VALUE.scalar_subquery())
+    ).one()
+    return int(count), int(top or 0), int(rewrites or 0)
 
 
 def stale_articles(session: Session, stamp: str) -> list[int]:
@@ -195,9 +197,10 @@ def stale_articles(session: Session, stamp: str) -> list[int]:
     return list(session.scalars(select(Article.id).where(_stale(stamp)).order_by(Article.id)))
 
 
-def count_stale(session: Session, stamp: str) -> int:
-    """How many articles `stale_articles` would name."""
-    return session.scalar(select(func.count(Article.id)).where(_stale(stamp))) or 0
+def count_stale(session: Session, stamp: str) -> tuple[int, int]:
+    """How many articles `stale_articles` would name, and how many are stored (one read)."""
+    stale, stored = session.execute(select(func.count(Article.id).filter(_stale(stamp)), func.count(Article.id))).one()
+    return int(stale), int(stored)
 
 
 def _stale(stamp: str):

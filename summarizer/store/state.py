@@ -13,11 +13,12 @@ from sqlalchemy.orm import Session
 from summarizer.store.models import StoreState
 
 GENERATION = "generation"
+GENERATION_VALUE = select(StoreState.value).where(StoreState.key == GENERATION)  # no row before the first rewrite
 
 
 def generation(session: Session) -> int:
     """How many times stored rows were rewritten in place (reanalysis, rescoring); 0 at first."""
-    return session.scalar(select(StoreState.value).where(StoreState.key == GENERATION)) or 0
+    return session.scalar(GENERATION_VALUE) or 0
 
 
 def next_generation(session: Session) -> int:

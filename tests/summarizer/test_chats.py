@@ -110,13 +110,6 @@ class Clock:
 
 
 @pytest.fixture
-def store(db_url):
-    store = Store(db_url)
-    yield store
-    store.close()
-
-
-@pytest.fixture
 def clock() -> Clock:
     return Clock(utc(2024, 6, 1, 10, 0))
 

@@ -64,14 +64,6 @@ def fresh(tmp_path, nlp):
 
 
 @pytest.fixture
-def store(database_url):
-    """The store under test, on SQLite and then on PostgreSQL."""
-    s = Store(database_url)
-    yield s
-    s.close()
-
-
-@pytest.fixture
 def ingestor(store, nlp):
     return Ingestor(store, Settings.load(env={}), FakeEncoder(), nlp=nlp)
 
