@@ -180,7 +180,7 @@ def sentence_event(sent: Span, published: date, reference: DateSpan | None = Non
     days: list[date] = []
     for cand in _candidates(sent):
         place = _place_in_sentence(cand, root)
-        expected = place is not None and _expected(place[1])
+        expected = place is not None and _expected(place[1], dated=True)
         tense = sentence_tense(cand)
         if tense == "unknown" and expected:
             tense = "future"
@@ -234,7 +234,7 @@ def _place_in_sentence(cand: Span, root: Token) -> tuple[int, Token] | None:
         elif dep == "advcl" and verb.left_edge.lower_ in ("when", "while") and rank < _CONTENT:
             rank, clause = _WHEN, above
         elif dep in _REPORTED and verb.i > verb.head.i and above.dep_ == "ROOT" and rank < _CONTENT \
-                and _expected(verb):
+                and _expected(verb, dated=True):
             rank, clause = _PLANNED, verb  # "China has announced that Xi will visit ... from Monday"
         else:
             return None  # a relative, complement, adverbial or prepositional clause
@@ -279,15 +279,21 @@ def _content_clause(root: Token) -> Token | None:
 
 _WILL = _FUTURE_AUX - {"would"}  # "would" reports a future, or supposes one: no prediction
 _POSSIBLE = {"could", "may", "might"}
+# "should", "must": a duty or an exhortation ("China and Russia must stand firm"), but a forecast
+# or a deadline when they carry a time ("should have enough virus by Monday", "must be held by Friday").
+_OBLIGED = {"should", "must"}
 
 
-def _expected(verb: Token) -> bool:
-    """Whether a clause tells of what is to come: "will", "is set to", "plans to", "could"."""
+def _expected(verb: Token, dated: bool = False) -> bool:
+    """Whether a clause tells of what is to come: "will", "is set to", "plans to", "could";
+    "should" and "must" too when the clause is `dated`."""
     while True:
+        if verb.tag_ == "VBD":
+            return False  # a verb in the past tense reports the past, whatever it is joined to
         aux = _aux_words(verb)
         if aux & _WILL:
             return True
-        possible = aux & _POSSIBLE
+        possible = aux & (_POSSIBLE | _OBLIGED if dated else _POSSIBLE)
         if possible and not aux & {"have", "'ve", "’ve"} and not _could_not(verb, possible):
             return True
         if _is_future_head(verb) or _is_to(verb):

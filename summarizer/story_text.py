@@ -66,6 +66,17 @@ FURNITURE = re.compile(
     r"|for the latest (?:developments|news|updates),? (?:please )?(?:go|see|visit|head) to)\b",
     re.IGNORECASE,
 )
+# A page introducing itself or what follows: "The following is a timeline of key events ...",
+# "Here is a summary of what we know so far ...", "This article lists ...".
+PAGE_TALK = re.compile(
+    r"^(?:the following|below) (?:is|are)\b"
+    r"|^here (?:is|are) (?:a|an|some|our) (?:selection|summary|look|list|timeline|chronology|guide|round-?up)\b"
+    r"|\bthis (?:article|page|timeline|chronology|guide|blog|feature) (?:lists|charts|looks at|explains|sets out|tracks|outlines)\b",
+    re.IGNORECASE,
+)
+# "Please" outside quotation marks: the page (or a reader) asking the reader something ("From
+# Monday please welcome our new blog hostess"); "as they please" asks nothing.
+PLEASE = re.compile(r"(?<!\bas they )(?<!\bas you )(?<!\bas we )(?<!\bas he )(?<!\bas she )\bplease\b", re.IGNORECASE)
 # The header of a reader's comment, wherever the sentence splitting left it: "At 21:58 5th Mar
 # 2021, someone wrote: ...", "... Added: Friday, 5 March, 2021, 18:32 GMT ...". The second
 # needs a whole stamp, a date and a time, after its label: "He added: ..." is a quotation.
@@ -175,7 +186,7 @@ def sentence_kind(text: str, line: str | None = None) -> str:
     label = PAGE_LABEL.match(stripped)
     if label and len(stripped[label.end():].split()) <= PAGE_TITLE_WORDS:
         return "heading"
-    if FURNITURE.search(stripped) or LIVE_NOTICE.match(stripped):
+    if FURNITURE.search(stripped) or LIVE_NOTICE.match(stripped) or PAGE_TALK.search(stripped) or _asks_reader(stripped):
         return "boilerplate"
     if line is not None:
         whole = " ".join(line.split()).rstrip(CLOSERS)
@@ -204,6 +215,11 @@ def _title_words(text: str) -> bool:
     words = [w.strip("\"“”‘’'()[]:;-–") for w in text.split()]
     words = [w for w in words if w and w.lower() not in SMALL_WORDS]
     return bool(words) and all(w[:1].isupper() or w[:1].isdigit() for w in words)
+
+
+def _asks_reader(text: str) -> bool:
+    """Whether the sentence says "please" to the reader, outside any quotation."""
+    return not text[:1] in "\"“‘'" and bool(PLEASE.search(QUOTED.sub(" ", text)))
 
 
 def addresses_reader(text: str) -> bool:

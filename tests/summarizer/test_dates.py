@@ -561,6 +561,17 @@ def test_the_main_clause_dates_the_sentence(nlp, text, published, expected):
         ("On Monday he could not leave the city.", date(2010, 1, 14), "2010-01-11", False),
         ("The UN could not confirm that its top officials were dead.", date(2010, 1, 14), None, False),
         ("The deal may not survive the winter.", date(2010, 1, 14), "2009-12-01..2010-02-28", True),
+        # "should", "must": a forecast or a deadline with a time, a duty or an exhortation without
+        ("By Monday, they should have enough virus to begin the next stage.", date(2009, 5, 1), "2009-05-04", True),
+        ("Officials said aid should arrive on Tuesday.", date(2009, 4, 25), "2009-04-28", True),
+        ("The vote must be held by Friday.", date(2012, 2, 6), "2012-02-10", True),
+        ("He should have resigned on Monday.", date(2009, 4, 25), "2009-04-20", False),
+        ("On Monday, ministers said the bank should cut rates.", date(2009, 4, 25), "2009-04-20", False),
+        ('"China and Russia must stand firm," Xi wrote.', date(2025, 5, 7), None, False),
+        # a past-tense verb the parser joins to a "should" of a fact box run into the report
+        ("You should stay at home and take advice by telephone, in order to minimize the risk of infection "
+         "President Felipe Calderon went on national TV on Sunday night to say the shutdown had helped.",
+         date(2009, 5, 4), "2009-05-03", False),
     ],
 )
 def test_predictions_and_plans_are_expected(nlp, text, published, expected_span, expected):
