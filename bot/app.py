@@ -149,6 +149,7 @@ async def post_init(app: Application) -> None:
         log.warning("could not register the command list: %s", exc)
     await jobs.restore_digests(app)
     jobs.schedule_feed_poll(app)
+    jobs.schedule_reanalysis(app)
     log.info("bot @%s is up with %d worker threads", app.bot.username, workers)
 
 
@@ -242,7 +243,7 @@ def run(settings: Settings, env: Mapping[str, str] | None = None) -> int:
     services = build_services(settings, bot_settings)
     stale, stored = services.ingest.stale()
     if stale:
-        log.warning(texts.stale_note(stale, stored))
+        log.warning(texts.stale_note(stale, stored, background=bot_settings.reanalyse_batch))
     app = build_application(services, bot_settings, token, base_url)
     try:
         if webhook is None:

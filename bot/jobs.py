@@ -1,4 +1,5 @@
-"""Scheduled work: daily digests (restored at start, a missed one sent once) and feed polling.
+"""Scheduled work: daily digests (restored at start, a missed one sent once), feed polling, and
+the background reanalysis of articles an older storybot analysed.
 
 Digests and posts go out under the chat service's claims (summarizer/chats.py): claimed, held
 while sending, recorded once sent (bot/delivery.py: deliver). A digest whose slot another run
@@ -28,7 +29,7 @@ from summarizer.progress import ProgressLines
 
 if TYPE_CHECKING:
     from summarizer.chats import ChatService, DigestClaim, Post
-    from summarizer.ingest import RawArticle, Rejected
+    from summarizer.ingest import IngestReport, RawArticle, Rejected
     from summarizer.results import Briefing
     from summarizer.services import Services
 
@@ -40,6 +41,8 @@ RETRY_MARGIN_S = 1.0  # a digest held by another claim is tried again this long 
 FEED_FIRST_S = 30.0
 FEED_READERS = 4  # feeds fetched at once, on threads of their own
 FEED_POLLS_AT_ONCE = 3  # polls overlapping while a slow feed finishes; each skips feeds in flight
+REANALYSE_FIRST_S = 10.0  # the first reanalysis pass starts this long after start (the model warms first)
+REANALYSE_GAP_S = 1.0  # between passes: feed polls waiting for the store get their turn
 
 
 async def restore_digests(app: Application) -> int:
@@ -186,6 +189,55 @@ def store_items(services: Services, target: str, items: Sequence[RawArticle | Re
         log.info("feed input rejected: %s: %s", rejected.origin, rejected.reason)
     for unanalysed in report.unanalysed:
         log.info("%s: %s", unanalysed.origin, unanalysed.line)
+
+
+@dataclass
+class Reanalysis:
+    """How far the background reanalysis has gone: one sweep over the stale articles by id."""
+
+    after: int = 0  # the highest id looked at
+    analysed: int = 0
+    kept: int = 0  # articles whose text no longer analyses: they keep their rows, and stay stale
+
+
+def schedule_reanalysis(app: Application, first: float = REANALYSE_FIRST_S) -> None:
+    """Analyse again, in passes of reanalyse_batch articles, the stored articles an older storybot
+    analysed (none: the first pass ends it; reanalyse_batch 0: never)."""
+    if app.bot_data.bot_settings.reanalyse_batch > 0:
+        app.job_queue.run_once(reanalyse_stale, first, name="reanalyse", data=Reanalysis())
+
+
+async def reanalyse_stale(context: CustomContext) -> None:
+    """One pass: the next reanalyse_batch stale articles by id, under the feeds' store lock (the
+    analysis pipeline is shared); then the next pass, until a sweep over the store is done.
+
+    Each article is replaced in one transaction, so briefings read either its old rows or its
+    new ones meanwhile; an article whose text no longer analyses keeps its rows and is left
+    for `storybot reanalyse`, which names it."""
+    progress: Reanalysis = context.job.data
+    services = context.services
+    ids = await asyncio.to_thread(services.ingest.stale_ids, after=progress.after, limit=context.bot_settings.reanalyse_batch)
+    if not ids:
+        if progress.analysed or progress.kept:
+            log.info("reanalysis done: %d articles analysed again, %d kept their earlier analysis", progress.analysed, progress.kept)
+        return
+    async with context.bot_data.feed_store_lock:
+        report = await asyncio.to_thread(reanalyse_articles, services, ids)
+    progress.after = ids[-1]
+    progress.analysed += len(report.stored)
+    progress.kept += len(report.rejected)
+    for rejected in report.rejected:
+        log.warning("reanalysis: kept the earlier analysis of %s: %s", rejected.origin, rejected.reason)
+    log.info("reanalysis: %d articles analysed again so far (up to id %d)", progress.analysed, progress.after)
+    context.job_queue.run_once(reanalyse_stale, REANALYSE_GAP_S, name="reanalyse", data=progress)
+
+
+def reanalyse_articles(services: Services, ids: Sequence[int]) -> IngestReport:
+    """Analyse the articles `ids` again and let the briefings read the new rows (a worker thread)."""
+    report = services.ingest.reanalyse(ids=ids)
+    if report.stored:
+        services.briefings.refresh()  # here, not in the next reader's query
+    return report
 
 
 async def post_new(context: CustomContext) -> None:

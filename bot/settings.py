@@ -23,6 +23,9 @@ class BotSettings(LayeredSettings):
     feeds: TextList = []  # URLs or paths polled every feed_poll_seconds (0: never)
     feed_poll_seconds: int = 900
     feed_posts_per_poll: int = 5
+    # Stored articles another version of storybot analysed are analysed again in the background,
+    # this many at a time (the feeds wait between passes, never longer); 0: only `storybot reanalyse`.
+    reanalyse_batch: int = Field(50, ge=0)
     bot_admins: IntList = []  # Telegram user ids who may /feeds add
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443

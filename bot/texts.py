@@ -61,12 +61,14 @@ MORE_EXPIRED = "That button has expired: ask again, for example /brief xi."
 NOTHING_MORE = "Nothing more is stored on that."
 
 
-def stale_note(stale: int, stored: int) -> str:
-    """For the operator: stored articles whose analysis another version of storybot made."""
-    return (
-        f"note: {stale:,} of {stored:,} stored articles were analysed by another version of storybot;"
-        " `storybot reanalyse` analyses them again"
+def stale_note(stale: int, stored: int, background: int = 0) -> str:
+    """For the operator: stored articles whose analysis another version of storybot made, and
+    what analyses them again (the bot itself, `background` at a time, or the command)."""
+    how = (
+        f"the bot analyses them again in the background, {background:,} at a time" if background
+        else "`storybot reanalyse` analyses them again"
     )
+    return f"note: {stale:,} of {stored:,} stored articles were analysed by another version of storybot; {how}"
 
 
 def more_points(n: int) -> str:

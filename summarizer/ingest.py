@@ -223,17 +223,30 @@ class Ingestor:
         with self.store.session() as session:
             return article_store.count_stale(session, self.stamp)
 
-    def reanalyse(self, *, everything: bool = False, progress: Progress | None = None) -> IngestReport:
+    def stale_ids(self, *, after: int = 0, limit: int | None = None) -> list[int]:
+        """Ids of the articles another version analysed (or none), oldest first: above `after`, at most `limit`."""
+        with self.store.session() as session:
+            return article_store.stale_articles(session, self.stamp, after=after, limit=limit)
+
+    def reanalyse(
+        self, *, everything: bool = False, ids: Sequence[int] | None = None, progress: Progress | None = None
+    ) -> IngestReport:
         """Analyse stored articles again from their stored text, with today's analysis: those an
-        older version analysed, or `everything`. Each article keeps its id, text, dates, story and
-        time of storing; its sentences and mentions are replaced in one transaction. An article
-        whose text no longer analyses is reported rejected and keeps the rows it had.
+        older version analysed, or `everything`, or the articles `ids`. Each article keeps its id,
+        text, dates, story and time of storing; its sentences and mentions are replaced in one
+        transaction. An article whose text no longer analyses is reported rejected and keeps the
+        rows it had.
 
         Progress is reported as for `ingest_items`, `total` counting the articles to analyse.
         """
         report = IngestReport()
         with self.store.session() as session:
-            ids = article_store.all_articles(session) if everything else article_store.stale_articles(session, self.stamp)
+            if ids is not None:
+                ids = sorted(set(ids))
+            elif everything:
+                ids = article_store.all_articles(session)
+            else:
+                ids = article_store.stale_articles(session, self.stamp)
         tracker = _Tracker(progress, self.clock, total=len(ids), duplicates=0, rejected=0)
         tracker.emit("checked")
         if ids:

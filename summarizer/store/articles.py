@@ -192,9 +192,11 @@ def corpus_version(session: Session) -> tuple[int, int, int]:
     return int(count), int(top or 0), int(rewrites or 0)
 
 
-def stale_articles(session: Session, stamp: str) -> list[int]:
-    """Ids of the articles whose rows another analysis made (or one from before stamps), oldest first."""
-    return list(session.scalars(select(Article.id).where(_stale(stamp)).order_by(Article.id)))
+def stale_articles(session: Session, stamp: str, *, after: int = 0, limit: int | None = None) -> list[int]:
+    """Ids of the articles whose rows another analysis made (or one from before stamps), oldest
+    first: those with ids above `after`, at most `limit` of them."""
+    query = select(Article.id).where(_stale(stamp), Article.id > after).order_by(Article.id)
+    return list(session.scalars(query if limit is None else query.limit(limit)))
 
 
 def count_stale(session: Session, stamp: str) -> tuple[int, int]:

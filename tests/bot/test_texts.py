@@ -37,3 +37,11 @@ def test_commands_are_the_ones_telegram_accepts() -> None:
     for command, description in texts.COMMANDS:
         assert command.islower() and command.isidentifier() and len(command) <= 32
         assert 3 <= len(description) <= 256
+
+
+def test_the_stale_note_says_what_analyses_the_articles_again():
+    assert texts.stale_note(2, 5).endswith("`storybot reanalyse` analyses them again")
+    assert texts.stale_note(1200, 5000, background=50) == (
+        "note: 1,200 of 5,000 stored articles were analysed by another version of storybot;"
+        " the bot analyses them again in the background, 50 at a time"
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -291,3 +293,48 @@ def test_the_stamp_reads_every_module_that_decides_the_stored_rows():
     decide = {m for m in seen if not m.startswith("summarizer.store")} - kept
     assert decide <= set(ingest_module.ANALYSIS_MODULES), sorted(decide - set(ingest_module.ANALYSIS_MODULES))
     assert len(decide) >= 12  # the walk found the analysis, not just its start
+
+
+def test_two_processes_analysing_the_same_articles_store_each_sentence_once(ingestor, store, database_url, nlp, monkeypatch):
+    """Two bots (or a bot and `storybot reanalyse`) on one store, writing the same article at
+    once: the later write meets the first one's rows (one sentence per article and position) and
+    is tried again over them, so each sentence is stored once and neither run loses an article."""
+    ingestor.ingest([str(ROOT / "seeds")])
+    before = snapshot(store)
+    with store.session() as session:
+        ids = list(session.scalars(select(Article.id).order_by(Article.id)))
+    other_store = Store(database_url)
+    other = Ingestor(other_store, Settings.load(env={}), FakeEncoder(), nlp=nlp)
+    real = ingest_module.replace_analysis
+
+    second_writes = threading.Event()
+
+    def replace_analysis(session, article_id, new):
+        first = threading.current_thread().name == "first"
+        if not first and article_id == ids[0]:
+            second_writes.set()
+        real(session, article_id, new)
+        if first and article_id == ids[0]:  # the other writes the same article before this one commits
+            second_writes.wait(timeout=60)
+            time.sleep(0.5)  # and waits in its first statement
+
+    monkeypatch.setattr(ingest_module, "replace_analysis", replace_analysis)
+    start = threading.Barrier(2)
+
+    reports = {}
+
+    def run(which: Ingestor) -> None:
+        start.wait()
+        reports[threading.current_thread().name] = which.reanalyse(ids=ids)
+
+    try:
+        threads = [threading.Thread(target=run, args=(w,), name=name) for w, name in ((ingestor, "first"), (other, "second"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=300)
+        assert not any(thread.is_alive() for thread in threads)
+    finally:
+        other_store.close()
+    assert snapshot(store) == before  # every sentence and mention once, as one analysis stores them
+    assert {name: (len(r.stored), len(r.rejected)) for name, r in reports.items()} == {"first": (5, 0), "second": (5, 0)}
