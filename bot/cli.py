@@ -115,10 +115,12 @@ def cmd_ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def cmd_reanalyse(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.texts import kept_analysis
+
     with _services(settings) as built, _progress(quiet=args.quiet, name="reanalyse", which="stored") as progress:
         report = built.ingest.reanalyse(everything=args.all, progress=progress)
     for failed in report.rejected:
-        print(f"kept the earlier analysis of {failed.origin}: {failed.reason}", file=sys.stderr)
+        print(kept_analysis(failed.origin, failed.reason), file=sys.stderr)
     if not args.quiet:
         done = report.stored or report.rejected
         print(

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from telegram.ext import Application
 
-from bot import render
+from bot import render, texts
 from bot.context import DAILY, LATE_OK, BotData, CustomContext
 from bot.delivery import deliver
 from summarizer.chats import Held
@@ -227,7 +227,7 @@ async def reanalyse_stale(context: CustomContext) -> None:
     progress.analysed += len(report.stored)
     progress.kept += len(report.rejected)
     for rejected in report.rejected:
-        log.warning("reanalysis: kept the earlier analysis of %s: %s", rejected.origin, rejected.reason)
+        log.warning("reanalysis: %s", texts.kept_analysis(rejected.origin, rejected.reason))
     log.info("reanalysis: %d articles analysed again so far (up to id %d)", progress.analysed, progress.after)
     context.job_queue.run_once(reanalyse_stale, REANALYSE_GAP_S, name="reanalyse", data=progress)
 

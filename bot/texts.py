@@ -71,6 +71,11 @@ def stale_note(stale: int, stored: int, background: int = 0) -> str:
     return f"note: {stale:,} of {stored:,} stored articles were analysed by another version of storybot; {how}"
 
 
+def kept_analysis(origin: str, reason: str) -> str:
+    """For the operator: a stored article whose text no longer analyses keeps its earlier rows."""
+    return f"kept the earlier analysis of {origin}: {reason}"
+
+
 def more_points(n: int) -> str:
     """A "More" button's label: "9 more points"."""
     return f"{n} more point{'' if n == 1 else 's'}"

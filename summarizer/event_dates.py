@@ -293,7 +293,7 @@ def _expected(verb: Token, dated: bool = False) -> bool:
         aux = _aux_words(verb)
         if aux & _WILL:
             return True
-        possible = aux & (_POSSIBLE | _OBLIGED if dated else _POSSIBLE)
+        possible = aux & ((_POSSIBLE | _OBLIGED) if dated else _POSSIBLE)
         if possible and not aux & {"have", "'ve", "’ve"} and not _could_not(verb, possible):
             return True
         if _is_future_head(verb) or _is_to(verb):

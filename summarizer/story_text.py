@@ -219,12 +219,17 @@ def _title_words(text: str) -> bool:
 
 def _asks_reader(text: str) -> bool:
     """Whether the sentence says "please" to the reader, outside any quotation."""
-    return not text[:1] in "\"“‘'" and bool(PLEASE.search(QUOTED.sub(" ", text)))
+    return _unquoted(PLEASE, text)
 
 
 def addresses_reader(text: str) -> bool:
     """Whether the sentence speaks to the reader ("Are you in ...?"), outside any quotation."""
-    return bool(READER.search(QUOTED.sub(" ", text))) and not text.lstrip()[:1] in "\"“‘'"
+    return _unquoted(READER, text)
+
+
+def _unquoted(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether `pattern` occurs outside quotation marks in a sentence that does not open with one."""
+    return not text.lstrip()[:1] in "\"“‘'" and bool(pattern.search(QUOTED.sub(" ", text)))
 
 
 # -- boilerplate repeated across the articles of one outlet ------------------------------------
